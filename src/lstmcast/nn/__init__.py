@@ -1,0 +1,46 @@
+"""Layers and networks: pure functions on weight pytrees, with Keras semantics and layout."""
+
+import lstmcast._runtime  # noqa: F401  (XLA flags and the compilation cache, before JAX starts)
+from lstmcast.nn.dense import ACTIVATIONS, dense_forward, init_dense
+from lstmcast.nn.lstm import dropout_mask, init_lstm, lstm_forward, zero_state
+from lstmcast.nn.network import (
+    Dense,
+    NetworkSpec,
+    NetworkState,
+    from_keras_weights,
+    init_network,
+    network_forward,
+    predict,
+    ravel_weights,
+    run_stateful,
+    to_keras_weights,
+    unravel_weights,
+    weight_shapes,
+    zero_network_state,
+)
+from lstmcast.nn.saving import load_network, save_network
+
+__all__ = [
+    "ACTIVATIONS",
+    "Dense",
+    "NetworkSpec",
+    "NetworkState",
+    "dense_forward",
+    "dropout_mask",
+    "from_keras_weights",
+    "init_dense",
+    "init_lstm",
+    "init_network",
+    "load_network",
+    "lstm_forward",
+    "network_forward",
+    "predict",
+    "ravel_weights",
+    "run_stateful",
+    "save_network",
+    "to_keras_weights",
+    "unravel_weights",
+    "weight_shapes",
+    "zero_network_state",
+    "zero_state",
+]

@@ -1,0 +1,131 @@
+"""Save and load a network: a config JSON and its weights, in one zip file, never a pickle.
+
+The file is a valid ``.npz`` (a zip of ``.npy`` arrays, readable by ``numpy.load``) that also holds
+``config.json``: the format name and version, the ``NetworkSpec`` and any JSON metadata the caller
+adds (a forecaster stores its transforms there). Weights round-trip bit for bit. Writes are atomic
+(a temporary file renamed into place) and never replace an existing file unless asked.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lstmcast import __version__
+from lstmcast.errors import ModelFileError, OutputExistsError
+from lstmcast.nn.network import NetworkSpec, weight_shapes
+
+FORMAT = "lstmcast-network"
+FORMAT_VERSION = 1
+CONFIG_MEMBER = "config.json"
+
+
+def _weight_names(params: dict) -> dict[str, Any]:
+    named = {}
+    for group in ("lstm", "dense"):
+        for index, layer in enumerate(params[group]):
+            for name, array in layer.items():
+                named[f"{group}.{index}.{name}"] = array
+    return named
+
+
+def write_atomic(path: str | os.PathLike, write, *, overwrite: bool = False) -> Path:
+    """Call ``write(file_object)`` on a temporary file next to ``path``, then rename it there."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise OutputExistsError(f"{path} already exists; pass overwrite=True (CLI: --overwrite) or choose another path")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_network(
+    path: str | os.PathLike,
+    spec: NetworkSpec,
+    params: dict,
+    *,
+    metadata: dict[str, Any] | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write ``spec`` and ``params`` (one network, or an ensemble stacked on a leading axis)."""
+    weights = {name: np.asarray(array) for name, array in _weight_names(params).items()}
+    template = _weight_names(weight_shapes(spec))
+    first = next(iter(weights))
+    n_models = None if weights[first].shape == template[first].shape else int(weights[first].shape[0])
+    config = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "lstmcast_version": __version__,
+        "network": spec.to_config(),
+        "n_models": n_models,
+        "metadata": metadata or {},
+    }
+    config_bytes = json.dumps(config, indent=2, allow_nan=False).encode()
+
+    def write(f) -> None:
+        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(CONFIG_MEMBER, config_bytes)
+            for name, array in weights.items():
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+                archive.writestr(f"{name}.npy", buffer.getvalue())
+
+    return write_atomic(path, write, overwrite=overwrite)
+
+
+def load_network(path: str | os.PathLike) -> tuple[NetworkSpec, dict, dict[str, Any]]:
+    """Read a file written by ``save_network``: ``(spec, params, metadata)``.
+
+    ``params`` holds NumPy arrays, with a leading model axis when an ensemble was saved.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(f"no model file at {path}")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            config = json.loads(archive.read(CONFIG_MEMBER))
+            if config.get("format") != FORMAT:
+                raise ModelFileError(f"{path} is not an lstmcast model file (format {config.get('format')!r})")
+            if int(config.get("format_version", -1)) > FORMAT_VERSION:
+                raise ModelFileError(
+                    f"{path} was written by lstmcast {config.get('lstmcast_version')} in format version "
+                    f"{config['format_version']}; this lstmcast ({__version__}) reads up to {FORMAT_VERSION}: upgrade lstmcast"
+                )
+            spec = NetworkSpec.from_config(config["network"])
+            template = _weight_names(weight_shapes(spec))
+            lead = () if config.get("n_models") is None else (int(config["n_models"]),)
+            arrays = {}
+            for name, like in template.items():
+                with archive.open(f"{name}.npy") as member:
+                    array = np.lib.format.read_array(io.BytesIO(member.read()), allow_pickle=False)
+                if array.shape != lead + like.shape or array.dtype != like.dtype:
+                    raise ModelFileError(
+                        f"{path}: weight {name} has shape {array.shape} {array.dtype}, expected {lead + like.shape} {like.dtype}"
+                    )
+                arrays[name] = array
+    except ModelFileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError, OSError, zipfile.LargeZipFile) as error:
+        raise ModelFileError(f"{path} is not a readable lstmcast model file (corrupt or truncated?): {error}") from None
+    params: dict = {"lstm": [], "dense": []}
+    for name, array in arrays.items():
+        group, index, weight = name.split(".")
+        layers = params[group]
+        if int(index) == len(layers):
+            layers.append({})
+        layers[int(index)][weight] = array
+    return spec, params, config["metadata"]

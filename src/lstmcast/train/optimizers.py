@@ -1,0 +1,66 @@
+"""Optimizers by name, built with Optax and set to Keras' defaults.
+
+``adam`` follows Keras exactly: Keras adds epsilon to ``sqrt(v)`` *before* the bias correction
+(optax adds it after), which matters in the first steps; tests compare against the Keras formula.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+
+DEFAULT_LEARNING_RATES = {"adam": 1e-3, "sgd": 1e-2, "rmsprop": 1e-3}
+
+
+class KerasAdamState(NamedTuple):
+    count: jax.Array
+    mu: optax.Updates
+    nu: optax.Updates
+
+
+def scale_by_keras_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-7) -> optax.GradientTransformation:
+    """Adam's direction as Keras computes it: ``sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps)``."""
+
+    def init(params):
+        zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
+        return KerasAdamState(jnp.zeros([], jnp.int32), zeros, zeros)
+
+    def update(updates, state, params=None):
+        del params
+        count = state.count + 1
+        mu = jax.tree_util.tree_map(lambda m, g: m + (g - m) * (1 - b1), state.mu, updates)
+        nu = jax.tree_util.tree_map(lambda v, g: v + (g * g - v) * (1 - b2), state.nu, updates)
+        t = count.astype(jnp.float32)
+        correction = jnp.sqrt(1 - b2**t) / (1 - b1**t)
+        direction = jax.tree_util.tree_map(lambda m, v: correction * m / (jnp.sqrt(v) + eps), mu, nu)
+        return direction, KerasAdamState(count, mu, nu)
+
+    return optax.GradientTransformation(init, update)
+
+
+def make_optimizer(
+    name: str,
+    learning_rate: float | jax.Array,
+    *,
+    clip_norm: float | None = None,
+    clip_value: float | None = None,
+) -> optax.GradientTransformation:
+    """``adam`` (Keras' variant), ``sgd`` or ``rmsprop`` (rho 0.9, eps 1e-7), with optional
+    clipping of each gradient element (``clip_value``) and of the global norm (``clip_norm``)."""
+    if name == "adam":
+        core = optax.chain(scale_by_keras_adam(), optax.scale_by_learning_rate(learning_rate))
+    elif name == "sgd":
+        core = optax.sgd(learning_rate)
+    elif name == "rmsprop":
+        core = optax.rmsprop(learning_rate, decay=0.9, eps=1e-7)
+    else:
+        raise ValueError(f"unknown optimizer {name!r}")
+    clips = []
+    if clip_value is not None:
+        clips.append(optax.clip(clip_value))
+    if clip_norm is not None:
+        clips.append(optax.clip_by_global_norm(clip_norm))
+    return optax.chain(*clips, core)

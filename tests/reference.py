@@ -1,0 +1,53 @@
+"""Plain-NumPy references the tests compare lstmcast against: the LSTM equations written out
+step by step, with no JAX and no vectorisation tricks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def lstm_numpy(params, x, h0=None, c0=None, input_mask=None, recurrent_mask=None):
+    """Keras' LSTM: gates i, f, c, o; returns (outputs (batch, time, units), h, c)."""
+    W, U, b = (np.asarray(params[k], np.float64) for k in ("kernel", "recurrent_kernel", "bias"))
+    batch, steps, _ = x.shape
+    units = U.shape[0]
+    h = np.zeros((batch, units)) if h0 is None else np.array(h0, np.float64)
+    c = np.zeros((batch, units)) if c0 is None else np.array(c0, np.float64)
+    outputs = np.zeros((batch, steps, units))
+    for t in range(steps):
+        x_t = np.asarray(x[:, t, :], np.float64)
+        if input_mask is not None:
+            x_t = x_t * input_mask
+        h_in = h if recurrent_mask is None else h * recurrent_mask
+        for n in range(batch):
+            z = x_t[n] @ W + h_in[n] @ U + b
+            i = sigmoid(z[:units])
+            f = sigmoid(z[units : 2 * units])
+            g = np.tanh(z[2 * units : 3 * units])
+            o = sigmoid(z[3 * units :])
+            c[n] = f * c[n] + i * g
+            h[n] = o * np.tanh(c[n])
+        outputs[:, t, :] = h
+    return outputs, h, c
+
+
+ACTIVATIONS = {
+    "linear": lambda x: x,
+    "relu": lambda x: np.maximum(x, 0),
+    "tanh": np.tanh,
+    "sigmoid": sigmoid,
+}
+
+
+def network_numpy(params, activations, x):
+    h = np.asarray(x, np.float64)
+    for layer in params["lstm"]:
+        h, last, _ = lstm_numpy(layer, h)
+    out = last
+    for layer, activation in zip(params["dense"], activations):
+        out = ACTIVATIONS[activation](out @ np.asarray(layer["kernel"], np.float64) + np.asarray(layer["bias"], np.float64))
+    return out
