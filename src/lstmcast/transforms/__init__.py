@@ -1,0 +1,35 @@
+"""Invertible transforms fitted on training data only, their composition, and windowing.
+
+Each transform is a frozen dataclass of settings with pure methods (``fit``, ``apply``,
+``invert``, ``invert_one_step``, ``to_config``); what ``fit`` learns is returned as a JSON-ready
+state instead of being stored. ``chain`` composes transforms into a ``Pipeline``;
+``from_config`` rebuilds one from ``to_config()``. See ``lstmcast.transforms.base`` for the exact
+meaning of each method, and ``make_windows`` for the supervised samples an LSTM learns from.
+
+>>> import numpy as np
+>>> y = np.array([112.0, 118, 132, 129, 121, 135])
+>>> pipeline = chain(Log(), Difference(), MinMaxScale((-1, 1)))
+>>> state = pipeline.fit(y[:4])
+>>> z = pipeline.apply(y, state)
+>>> np.allclose(pipeline.invert(z[3:], state, history=y[:4]), y[4:])
+True
+"""
+
+from lstmcast.transforms.base import Transform
+from lstmcast.transforms.difference import Difference
+from lstmcast.transforms.pipeline import Pipeline, chain, from_config
+from lstmcast.transforms.pointwise import Log, MinMaxScale, StandardScale
+from lstmcast.transforms.windows import last_window, make_windows
+
+__all__ = [
+    "Difference",
+    "Log",
+    "MinMaxScale",
+    "Pipeline",
+    "StandardScale",
+    "Transform",
+    "chain",
+    "from_config",
+    "last_window",
+    "make_windows",
+]
