@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from lstmcast import __version__
-from lstmcast.errors import ModelFileError, OutputExistsError
+from lstmcast._io import write_atomic
+from lstmcast.errors import ModelFileError
 from lstmcast.nn.network import NetworkSpec, weight_shapes
 
 FORMAT = "lstmcast-network"
@@ -34,23 +34,6 @@ def _weight_names(params: dict) -> dict[str, Any]:
             for name, array in layer.items():
                 named[f"{group}.{index}.{name}"] = array
     return named
-
-
-def write_atomic(path: str | os.PathLike, write, *, overwrite: bool = False) -> Path:
-    """Call ``write(file_object)`` on a temporary file next to ``path``, then rename it there."""
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise OutputExistsError(f"{path} already exists; pass overwrite=True (CLI: --overwrite) or choose another path")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def save_network(
