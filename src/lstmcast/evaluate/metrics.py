@@ -1,0 +1,239 @@
+"""Point-forecast error metrics: plain functions, numpy in, Python floats out.
+
+Every metric takes ``(y_true, y_pred)`` (``mase`` also needs the training series and its season)
+and returns one ``float``. They share one contract so that any table of scores can be trusted:
+
+- ``y_true`` and ``y_pred`` must have the same shape (no broadcasting: a ``(n,)`` target against
+  a ``(n, 1)`` prediction is a bug that broadcasting would silently turn into an ``n x n`` mean);
+- every value must be finite: NaN or inf in the inputs raises ``InvalidInputError`` instead of
+  producing a NaN score that would sort anywhere in a comparison table;
+- a metric never returns NaN: where it is undefined (MAPE with a zero target, MASE with a zero
+  scale) it raises and says which metric to use instead.
+
+``METRICS`` maps each name to its function; ``score`` computes them all at once and reports the
+undefined ones as ``None`` rather than leaving them out silently.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+import numpy as np
+
+from lstmcast.errors import InvalidInputError
+
+__all__ = ["rmse", "mae", "mape", "smape", "mase", "METRICS", "score", "seasonal_naive_scale"]
+
+
+def _as_finite_array(values: object, name: str) -> np.ndarray:
+    """Convert ``values`` to a float64 array, refusing non-numbers, empties, NaN and inf."""
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as exc:  # ragged nested lists and the like
+        raise InvalidInputError(
+            f"{name} is not a numeric array ({exc}); pass a numpy array of numbers."
+        ) from exc
+    if arr.dtype.kind not in "biuf":
+        raise InvalidInputError(
+            f"{name} has dtype {arr.dtype}, not a real number type; pass a numpy array of floats "
+            "(convert missing values and strings before scoring)."
+        )
+    arr = arr.astype(np.float64, copy=False)
+    if arr.size == 0:
+        raise InvalidInputError(f"{name} is empty; a metric needs at least one point.")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = first[0] if len(first) == 1 else first
+        raise InvalidInputError(
+            f"{name} contains {int(bad.sum())} NaN/inf value(s) (first at index {where}); "
+            "drop or fill them before scoring, a metric over them would be NaN."
+        )
+    return arr
+
+
+def _pair(y_true: object, y_pred: object) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a target/prediction pair: numeric, finite, non-empty, identical shapes."""
+    t = _as_finite_array(y_true, "y_true")
+    p = _as_finite_array(y_pred, "y_pred")
+    if t.shape != p.shape:
+        raise InvalidInputError(
+            f"y_true has shape {t.shape} but y_pred has shape {p.shape}; they must match exactly "
+            "(reshape one of them, e.g. y_pred.reshape(y_true.shape), if that is what you mean)."
+        )
+    return t, p
+
+
+def _errors(t: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """``p - t``, refusing the overflow to inf that huge finite inputs can cause."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = p - t
+    if not np.isfinite(e).all():
+        raise InvalidInputError(
+            "y_pred - y_true overflows float64 (values near 1e308); "
+            "rescale the data before scoring."
+        )
+    return e
+
+
+def _scaled_abs_mean(e: np.ndarray) -> tuple[float, np.ndarray]:
+    """Split |e| into ``m * u`` with ``m = max|e|`` and ``u`` in [0, 1].
+
+    Working with ``u`` keeps squares and sums from overflowing or underflowing, so that for
+    instance ``rmse == 0`` exactly when every error is zero, even for subnormal errors.
+    """
+    a = np.abs(e)
+    m = float(a.max())
+    if m == 0.0:
+        return 0.0, np.zeros_like(a)
+    return m, a / m
+
+
+def _check_season(season: object) -> int:
+    if isinstance(season, bool) or not isinstance(season, numbers.Integral) or season < 1:
+        raise InvalidInputError(
+            f"season must be a positive integer (1 for no seasonality, 12 for monthly data with a "
+            f"yearly cycle, ...), got {season!r}."
+        )
+    return int(season)
+
+
+def rmse(y_true: object, y_pred: object) -> float:
+    """Root mean squared error, in the units of the data.
+
+    Penalises large errors more than ``mae``; it is what the Keras LSTM tutorials report, so
+    lstmcast reports it first. Always ``rmse >= mae >= 0``.
+    """
+    t, p = _pair(y_true, y_pred)
+    m, u = _scaled_abs_mean(_errors(t, p))
+    return m * float(np.sqrt(np.mean(u * u)))
+
+
+def mae(y_true: object, y_pred: object) -> float:
+    """Mean absolute error, in the units of the data (robust to a few large errors)."""
+    t, p = _pair(y_true, y_pred)
+    m, u = _scaled_abs_mean(_errors(t, p))
+    return m * float(np.mean(u))
+
+
+def mape(y_true: object, y_pred: object) -> float:
+    """Mean absolute percentage error, in percent: ``100 * mean(|y - yhat| / |y|)``.
+
+    Scale-free, but undefined when a target is zero (and explosive near zero), so a zero in
+    ``y_true`` raises ``InvalidInputError``: use ``smape`` or ``mase`` for such series.
+    """
+    t, p = _pair(y_true, y_pred)
+    zero = t == 0.0
+    if zero.any():
+        first = int(np.flatnonzero(zero.ravel())[0])
+        raise InvalidInputError(
+            f"MAPE is undefined: y_true has {int(zero.sum())} zero value(s) (first at flat index "
+            f"{first}); use smape or mase for series that reach zero."
+        )
+    e = _errors(t, p)
+    with np.errstate(over="ignore"):
+        ratio = np.abs(e) / np.abs(t)
+        value = 100.0 * float(np.mean(ratio))
+    if not np.isfinite(value):
+        raise InvalidInputError(
+            "MAPE overflows float64 because some |y_true| are tiny next to the errors; "
+            "use smape or mase instead."
+        )
+    return value
+
+
+def smape(y_true: object, y_pred: object) -> float:
+    """Symmetric MAPE in percent, the 0..200 definition of the M3/M4 competitions.
+
+    ``mean(200 * |y - yhat| / (|y| + |yhat|))``, with a point where ``y == yhat == 0`` counting
+    as 0 (a perfect forecast). Bounded, and defined for series that reach zero.
+    """
+    t, p = _pair(y_true, y_pred)
+    # Divide each pair by its own larger magnitude: the ratio is unchanged, and neither the
+    # difference nor the sum can overflow (or lose subnormal values) on the way.
+    scale = np.maximum(np.abs(t), np.abs(p))
+    nonzero = scale > 0.0
+    ratio = np.zeros_like(t)
+    ts = t[nonzero] / scale[nonzero]
+    ps = p[nonzero] / scale[nonzero]
+    ratio[nonzero] = np.abs(ts - ps) / (np.abs(ts) + np.abs(ps))
+    return 200.0 * float(np.mean(ratio))
+
+
+def seasonal_naive_scale(y_train: object, season: int = 1) -> float:
+    """In-sample MAE of the seasonal naive forecast ``y[t-season]`` on ``y_train``: MASE's scale.
+
+    Raises ``InvalidInputError`` if ``y_train`` has no point with a season before it, or if the
+    scale is 0 (the training series repeats exactly with period ``season``).
+    """
+    scale = _seasonal_naive_scale_or_zero(y_train, season)
+    if scale == 0.0:
+        raise InvalidInputError(
+            f"MASE is undefined: the seasonal-naive scale of y_train is 0 (it repeats exactly "
+            f"with period season={season}, or its changes are below float64 resolution); use "
+            "rmse, mae or smape for this series."
+        )
+    return scale
+
+
+def _seasonal_naive_scale_or_zero(y_train: object, season: int) -> float:
+    """The MASE scale after validating ``y_train`` and ``season``; 0.0 when it vanishes."""
+    season = _check_season(season)
+    y = _as_finite_array(y_train, "y_train")
+    if y.ndim != 1:
+        raise InvalidInputError(f"y_train must be 1-D (one series), got shape {y.shape}.")
+    if y.size <= season:
+        raise InvalidInputError(
+            f"y_train has {y.size} point(s) but MASE with season={season} needs at least "
+            f"{season + 1} to compute the seasonal-naive scale; pass a longer training series "
+            "or a smaller season."
+        )
+    m, u = _scaled_abs_mean(_errors(y[:-season], y[season:]))
+    return m * float(np.mean(u))
+
+
+def mase(y_true: object, y_pred: object, *, y_train: object, season: int = 1) -> float:
+    """Mean absolute scaled error (Hyndman & Koehler 2006).
+
+    ``mae(y_true, y_pred)`` divided by the in-sample MAE of the seasonal naive forecast on
+    ``y_train``. Below 1 the forecast beats what seasonal naive achieved in-sample; it is
+    scale-free and defined for series that reach zero. Raises ``InvalidInputError`` if
+    ``y_train`` is not longer than ``season`` or the scale is 0.
+    """
+    scale = seasonal_naive_scale(y_train, season)
+    value = mae(y_true, y_pred) / scale
+    if not np.isfinite(value):
+        raise InvalidInputError(
+            "MASE overflows float64 (the seasonal-naive scale is tiny next to the errors); "
+            "use rmse or mae instead."
+        )
+    return value
+
+
+METRICS: Mapping[str, Callable[..., float]] = MappingProxyType(
+    {"rmse": rmse, "mae": mae, "mape": mape, "smape": smape, "mase": mase}
+)
+"""Every metric by name, in the order reports show them. ``mase`` also needs ``y_train=`` and
+``season=`` keywords; the others take only ``(y_true, y_pred)``."""
+
+
+def score(
+    y_true: object, y_pred: object, *, y_train: object, season: int = 1
+) -> dict[str, float | None]:
+    """All ``METRICS`` at once, as ``{name: value}`` in ``METRICS`` order.
+
+    A metric that is undefined for these data is reported as ``None`` rather than dropped, so a
+    table built from several scores keeps its columns: ``mape`` is ``None`` when ``y_true``
+    contains a zero, ``mase`` is ``None`` when ``y_train`` repeats exactly with period ``season``
+    (zero scale). Invalid input (shape mismatch, NaN/inf, ``y_train`` shorter than
+    ``season + 1``) still raises ``InvalidInputError``.
+    """
+    t, p = _pair(y_true, y_pred)
+    out: dict[str, float | None] = {"rmse": rmse(t, p), "mae": mae(t, p)}
+    out["mape"] = None if (t == 0.0).any() else mape(t, p)
+    out["smape"] = smape(t, p)
+    scale = _seasonal_naive_scale_or_zero(y_train, season)
+    out["mase"] = None if scale == 0.0 else mase(t, p, y_train=y_train, season=season)
+    return out
