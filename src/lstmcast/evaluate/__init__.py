@@ -25,7 +25,12 @@ from lstmcast.evaluate.metrics import (
     smape,
 )
 
+from lstmcast.evaluate.workflow import Evaluation, backtest, walk_forward  # noqa: E402
+
 __all__ = [
+    "Evaluation",
+    "backtest",
+    "walk_forward",
     "BaselineFitError",
     "DEFAULT_MODELS",
     "METRICS",

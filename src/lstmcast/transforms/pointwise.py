@@ -55,11 +55,21 @@ class Log(_Pointwise):
 @dataclass(frozen=True)
 class MinMaxScale(_Pointwise):
     """Map the training minimum and maximum to ``feature_range`` (Keras tutorials use (0, 1)
-    or (-1, 1), the range of an LSTM's tanh). Later values may fall outside the range."""
+    or (-1, 1), the range of an LSTM's tanh). Later values may fall outside the range.
+
+    ``data_range=(low, high)`` fixes the bounds instead of learning them: for data with known
+    limits, or to reproduce a tutorial that fitted its scaler on the whole series (a leak of the
+    test data's range into training)."""
 
     feature_range: tuple[float, float] = (0.0, 1.0)
+    data_range: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
+        if self.data_range is not None:
+            data_low, data_high = (float(bound) for bound in self.data_range)
+            if not (np.isfinite(data_low) and np.isfinite(data_high) and data_low < data_high):
+                raise InvalidInputError(f"data_range must be (low, high) with low < high, got {self.data_range!r}")
+            object.__setattr__(self, "data_range", (data_low, data_high))
         low, high = (float(bound) for bound in self.feature_range)
         if not (np.isfinite(low) and np.isfinite(high) and low < high):
             raise InvalidInputError(
@@ -70,6 +80,8 @@ class MinMaxScale(_Pointwise):
 
     def fit(self, y: ArrayLike) -> dict:
         y = as_values(y, "y")
+        if self.data_range is not None:
+            return {"min": self.data_range[0], "max": self.data_range[1]}
         _check_not_constant(y, self)
         return {"min": float(y.min()), "max": float(y.max())}
 

@@ -1,0 +1,5 @@
+"""Forecasting estimators on top of the trainer: numpy or pandas in, forecasts in original units."""
+
+from lstmcast.forecast.lstm import LSTMForecaster
+
+__all__ = ["LSTMForecaster"]
