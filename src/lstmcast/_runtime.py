@@ -7,8 +7,8 @@ Tiny LSTMs are dominated by dispatch and compile time, not arithmetic. Two setti
   The flag is CPU-only, so it is applied only when no GPU plugin for JAX is installed (or
   ``JAX_PLATFORMS`` asks for the CPU), and never when the user already set ``XLA_FLAGS`` for it.
 * A persistent compilation cache lets a second process that trains the same shapes skip most of
-  the compile. It lives in ``$LSTMCAST_CACHE_DIR`` or else ``$XDG_CACHE_HOME/lstmcast/jax``
-  (``~/.cache/lstmcast/jax``). Set ``LSTMCAST_COMPILATION_CACHE=0`` to opt out.
+  the compile. It lives in ``jax/`` under ``lstmcast._cache.cache_root()`` (``$LSTMCAST_CACHE_DIR``,
+  else ``~/.cache/lstmcast``). Set ``LSTMCAST_COMPILATION_CACHE=0`` to opt out.
 
 Importing this module is what ``lstmcast.nn`` and ``lstmcast.train`` do first.
 """
@@ -18,6 +18,8 @@ from __future__ import annotations
 import importlib.util
 import os
 from pathlib import Path
+
+from lstmcast._cache import cache_root, enabled
 
 CPU_LOOP_FLAG = "--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=1000000000"
 
@@ -39,12 +41,9 @@ def _apply_cpu_flags() -> None:
 
 def compilation_cache_dir() -> Path | None:
     """Where compiled programs are kept between processes, or None when the cache is off."""
-    if os.environ.get("LSTMCAST_COMPILATION_CACHE", "1").strip().lower() in {"0", "false", "no", "off"}:
+    if not enabled("LSTMCAST_COMPILATION_CACHE"):
         return None
-    if os.environ.get("LSTMCAST_CACHE_DIR"):
-        return Path(os.environ["LSTMCAST_CACHE_DIR"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "lstmcast" / "jax"
+    return cache_root() / "jax"
 
 
 def _enable_compilation_cache() -> None:

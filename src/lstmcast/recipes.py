@@ -38,17 +38,23 @@ class Recipe:
     season: int
     test_size: float | int
     settings: dict[str, Any]
-    improved: dict[str, Any]
+    improved: dict[str, Any] | None  # None: lstmcast's recommended_params for the training part
     leaky_scaler: bool = False
     score_points: tuple[int | None, int | None] = (None, None)  # a slice of the test part
     points: str = "all test points"
     deviations: tuple[str, ...] = ()
 
-    def params(self, variant: str, values: np.ndarray) -> dict[str, Any]:
+    def params(self, variant: str, values: np.ndarray, train_size: int) -> dict[str, Any]:
         if variant not in VARIANTS:
             raise InvalidInputError(f"unknown variant {variant!r}; choose one of {VARIANTS}")
         if variant == "improved":
-            return dict(self.improved)
+            if self.improved is not None:
+                return dict(self.improved)
+            from lstmcast.forecast import recommended_params
+
+            params = recommended_params(values[:train_size], self.season)
+            params.pop("n_models")
+            return params
         params = dict(self.settings)
         if variant == "faithful" and self.leaky_scaler:
             params["scale_range"] = (float(values.min()), float(values.max()))
@@ -75,10 +81,7 @@ RECIPES: dict[str, Recipe] = {
             season=12,
             test_size=1 - 0.67,
             settings=dict(look_back=1, units=4, epochs=100, batch_size=1, scale="minmax", feature_range=(0.0, 1.0)),
-            improved=dict(
-                look_back=12, units=16, epochs=300, batch_size=8, log=True, difference=[12], scale="standard",
-                validation_size=12, patience=30,
-            ),
+            improved=None,
             leaky_scaler=True,
             score_points=(1, -1),
             points="the tutorial's test points (y[97:143])",
@@ -93,10 +96,7 @@ RECIPES: dict[str, Recipe] = {
             season=12,
             test_size=1 - 0.67,
             settings=dict(look_back=1, units=4, epochs=100, batch_size=1, scale="minmax", feature_range=(0.0, 1.0)),
-            improved=dict(
-                look_back=12, units=16, epochs=300, batch_size=8, log=True, difference=[12], scale="standard",
-                validation_size=12, patience=30,
-            ),
+            improved=None,
             leaky_scaler=True,
             score_points=(1, -1),
             points="the tutorial's test points (y[113:167])",
@@ -195,14 +195,14 @@ def run(
         raise InvalidInputError(f"--seeds must be >= 1, got {seeds}")
     series = _load(recipe)
     values = series.to_numpy(np.float64)
-    params = recipe.params(variant, values)
+    if recipe.test_size < 1:  # the tutorials' train_size = int(len(dataset) * 0.67)
+        test_start = int(len(values) * (1 - recipe.test_size) + 1e-9)
+    else:
+        test_start = len(values) - int(recipe.test_size)
+    params = recipe.params(variant, values, test_start)
     if epochs is not None:
         params["epochs"] = int(epochs)
     forecaster = LSTMForecaster(**params, n_models=int(seeds), seed=0, verbose=verbose)
-    test_size = int(round(recipe.test_size * len(values))) if recipe.test_size < 1 else int(recipe.test_size)
-    test_start = len(values) - test_size
-    if recipe.test_size < 1:  # the tutorials' int(len * 0.67)
-        test_start = int(len(values) * (1 - recipe.test_size) + 1e-9)
     evaluation = walk_forward(
         forecaster, series, test_start=test_start, season=recipe.season, baselines=baselines, score_slice=slice(*recipe.score_points)
     )

@@ -54,6 +54,13 @@ __all__ = [
     "one_step_baselines",
 ]
 
+_CACHE_FORMAT = 1  # bump when the way baselines are computed changes
+# One-step statistical baselines run one filter pass per test point (exact, no leak) up to this
+# many test points; beyond, with a long training part, one pass over the whole series (see
+# _stats_one_step), since per-point passes cost O(n^2) (hours for the daily sunspots).
+_PER_POINT_LIMIT = 2000
+_CONVERGED_AFTER = 2000
+
 ONE_STEP_MODELS: tuple[str, ...] = ("persistence", "seasonal_naive", "auto_ets", "auto_arima")
 """Every model ``one_step_baselines`` accepts."""
 
@@ -223,9 +230,19 @@ def _stats_one_step(name: str, y: np.ndarray, test_start: int, season: int) -> n
     where = f"the training part y[:{test_start}]"
     model = _fit(name, y[:test_start], season, where)
     pred = np.empty(y.size - test_start, dtype=np.float64)
+    long_series = y.size - test_start > _PER_POINT_LIMIT and test_start >= _CONVERGED_AFTER
     try:
-        for i, t in enumerate(range(test_start, y.size)):
-            pred[i] = model.forward(y=y[:t], h=1)["mean"][0]
+        if long_series:
+            # One filter pass over the whole series. Its in-sample values equal the per-point
+            # forecasts once the Kalman filter has converged (thousands of steps before the test
+            # part); the first and last test points are checked against per-point forecasts below.
+            pred[:] = np.asarray(model.forward(y=y, h=1, fitted=True)["fitted"], dtype=np.float64)[test_start:]
+            last = float(model.forward(y=y[:-1], h=1)["mean"][0])
+            if not np.isclose(pred[-1], last, rtol=1e-6, atol=1e-9):
+                raise BaselineFitError(f"{name}: the filter's in-sample values differ from one-step forecasts ({pred[-1]!r} vs {last!r})")
+        else:
+            for i, t in enumerate(range(test_start, y.size)):
+                pred[i] = model.forward(y=y[:t], h=1)["mean"][0]
         first = float(model.predict(h=1)["mean"][0])
     except Exception as exc:
         raise BaselineFitError(
@@ -325,7 +342,9 @@ def one_step_baselines(
         elif name == "seasonal_naive":
             out[name] = arr[test_start - season : n - season].copy()
         else:
-            out[name] = _stats_one_step(name, arr, test_start, season)
+            out[name] = _cached(
+                "one_step", name, arr, season, test_start, lambda name=name: _stats_one_step(name, arr, test_start, season)
+            )
     return out
 
 
@@ -376,19 +395,39 @@ def multi_step_baselines(
         elif name == "seasonal_naive":
             out[name] = arr[arr.size - season :][np.arange(horizon) % season]
         else:
-            where = "y_train"
-            model = _fit(name, arr, season, where)
-            try:
-                mean = np.array(model.predict(h=horizon)["mean"], dtype=np.float64)
-            except Exception as exc:
-                raise BaselineFitError(
-                    f"{name} was fitted on y_train but failed to forecast {horizon} steps: "
-                    f"{type(exc).__name__}: {exc}. Drop {name!r} from models."
-                ) from exc
-            if mean.shape != (horizon,) or not np.isfinite(mean).all():
-                raise BaselineFitError(
-                    f"{name} ({_describe(model)}) returned a forecast that is not {horizon} finite "
-                    f"values; drop {name!r} from models."
-                )
-            out[name] = mean
+            out[name] = _cached("multi_step", name, arr, season, horizon, lambda: _stats_multi_step(name, arr, season, horizon))
     return out
+
+
+def _stats_multi_step(name: str, arr: np.ndarray, season: int, horizon: int) -> np.ndarray:
+    model = _fit(name, arr, season, "y_train")
+    try:
+        mean = np.array(model.predict(h=horizon)["mean"], dtype=np.float64)
+    except Exception as exc:
+        raise BaselineFitError(
+            f"{name} was fitted on y_train but failed to forecast {horizon} steps: "
+            f"{type(exc).__name__}: {exc}. Drop {name!r} from models."
+        ) from exc
+    if mean.shape != (horizon,) or not np.isfinite(mean).all():
+        raise BaselineFitError(
+            f"{name} ({_describe(model)}) returned a forecast that is not {horizon} finite "
+            f"values; drop {name!r} from models."
+        )
+    return mean
+
+
+def _cached(kind: str, name: str, y: np.ndarray, season: int, position: int, compute) -> np.ndarray:
+    """Statistical baselines are deterministic and cost seconds (statsforecast's import alone):
+    their forecasts are kept on disk under ``baselines/`` in lstmcast's cache, keyed by the data,
+    the split, the season and the statsforecast version. ``LSTMCAST_BASELINE_CACHE=0`` turns the
+    cache off."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from lstmcast._cache import array_key, memoize_array
+
+    try:
+        backend = version("statsforecast")
+    except PackageNotFoundError:
+        backend = "none"
+    key = array_key(kind, name, y, season, position, backend, _CACHE_FORMAT)
+    return memoize_array("baselines", key, compute, variable="LSTMCAST_BASELINE_CACHE")
