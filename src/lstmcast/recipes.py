@@ -251,11 +251,8 @@ def _write_run(recipe: Recipe, variant: str, series, test_start: int, evaluation
     frame["part"] = np.where(np.arange(len(series)) < test_start, "train", "test")
     frame["scored"] = False
     frame.loc[evaluation.positions, "scored"] = True
-    train_mean = evaluation.train_predictions.mean(axis=0)
-    lstm = np.full(len(series), np.nan)
-    lstm[:test_start] = train_mean
-    test_lstm = evaluation.forecasters[0].predict_one_step(series.to_numpy()[test_start:])
-    lstm[test_start:] = test_lstm
+    lstm = evaluation.path.mean(axis=0)
+    train_mean, test_lstm = lstm[:test_start], lstm[test_start:]
     frame["lstm"] = lstm
     for name, values in evaluation.predictions.items():
         if name != "lstm":

@@ -35,7 +35,14 @@ class Evaluation:
     seconds: dict[str, float]
     forecasters: list[Any] = field(default_factory=list)
     train_metrics: dict[str, float | None] = field(default_factory=dict)
-    train_predictions: np.ndarray | None = None
+    path: np.ndarray | None = None  # walk-forward: each member's one-step predictions of every point
+    test_start: int | None = None
+
+    @property
+    def train_predictions(self) -> np.ndarray | None:
+        """Walk-forward: each member's one-step predictions over the training part (NaN where no
+        full window precedes a point)."""
+        return None if self.path is None else self.path[:, : self.test_start]
 
     def table(self):
         """Metrics as a DataFrame: one row per model, one column per metric."""
@@ -118,7 +125,8 @@ def walk_forward(
         seconds=seconds,
         forecasters=[fitted],
         train_metrics=train_metrics,
-        train_predictions=path[:, :start],
+        path=path,
+        test_start=start,
     )
 
 
