@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from lstmcast._estimator import Estimator
+from lstmcast._shapes import bucket_size, pad_rows
 from lstmcast.data import validate_series
 from lstmcast.errors import InvalidInputError
 from lstmcast.nn import Dense, NetworkSpec, load_network, network_forward, save_network, zero_network_state
@@ -214,10 +215,9 @@ class LSTMForecaster(Estimator):
         z_all = self.pipeline_.apply(y_all, self.transform_state_)
         look_back, offset = int(self.look_back), self.pipeline_.history_length
         x = _all_windows(z_all, look_back)  # window j predicts z_all[j + look_back]
-        if self.stateful:
-            z_hat = _stateful_outputs(self.spec_, self.params_, x)
-        else:
-            z_hat = _stateless_outputs(self.spec_, self.params_, x)
+        padded = pad_rows(x, bucket_size(len(x)))  # padding at the end: it never feeds real windows
+        outputs = _stateful_outputs if self.stateful else _stateless_outputs
+        z_hat = np.asarray(outputs(self.spec_, self.params_, padded))[:, : len(x)]
         positions = np.arange(len(x)) + look_back + offset  # in y_all
         first = 0 if include_history else len(self.y_)
         keep = (positions >= first) & (positions < len(y_all))

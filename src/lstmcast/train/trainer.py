@@ -23,6 +23,7 @@ from typing import Any, Sequence
 import jax
 import jax.numpy as jnp
 import numpy as np
+from lstmcast._shapes import bucket_size, pad_rows, power_of_two
 from lstmcast.errors import InvalidInputError, TrainingDivergedError
 from lstmcast.nn.network import (
     NetworkSpec,
@@ -139,8 +140,7 @@ class _Plan:
     clip_norm: float | None
     clip_value: float | None
     batch_size: int
-    n_train: int
-    steps_per_epoch: int
+    max_steps_per_epoch: int  # the sample count is a run-time value up to this many batches
     chunk_epochs: int
     shuffle: bool
     stateful: bool
@@ -207,11 +207,13 @@ def _evaluate(plan: _Plan, unravel, flat, rnn, data) -> jax.Array:
 @partial(jax.jit, static_argnums=0)
 def _run_chunk(plan: _Plan, state, consts, data, orders, epoch_begin, n_epochs):
     """Train every model for up to ``n_epochs`` epochs from ``epoch_begin``: the compiled core."""
-    spec, batch, steps = plan.spec, plan.batch_size, plan.steps_per_epoch
+    spec, batch = plan.spec, plan.batch_size
     unravel = partial(unravel_weights, spec)
     loss_fn = LOSSES[plan.loss]
-    n_padded = steps * batch
-    sample_weight = (jnp.arange(n_padded) < plan.n_train).astype(jnp.float32)
+    # The sample count is data, not shape: folds of a backtest with similar sizes share a program.
+    n_train = data["n_train"]
+    steps = (n_train + batch - 1) // batch
+    sample_weight = (jnp.arange(plan.max_steps_per_epoch * batch) < n_train).astype(jnp.float32)
     dropout = spec.dropout > 0 or spec.recurrent_dropout > 0
     n_models = state["flat"].shape[0]
 
@@ -219,7 +221,7 @@ def _run_chunk(plan: _Plan, state, consts, data, orders, epoch_begin, n_epochs):
         if plan.shuffle:
             idx = jax.lax.dynamic_slice(order[e_local], (b * batch,), (batch,))
         else:  # in order; the padding of a last partial batch has weight 0
-            idx = jnp.minimum(b * batch + jnp.arange(batch), plan.n_train - 1)
+            idx = jnp.minimum(b * batch + jnp.arange(batch), n_train - 1)
         w = jax.lax.dynamic_slice(sample_weight, (b * batch,), (batch,))
         xb, yb = data["x"][idx], data["y"][idx]
         rnn = None
@@ -246,7 +248,7 @@ def _run_chunk(plan: _Plan, state, consts, data, orders, epoch_begin, n_epochs):
         return jax.tree_util.tree_map(lambda n, o: jnp.where(model["stopped"], o, n), new, model)
 
     def model_epoch_end(model, epoch):
-        epoch_loss = model["loss_sum"] / plan.n_train
+        epoch_loss = model["loss_sum"] / n_train
         val_loss = _evaluate(plan, unravel, model["flat"], model["rnn"], data) if plan.validation else jnp.nan
         monitored = val_loss if plan.monitor == "val_loss" else epoch_loss
         finite = jnp.isfinite(epoch_loss) & jnp.all(jnp.isfinite(model["flat"])) & jnp.isfinite(monitored)
@@ -317,7 +319,7 @@ def _as_samples(x: Any, y: Any, spec: NetworkSpec, what: str) -> tuple[np.ndarra
 
 
 def _validation_batches(x: np.ndarray, y: np.ndarray, batch: int) -> dict[str, np.ndarray]:
-    n_batches = math.ceil(len(x) / batch)
+    n_batches = bucket_size(math.ceil(len(x) / batch))
     pad = n_batches * batch - len(x)
     weights = np.concatenate([np.ones(len(x), np.float32), np.zeros(pad, np.float32)])
     x = np.concatenate([x, np.zeros((pad,) + x.shape[1:], np.float32)])
@@ -356,13 +358,14 @@ def _train(
 
     batch = int(config.batch_size)
     n_train, time_steps = x.shape[0], x.shape[1]
-    steps = math.ceil(n_train / batch)
-    data = {"x": x, "y": y}
+    max_steps = math.ceil(power_of_two(n_train) / batch)
+    data = {"x": pad_rows(x, max_steps * batch), "y": pad_rows(y, max_steps * batch), "n_train": np.int32(n_train)}
     if validation_data is not None:
         x_val, y_val = _as_samples(*validation_data, spec, "validation")
         if x_val.shape[1:] != x.shape[1:] and config.stateful:
             raise InvalidInputError("stateful validation windows must have the training windows' shape")
-        data.update(_validation_batches(x_val, y_val, batch if config.stateful else min(len(x_val), _EVAL_BATCH)))
+        eval_batch = batch if config.stateful else min(bucket_size(len(x_val)), _EVAL_BATCH)
+        data.update(_validation_batches(x_val, y_val, eval_batch))
     plan = _Plan(
         spec=spec,
         loss=config.loss,
@@ -370,9 +373,8 @@ def _train(
         clip_norm=config.clip_norm,
         clip_value=config.clip_value,
         batch_size=batch,
-        n_train=n_train,
-        steps_per_epoch=steps,
-        chunk_epochs=_chunk_epochs(spec, config.epochs, steps, batch, time_steps),
+        max_steps_per_epoch=max_steps,
+        chunk_epochs=_chunk_epochs(spec, config.epochs, max_steps, batch, time_steps),
         shuffle=config.shuffles,
         stateful=config.stateful,
         validation=validation_data is not None,
@@ -394,7 +396,7 @@ def _train(
     with progress:
         for begin in range(0, config.epochs, plan.chunk_epochs):
             n_epochs = min(plan.chunk_epochs, config.epochs - begin)
-            orders = _epoch_orders(plan, shuffle_rngs, n_epochs) if plan.shuffle else None
+            orders = _epoch_orders(plan, shuffle_rngs, n_train, n_epochs) if plan.shuffle else None
             state, history = _run_chunk(plan, state, consts, data, orders, begin, n_epochs)
             loss, val_loss = np.asarray(history[0]), np.asarray(history[1])
             losses.append(loss[:, :n_epochs])
@@ -407,14 +409,14 @@ def _train(
     return _result(plan, config, state, np.concatenate(losses, axis=1), np.concatenate(val_losses, axis=1), seeds, started)
 
 
-def _epoch_orders(plan: _Plan, rngs: list[np.random.Generator], n_epochs: int) -> np.ndarray:
+def _epoch_orders(plan: _Plan, rngs: list[np.random.Generator], n_train: int, n_epochs: int) -> np.ndarray:
     """Each model's sample order for the next ``n_epochs`` epochs, ``(models, chunk_epochs, padded)``:
     a fresh permutation per epoch, drawn on the host before the compiled loop runs."""
-    padded = plan.steps_per_epoch * plan.batch_size
+    padded = plan.max_steps_per_epoch * plan.batch_size
     orders = np.zeros((len(rngs), plan.chunk_epochs, padded), np.int32)
-    base = np.tile(np.arange(plan.n_train, dtype=np.int32), (n_epochs, 1))
+    base = np.tile(np.arange(n_train, dtype=np.int32), (n_epochs, 1))
     for model, rng in enumerate(rngs):
-        orders[model, :n_epochs, : plan.n_train] = rng.permuted(base, axis=1)
+        orders[model, :n_epochs, :n_train] = rng.permuted(base, axis=1)
     return orders
 
 
