@@ -67,11 +67,21 @@ def recipe_run(
     if fixed and improved:
         raise InvalidInputError("choose at most one of --fixed and --improved")
     variant = "fixed" if fixed else "improved" if improved else "faithful"
+    _import_in_background("matplotlib.backends.backend_agg", "matplotlib.figure")
     summary = recipes.run(name, variant=variant, seeds=seeds, epochs=epochs, out_root=out, verbose=0 if as_json else 1)
     if as_json:
         typer.echo(json.dumps(summary, default=float))
         return
     _print_recipe(summary)
+
+
+def _import_in_background(*modules: str) -> None:
+    """Import the plotting stack on a thread while the main one compiles and trains (XLA releases
+    the GIL), so the plots at the end do not wait for matplotlib's import."""
+    import importlib
+    import threading
+
+    threading.Thread(target=lambda: [importlib.import_module(m) for m in modules], daemon=True).start()
 
 
 def _print_recipe(summary: dict) -> None:

@@ -70,8 +70,13 @@ def _split(n: int, test_size: int | float | None, test_start: int | None) -> int
     if (test_size is None) == (test_start is None):
         raise InvalidInputError("give exactly one of test_size (points or a fraction) and test_start")
     if test_start is None:
-        test_size = int(round(test_size * n)) if 0 < test_size < 1 else int(test_size)
-        test_start = n - test_size
+        if 0 < test_size < 1:
+            test_size = int(round(test_size * n))
+        elif int(test_size) != test_size:
+            raise InvalidInputError(f"test_size is a fraction in (0, 1) or a whole number of points, got {test_size}")
+        test_start = n - int(test_size)
+    elif int(test_start) != test_start:
+        raise InvalidInputError(f"test_start must be a whole number, got {test_start}")
     if not 1 <= test_start < n:
         raise InvalidInputError(f"the test part must leave training data and hold at least one point; got test_start={test_start} for {n} points")
     return int(test_start)
@@ -150,6 +155,8 @@ def backtest(
         raise InvalidInputError(f"horizon and n_windows must be >= 1, got {horizon} and {n_windows}")
     horizon, n_windows = int(horizon), int(n_windows)
     step = horizon if step is None else int(step)
+    if step < 1:
+        raise InvalidInputError(f"step between cut-offs must be >= 1, got {step}")
     cutoffs = [len(values) - horizon - (n_windows - 1 - k) * step for k in range(n_windows)]
     if cutoffs[0] < 2:
         raise InvalidInputError(f"{len(values)} points are too few for {n_windows} windows of horizon {horizon}")

@@ -234,9 +234,7 @@ class LSTMForecaster(Estimator):
     def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Save the fitted forecaster (parameters, transforms, training data, weights) to one file."""
         self._check_fitted("params_")
-        params = {k: v for k, v in self.get_params().items()}
-        for key in ("units", "dense", "difference", "feature_range", "scale_range"):
-            params[key] = _jsonable(params[key])
+        params = {key: _jsonable(value) for key, value in self.get_params().items()}
         metadata = {
             "kind": "LSTMForecaster",
             "params": params,
@@ -259,6 +257,7 @@ class LSTMForecaster(Estimator):
         for key in ("feature_range", "scale_range"):
             if getattr(forecaster, key) is not None:
                 setattr(forecaster, key, tuple(getattr(forecaster, key)))
+        forecaster.dense = tuple(tuple(d) if isinstance(d, list) else d for d in forecaster.dense)
         series = pd.Series(metadata["y"], index=_index_from_json(metadata["index"]), dtype=np.float64)
         forecaster._set_fitted(spec, from_config(metadata["transforms"]), metadata["transform_state"], series, params)
         return forecaster
@@ -276,9 +275,13 @@ def _as_series(y: Any) -> pd.Series:
 def _as_values(y: Any, name: str, allow_empty: bool = False) -> np.ndarray:
     values = y.to_numpy() if isinstance(y, (pd.Series, pd.Index)) else y
     try:
-        values = np.asarray(values, dtype=np.float64).ravel()
+        values = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
         raise InvalidInputError(f"{name} must be numbers; got values such as {np.asarray(values).ravel()[:3]!r}") from None
+    if values.ndim == 2 and 1 in values.shape:
+        values = values.ravel()
+    if values.ndim != 1:
+        raise InvalidInputError(f"{name} must be one series (1-D), got an array of shape {values.shape}")
     if not allow_empty and values.size == 0:
         raise InvalidInputError(f"{name} is empty")
     if not np.all(np.isfinite(values)):
@@ -287,7 +290,11 @@ def _as_values(y: Any, name: str, allow_empty: bool = False) -> np.ndarray:
 
 
 def _positive(value: Any, name: str) -> int:
-    if int(value) != value or int(value) < 1:
+    try:
+        whole = int(value) == value and int(value) >= 1
+    except (TypeError, ValueError, OverflowError):
+        whole = False
+    if not whole or isinstance(value, (bool, str)):
         raise InvalidInputError(f"{name} must be a whole number >= 1, got {value!r}")
     return int(value)
 
@@ -319,13 +326,15 @@ def _jsonable(value: Any) -> Any:
 
 def _index_to_json(index: pd.Index) -> dict:
     if isinstance(index, pd.DatetimeIndex):
-        return {"kind": "datetime", "start": index[0].isoformat(), "freq": index.freqstr, "length": len(index)}
+        tz = None if index.tz is None else str(index.tz)
+        start = index[0].tz_localize(None) if tz else index[0]
+        return {"kind": "datetime", "start": start.isoformat(), "tz": tz, "freq": index.freqstr, "length": len(index)}
     return {"kind": "range", "start": int(index[0]), "length": len(index)}
 
 
 def _index_from_json(info: dict) -> pd.Index:
     if info["kind"] == "datetime":
-        return pd.date_range(info["start"], periods=info["length"], freq=info["freq"])
+        return pd.date_range(info["start"], periods=info["length"], freq=info["freq"], tz=info.get("tz"))
     return pd.RangeIndex(info["start"], info["start"] + info["length"])
 
 
