@@ -73,17 +73,61 @@ def lstm_forward(
 
     # The input projection does not depend on the state: one matmul for all steps, time-major.
     projected = jnp.einsum("btf,fg->tbg", x, params["kernel"]) + params["bias"]
-    recurrent_kernel = params["recurrent_kernel"]
-
-    def step(carry: State, projected_t: jax.Array) -> tuple[State, jax.Array]:
-        h, c = carry
-        if recurrent_mask is not None:
-            h = h * recurrent_mask
-        z = projected_t + h @ recurrent_kernel
-        i, f, g, o = jnp.split(z, 4, axis=-1)
-        c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
-        h = jax.nn.sigmoid(o) * jnp.tanh(c)
-        return (h, c), h
-
-    final_state, outputs = jax.lax.scan(step, state, projected)
+    if recurrent_mask is None:
+        recurrent_mask = jnp.ones((batch, units), x.dtype)
+    outputs, final_state = _recurrence(projected, params["recurrent_kernel"], recurrent_mask, state[0], state[1])
     return jnp.swapaxes(outputs, 0, 1), final_state
+
+
+def _cell(z: jax.Array, c: jax.Array):
+    i, f, g, o = jnp.split(z, 4, axis=-1)
+    i, f, g, o = jax.nn.sigmoid(i), jax.nn.sigmoid(f), jnp.tanh(g), jax.nn.sigmoid(o)
+    c = f * c + i * g
+    return (i, f, g, o), c, o * jnp.tanh(c)
+
+
+@jax.custom_vjp
+def _recurrence(projected, recurrent_kernel, recurrent_mask, h0, c0):
+    """The time loop: ``projected (time, batch, 4*units)`` → hidden states and the final (h, c)."""
+    return _recurrence_forward(projected, recurrent_kernel, recurrent_mask, h0, c0)[0]
+
+
+def _recurrence_forward(projected, recurrent_kernel, recurrent_mask, h0, c0):
+    def step(carry, projected_t):
+        h, c = carry
+        h_in = h * recurrent_mask
+        gates, c_new, h_new = _cell(projected_t + h_in @ recurrent_kernel, c)
+        return (h_new, c_new), (h_new, h_in, gates, c, c_new)
+
+    (h, c), (hs, h_ins, gates, c_prev, c_all) = jax.lax.scan(step, (h0, c0), projected)
+    return (hs, (h, c)), (recurrent_kernel, recurrent_mask, h_ins, gates, c_prev, c_all)
+
+
+def _recurrence_backward(residuals, cotangents):
+    """Backpropagation through time with the weight gradient taken once, after the loop.
+
+    JAX's generic rule for ``scan`` accumulates ``h_in^T dz`` step by step (many small matmuls);
+    here the loop only carries ``dh`` and ``dc``, and the recurrent kernel's gradient is one
+    matmul over all steps. Checked against finite differences in the tests.
+    """
+    recurrent_kernel, recurrent_mask, h_ins, gates, c_prev, c_all = residuals
+    d_hs, (d_h_final, d_c_final) = cotangents
+
+    def step(carry, inputs):
+        dh_next, dc = carry
+        d_h_t, (i, f, g, o), c_before, c_t = inputs
+        dh = d_h_t + dh_next
+        tanh_c = jnp.tanh(c_t)
+        dc = dc + dh * o * (1 - tanh_c**2)
+        dz = jnp.concatenate(
+            [dc * g * i * (1 - i), dc * c_before * f * (1 - f), dc * i * (1 - g**2), dh * tanh_c * o * (1 - o)], axis=-1
+        )
+        dh_prev = (dz @ recurrent_kernel.T) * recurrent_mask
+        return (dh_prev, dc * f), dz
+
+    (dh0, dc0), dz = jax.lax.scan(step, (d_h_final, d_c_final), (d_hs, gates, c_prev, c_all), reverse=True)
+    d_recurrent = jnp.einsum("tbu,tbg->ug", h_ins, dz)
+    return dz, d_recurrent, jnp.zeros_like(recurrent_mask), dh0, dc0
+
+
+_recurrence.defvjp(_recurrence_forward, _recurrence_backward)
