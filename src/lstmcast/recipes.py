@@ -70,6 +70,16 @@ _KERAS_WINDOWING = (
 )
 _LEAK = "faithful: the min-max scaler is fitted on the whole series, as in the tutorial (the test range leaks into training)"
 _RMSE_UNITS = "RMSE in original units after inverting every transform, on one-step walk-forward predictions"
+# Brownlee's airline tutorial, also applied to the milk series: its settings and its windowing.
+_AIRLINE_STYLE = dict(
+    season=12,
+    test_size=1 - 0.67,
+    settings=dict(look_back=1, units=4, epochs=100, batch_size=1, scale="minmax", feature_range=(0.0, 1.0)),
+    improved=None,
+    leaky_scaler=True,
+    score_points=(1, -1),
+    deviations=(_LEAK, _KERAS_WINDOWING, _RMSE_UNITS),
+)
 
 RECIPES: dict[str, Recipe] = {
     r.name: r
@@ -80,14 +90,8 @@ RECIPES: dict[str, Recipe] = {
             title="Airline passengers (monthly, 1949-1960)",
             tutorial="Brownlee, 'Time Series Prediction with LSTM Recurrent Neural Networks in Python with Keras': "
             "LSTM(4)->Dense(1), look_back 1, 100 epochs, batch 1, adam, MSE, MinMaxScaler(0,1) on the whole series, 67/33 split",
-            season=12,
-            test_size=1 - 0.67,
-            settings=dict(look_back=1, units=4, epochs=100, batch_size=1, scale="minmax", feature_range=(0.0, 1.0)),
-            improved=None,
-            leaky_scaler=True,
-            score_points=(1, -1),
             points="the tutorial's test points (y[97:143])",
-            deviations=(_LEAK, _KERAS_WINDOWING, _RMSE_UNITS),
+            **_AIRLINE_STYLE,
         ),
         Recipe(
             name="milk",
@@ -95,14 +99,8 @@ RECIPES: dict[str, Recipe] = {
             title="Monthly milk production per cow (1962-1975)",
             tutorial="the airline tutorial's code applied to monthly milk production (kushalsharma/keras-lstm): "
             "LSTM(4)->Dense(1), look_back 1, 100 epochs, batch 1, adam, MSE, MinMaxScaler(0,1) on the whole series, 67/33 split",
-            season=12,
-            test_size=1 - 0.67,
-            settings=dict(look_back=1, units=4, epochs=100, batch_size=1, scale="minmax", feature_range=(0.0, 1.0)),
-            improved=None,
-            leaky_scaler=True,
-            score_points=(1, -1),
             points="the tutorial's test points (y[113:167])",
-            deviations=(_LEAK, _KERAS_WINDOWING, _RMSE_UNITS),
+            **_AIRLINE_STYLE,
         ),
         Recipe(
             name="shampoo",

@@ -44,6 +44,7 @@ from types import ModuleType
 import numpy as np
 
 from lstmcast.errors import InvalidInputError, LstmcastError
+from lstmcast.evaluate.metrics import check_season as _check_season
 
 __all__ = [
     "BaselineFitError",
@@ -111,11 +112,6 @@ def _positive_int(value: object, name: str, hint: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise InvalidInputError(f"{name} must be a positive integer, got {value!r}; {hint}")
     return int(value)
-
-
-def _check_season(season: object) -> int:
-    hint = "use 1 for no seasonality, 12 for monthly data with a yearly cycle."
-    return _positive_int(season, "season", hint)
 
 
 def _check_models(models: object, allowed: tuple[str, ...], func: str) -> tuple[str, ...]:

@@ -91,7 +91,8 @@ def _scaled_abs_mean(e: np.ndarray) -> tuple[float, np.ndarray]:
     return m, a / m
 
 
-def _check_season(season: object) -> int:
+def check_season(season: object) -> int:
+    """The seasonal period as a positive int, or a named error (shared by metrics and baselines)."""
     if isinstance(season, bool) or not isinstance(season, numbers.Integral) or season < 1:
         raise InvalidInputError(
             f"season must be a positive integer (1 for no seasonality, 12 for monthly data with a "
@@ -180,7 +181,7 @@ def seasonal_naive_scale(y_train: object, season: int = 1) -> float:
 
 def _seasonal_naive_scale_or_zero(y_train: object, season: int) -> float:
     """The MASE scale after validating ``y_train`` and ``season``; 0.0 when it vanishes."""
-    season = _check_season(season)
+    season = check_season(season)
     y = _as_finite_array(y_train, "y_train")
     if y.ndim != 1:
         raise InvalidInputError(f"y_train must be 1-D (one series), got shape {y.shape}.")
