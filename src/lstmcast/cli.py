@@ -213,6 +213,10 @@ def forecast(
                f"(settings: {', '.join(f'{k}={v}' for k, v in params.items())}; epochs run {np.asarray(model.epochs_run_).tolist()})")
 
 
+def _label(stamp) -> str:
+    return f"{stamp:%Y-%m-%d}" if hasattr(stamp, "strftime") else str(stamp)
+
+
 @app.command()
 def evaluate(
     data: Path = typer.Argument(..., help="CSV file with a date column and a value column."),
