@@ -279,3 +279,15 @@ def test_backtest_step_sets_the_distance_between_cutoffs():
 def test_backtest_rejects_bad_arguments(kwargs):
     with pytest.raises(InvalidInputError):
         backtest(FORECASTER, Y, season=SEASON, baselines=NAIVE, **kwargs)
+
+
+def test_member_scores_are_each_seeds_own_score(evaluation):
+    from lstmcast.errors import InvalidInputError as Invalid
+
+    scores = evaluation.member_scores("rmse")
+    expected = [np.sqrt(np.mean((member - evaluation.y_true) ** 2)) for member in evaluation.members]
+    np.testing.assert_allclose(scores, expected, rtol=1e-12)
+    # The ensemble's error is never above the members' mean error (RMSE is a norm, so convex).
+    assert evaluation.metrics["lstm"]["rmse"] <= scores.mean() + 1e-12
+    with pytest.raises(Invalid):
+        evaluation.member_scores("mase")

@@ -53,10 +53,13 @@ class Evaluation:
         return frame
 
     def member_scores(self, metric: str = "rmse") -> np.ndarray:
-        """The metric of each ensemble member on the same points (for mean ± std across seeds)."""
+        """One metric for each ensemble member on the same points (for mean ± std across seeds);
+        any metric but MASE, whose scale needs the training data."""
         from lstmcast.evaluate.metrics import METRICS
 
-        return np.array([METRICS[metric](self.y_true, m) for m in self.members]) if metric != "mase" else np.array([])
+        if metric == "mase" or metric not in METRICS:
+            raise InvalidInputError(f"member_scores takes one of {sorted(set(METRICS) - {'mase'})}, not {metric!r}")
+        return np.array([METRICS[metric](self.y_true, member) for member in self.members])
 
 
 def _values(y: Any) -> np.ndarray:
