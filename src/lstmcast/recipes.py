@@ -28,6 +28,7 @@ import numpy as np
 from lstmcast.errors import InvalidInputError
 
 VARIANTS = ("faithful", "fixed", "improved")
+_PLOT_POINTS = 730
 BASELINES = ("persistence", "seasonal_naive", "auto_ets", "auto_arima")
 
 
@@ -266,26 +267,34 @@ def _write_run(recipe: Recipe, variant: str, series, test_start: int, evaluation
     write_csv(run_dir / "predictions.csv", frame)
     write_json(run_dir / "config.json", {k: summary[k] for k in ("recipe", "variant", "tutorial", "seeds", "settings", "deviations")})
     write_json(run_dir / "metrics.json", {k: v for k, v in summary.items() if k not in ("settings", "tutorial")})
-    test_index = index[test_start:]
-    has_train = np.isfinite(train_mean)
+    # A long series (daily sunspots) is unreadable whole: show its last _PLOT_POINTS points.
+    shown = np.arange(len(series)) >= len(series) - _PLOT_POINTS
+    has_train = np.isfinite(train_mean) & shown[:test_start]
+    scored = np.isin(np.arange(len(series)), evaluation.positions) & shown
     baselines = {
-        name: (index[evaluation.positions], values)
-        for name, values in evaluation.predictions.items()
-        if name in ("persistence", "auto_arima")
+        name: (index[scored], column[scored])
+        for name in ("persistence", "auto_arima")
+        if name in evaluation.predictions
+        for column in [frame[name].to_numpy()]
     }
+    zoom = "" if shown.all() else f", last {_PLOT_POINTS} points"
     plot_forecast(
         run_dir / "forecast.png",
-        index=index,
-        y=series.to_numpy(),
-        train_pred=(index[:test_start][has_train], train_mean[has_train]),
-        test_pred=(test_index, test_lstm),
+        index=index[shown],
+        y=series.to_numpy()[shown],
+        train_pred=(index[:test_start][has_train], train_mean[has_train]) if has_train.any() else None,
+        test_pred=(index[test_start:][shown[test_start:]], test_lstm[shown[test_start:]]),
         baselines=baselines,
-        title=f"{recipe.title} — {variant}, {summary['seeds']} seeds (one-step walk-forward)",
+        title=f"{recipe.title}: {variant}, {_seeds(summary['seeds'])}, one-step{zoom}",
         ylabel=str(series.name or "value"),
     )
     plot_training_curves(
         run_dir / "training.png",
         history=evaluation.forecasters[0].history_,
-        title=f"{recipe.name} ({variant}): training loss per seed (scaled units)",
+        title=f"{recipe.name} ({variant}): training loss of {_seeds(summary['seeds'])} (scaled units)",
     )
     return run_dir
+
+
+def _seeds(n: int) -> str:
+    return f"{n} seed" if n == 1 else f"{n} seeds"
