@@ -151,10 +151,6 @@ class _Plan:
     early_stopping: bool
 
 
-def _next_power_of_two(n: int) -> int:
-    return 1 << max(0, math.ceil(math.log2(max(1, n))))
-
-
 def _chunk_epochs(spec: NetworkSpec, epochs: int, steps_per_epoch: int, batch: int, time_steps: int) -> int:
     width, step_flops = spec.input_dim, 0
     for units in spec.lstm_units:
@@ -163,7 +159,7 @@ def _chunk_epochs(spec: NetworkSpec, epochs: int, steps_per_epoch: int, batch: i
     by_steps = _CHUNK_STEPS // steps_per_epoch
     by_flops = int(_CHUNK_FLOPS // max(1, step_flops * steps_per_epoch))
     chunk = max(1, min(by_steps, by_flops))
-    return min(_next_power_of_two(chunk), _next_power_of_two(epochs))
+    return min(power_of_two(chunk), power_of_two(epochs))
 
 
 def _initial_state(plan: _Plan, initial_flat: np.ndarray) -> dict:
