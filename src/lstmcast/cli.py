@@ -8,6 +8,7 @@ status 2; nothing half-written is left behind.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -275,5 +276,21 @@ def main() -> None:
         sys.exit(2)
 
 
+def console_entry() -> None:
+    """The ``lstmcast`` command: ``main``, then exit without the interpreter's teardown.
+
+    Unloading JAX and matplotlib at exit costs about 0.7 s of a 4 s command; every output is
+    already written (atomically) and flushed by then, so the process ends right away.
+    """
+    code = 0
+    try:
+        main()
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    console_entry()

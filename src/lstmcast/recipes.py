@@ -209,7 +209,13 @@ def run(
         params["epochs"] = int(epochs)
     forecaster = LSTMForecaster(**params, n_models=int(seeds), seed=0, verbose=verbose)
     evaluation = walk_forward(
-        forecaster, series, test_start=test_start, season=recipe.season, baselines=baselines, score_slice=slice(*recipe.score_points)
+        forecaster,
+        series,
+        test_start=test_start,
+        season=recipe.season,
+        baselines=baselines,
+        score_slice=slice(*recipe.score_points),
+        parallel=True,
     )
     fitted = evaluation.forecasters[0]
     member_rmse = evaluation.member_scores("rmse")

@@ -94,6 +94,7 @@ def walk_forward(
     season: int = 1,
     baselines: Iterable[str] = ONE_STEP_MODELS,
     score_slice: slice = slice(None),
+    parallel: bool = False,
 ) -> Evaluation:
     """One-step walk-forward evaluation on ``y[test_start:]`` (or the last ``test_size`` points).
 
@@ -105,6 +106,8 @@ def walk_forward(
     values = _values(y)
     start = _split(len(values), test_size, test_start)
     train = y[:start] if hasattr(y, "iloc") else values[:start]
+    names = tuple(baselines)
+    background = _in_background(one_step_baselines_timed, values, start, season, names) if parallel and names else None
     seconds: dict[str, float] = {}
     begun = time.perf_counter()
     fitted = clone(forecaster).fit(train)
@@ -112,10 +115,11 @@ def walk_forward(
     seconds["lstm"] = time.perf_counter() - begun
     members = path[:, start:]
     predictions = {"lstm": members.mean(axis=0)}
-    for name in baselines:
-        begun = time.perf_counter()
-        predictions.update(one_step_baselines(values, start, season=season, models=(name,)))
-        seconds[name] = time.perf_counter() - begun
+    baseline_predictions, baseline_seconds = (
+        background() if background else one_step_baselines_timed(values, start, season, names)
+    )
+    predictions.update(baseline_predictions)
+    seconds.update(baseline_seconds)
     positions = np.arange(start, len(values))[score_slice]
     y_true = values[positions]
     chosen = {name: p[score_slice] for name, p in predictions.items()}
@@ -136,6 +140,36 @@ def walk_forward(
         path=path,
         test_start=start,
     )
+
+
+def one_step_baselines_timed(
+    values: np.ndarray, start: int, season: int, names: tuple[str, ...]
+) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """``one_step_baselines`` model by model, with each model's seconds."""
+    predictions, seconds = {}, {}
+    for name in names:
+        begun = time.perf_counter()
+        predictions.update(one_step_baselines(values, start, season=season, models=(name,)))
+        seconds[name] = time.perf_counter() - begun
+    return predictions, seconds
+
+
+def _in_background(function, *args):
+    """Start ``function(*args)`` in a fresh process (spawned: JAX's threads make fork unsafe);
+    returns a callable that waits for the result and re-raises its error."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    future = pool.submit(function, *args)
+
+    def result():
+        try:
+            return future.result()
+        finally:
+            pool.shutdown()
+
+    return result
 
 
 def backtest(
