@@ -132,8 +132,9 @@ RECIPES: dict[str, Recipe] = {
             name="sunspots",
             dataset="sunspots_daily",
             title="Daily total sunspot number (SILSO V2.0, 1818-2017)",
-            tutorial="daily sunspots LSTM tutorial: windows of 10 days -> next day, LSTM(64)->Dense(32)->Dense(1), batch 32, "
-            "adam, MSE, MinMaxScaler on the whole series, early stopping",
+            tutorial="the daily-sunspots LSTM tutorial: windows of 10 days -> next day, LSTM(64)->Dense(32)->Dense(1), "
+            "batch 32, early stopping; its optimizer, loss, scaler and split are not recorded here, so lstmcast assumes "
+            "the usual tutorial pattern (adam, MSE, a min-max scaler fitted on the whole series)",
             season=1,
             test_size=72_858 - 55_160,
             settings=dict(
@@ -151,7 +152,8 @@ RECIPES: dict[str, Recipe] = {
             deviations=(
                 _LEAK,
                 "the data are the tutorial's vintage (to 2017-06-30); the 3,247 missing days (-1, all before 1849) are "
-                "interpolated and the first 7 dropped; the first 55,160 days train (55,150 windows of 10), the rest test",
+                "interpolated and the first 7 dropped; the first 55,160 days train (55,150 windows of 10), the rest test "
+                "(lstmcast's split: the tutorial's is unknown, so its reported figures are not comparable)",
                 "early stopping watches the last 10% of the training windows (never the test set)",
                 _RMSE_UNITS,
             ),
