@@ -98,7 +98,8 @@ RECIPES: dict[str, Recipe] = {
             name="milk",
             dataset="milk",
             title="Monthly milk production per cow (1962-1975)",
-            tutorial="the airline tutorial's code applied to monthly milk production (kushalsharma/keras-lstm): "
+            tutorial="the airline tutorial's recipe applied to monthly milk production (its 67/33 split and scored points "
+            "reproduce the reference baselines persistence 46.4, seasonal naive 24.5): "
             "LSTM(4)->Dense(1), look_back 1, 100 epochs, batch 1, adam, MSE, MinMaxScaler(0,1) on the whole series, 67/33 split",
             points="the tutorial's test points (y[113:167])",
             **_AIRLINE_STYLE,
