@@ -274,13 +274,13 @@ def _run_chunk(plan: _Plan, state, consts, data, orders, epoch_begin, n_epochs):
         s, models, history = loop
         e_local, b = s // steps, s % steps
         epoch = epoch_begin + e_local
-        models = jax.vmap(model_step, in_axes=(0, 0, 0 if plan.shuffle else None, None, None, None))(
+        models = _per_model(model_step, n_models, (0, 0, 0 if plan.shuffle else None, None, None, None))(
             models, consts, orders, e_local, b, epoch
         )
 
         def end_epoch(args):
             models, history = args
-            models, (loss, val_loss) = jax.vmap(model_epoch_end, in_axes=(0, None))(models, epoch)
+            models, (loss, val_loss) = _per_model(model_epoch_end, n_models, (0, None))(models, epoch)
             history = (history[0].at[:, e_local].set(loss), history[1].at[:, e_local].set(val_loss))
             return models, history
 
@@ -290,6 +290,18 @@ def _run_chunk(plan: _Plan, state, consts, data, orders, epoch_begin, n_epochs):
     blank = jnp.full((n_models, plan.chunk_epochs), jnp.nan, jnp.float32)
     _, state, history = jax.lax.while_loop(cond, body, (jnp.array(0, jnp.int32), state, (blank, blank)))
     return state, history
+
+
+def _per_model(function, n_models: int, in_axes: tuple):
+    """``vmap`` over the model axis; a single model skips the batching (faster to trace)."""
+    if n_models > 1:
+        return jax.vmap(function, in_axes=in_axes)
+
+    def single(*args):
+        args = [a if axis is None else jax.tree_util.tree_map(lambda v: v[0], a) for a, axis in zip(args, in_axes)]
+        return jax.tree_util.tree_map(lambda v: v[None], function(*args))
+
+    return single
 
 
 def _as_samples(x: Any, y: Any, spec: NetworkSpec, what: str) -> tuple[np.ndarray, np.ndarray]:
