@@ -194,7 +194,7 @@ def run(
 ) -> dict[str, Any]:
     """Run a recipe; returns the summary (also written, with predictions and plots, to a run folder
     under ``out_root`` unless it is None). ``epochs`` overrides the recipe's (for quick looks)."""
-    from lstmcast.evaluate import walk_forward
+    from lstmcast.evaluate import rmse, walk_forward
     from lstmcast.forecast import LSTMForecaster
 
     started = time.perf_counter()
@@ -228,10 +228,8 @@ def run(
         "lstm_ensemble": evaluation.metrics["lstm"]["rmse"],
         **{name: evaluation.metrics[name]["rmse"] for name in baselines},
     }
-    train_members = evaluation.train_predictions
-    train_rmse_members = [
-        float(np.sqrt(np.nanmean((m - values[:test_start]) ** 2))) for m in train_members
-    ]
+    has_window = np.isfinite(evaluation.train_predictions[0])  # points with a full window before them
+    train_rmse_members = [rmse(values[:test_start][has_window], m[has_window]) for m in evaluation.train_predictions]
     summary = {
         "recipe": recipe.name,
         "variant": variant,
@@ -280,12 +278,7 @@ def _write_run(recipe: Recipe, variant: str, series, test_start: int, evaluation
     shown = np.arange(len(series)) >= len(series) - _PLOT_POINTS
     has_train = np.isfinite(train_mean) & shown[:test_start]
     scored = np.isin(np.arange(len(series)), evaluation.positions) & shown
-    baselines = {
-        name: (index[scored], column[scored])
-        for name in ("persistence", "auto_arima")
-        if name in evaluation.predictions
-        for column in [frame[name].to_numpy()]
-    }
+    baselines = {name: (index[scored], frame[name].to_numpy()[scored]) for name in ("persistence", "auto_arima") if name in frame}
     zoom = "" if shown.all() else f", last {_PLOT_POINTS} points"
     plot_forecast(
         run_dir / "forecast.png",

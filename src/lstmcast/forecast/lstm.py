@@ -24,7 +24,15 @@ from lstmcast._estimator import Estimator
 from lstmcast._shapes import bucket_size, pad_rows
 from lstmcast.data import validate_series
 from lstmcast.errors import InvalidInputError
-from lstmcast.nn import Dense, NetworkSpec, load_network, network_forward, save_network, zero_network_state
+from lstmcast.nn import (
+    Dense,
+    NetworkSpec,
+    load_network,
+    network_forward,
+    save_network,
+    stateful_scan,
+    zero_network_state,
+)
 from lstmcast.train import EarlyStopping, TrainConfig, fit_many
 from lstmcast.transforms import Difference, Log, MinMaxScale, Pipeline, StandardScale, from_config, make_windows
 
@@ -192,12 +200,11 @@ class LSTMForecaster(Estimator):
         horizon = _positive(horizon, "horizon")
         z = self.pipeline_.apply(self.y_, self.transform_state_)
         look_back = int(self.look_back)
+        state = None
         if self.stateful:
             # The state after every window that precedes the last one, which then starts the forecast.
-            state = _warm_states(self.spec_, self.params_, _all_windows(z, look_back)[:-1])
-            z_future = _recursive_stateful(self.spec_, self.params_, state, z[-look_back:].astype(np.float32), horizon)
-        else:
-            z_future = _recursive(self.spec_, self.params_, z[-look_back:].astype(np.float32), horizon)
+            state = _stateful_pass(self.spec_, self.params_, _all_windows(z, look_back)[:-1])[1]
+        z_future = _recursive(self.spec_, self.params_, state, z[-look_back:].astype(np.float32), horizon)
         z_future = np.asarray(z_future, np.float64)
         forecasts = np.stack([self.pipeline_.invert(zk, self.transform_state_, self.y_) for zk in z_future])
         return forecasts if members else forecasts.mean(axis=0)
@@ -216,8 +223,11 @@ class LSTMForecaster(Estimator):
         look_back, offset = int(self.look_back), self.pipeline_.history_length
         x = _all_windows(z_all, look_back)  # window j predicts z_all[j + look_back]
         padded = pad_rows(x, bucket_size(len(x)))  # padding at the end: it never feeds real windows
-        outputs = _stateful_outputs if self.stateful else _stateless_outputs
-        z_hat = np.asarray(outputs(self.spec_, self.params_, padded))[:, : len(x)]
+        if self.stateful:
+            z_hat = _stateful_pass(self.spec_, self.params_, padded)[0][..., 0]
+        else:
+            z_hat = _stateless_outputs(self.spec_, self.params_, padded)
+        z_hat = np.asarray(z_hat)[:, : len(x)]
         positions = np.arange(len(x)) + look_back + offset  # in y_all
         first = 0 if include_history else len(self.y_)
         keep = (positions >= first) & (positions < len(y_all))
@@ -346,52 +356,23 @@ def _stateless_outputs(spec: NetworkSpec, params: dict, x: jax.Array) -> jax.Arr
 
 
 @partial(jax.jit, static_argnums=0)
-def _stateful_outputs(spec: NetworkSpec, params: dict, x: jax.Array) -> jax.Array:
-    """Batch-1 stateful pass over all windows in order, from a zero state, per member."""
-
-    def member(p):
-        def step(state, window):
-            out, state = network_forward(spec, p, window[None], state)
-            return state, out[0, 0]
-
-        return jax.lax.scan(step, zero_network_state(spec, 1), x)[1]
-
-    return jax.vmap(member)(params)
-
-
-@partial(jax.jit, static_argnums=0)
-def _warm_states(spec: NetworkSpec, params: dict, x: jax.Array):
-    """Each member's state after a batch-1 stateful pass over ``x``."""
-
-    def member(p):
-        def step(state, window):
-            return network_forward(spec, p, window[None], state)[1], None
-
-        return jax.lax.scan(step, zero_network_state(spec, 1), x)[0]
-
-    return jax.vmap(member)(params)
-
-
-@partial(jax.jit, static_argnums=(0, 3))
-def _recursive(spec: NetworkSpec, params: dict, window: jax.Array, horizon: int) -> jax.Array:
-    def member(p):
-        def step(w, _):
-            out = network_forward(spec, p, w[None, :, None])[0][0, 0]
-            return jnp.concatenate([w[1:], out[None]]), out
-
-        return jax.lax.scan(step, window, None, length=horizon)[1]
-
-    return jax.vmap(member)(params)
+def _stateful_pass(spec: NetworkSpec, params: dict, x: jax.Array):
+    """Each member run with batch 1 over the windows in order, from a zero state:
+    ``(outputs (members, windows, 1), final states)``."""
+    return jax.vmap(lambda p: stateful_scan(spec, p, x, zero_network_state(spec, 1)))(params)
 
 
 @partial(jax.jit, static_argnums=(0, 4))
-def _recursive_stateful(spec: NetworkSpec, params: dict, states, window: jax.Array, horizon: int) -> jax.Array:
+def _recursive(spec: NetworkSpec, params: dict, states, window: jax.Array, horizon: int) -> jax.Array:
+    """Each member fed its own forecasts for ``horizon`` steps. ``states`` None: stateless (every
+    window from a zero state); else each member's LSTM state, carried on from step to step."""
+
     def member(p, state):
         def step(carry, _):
             w, state = carry
-            out, state = network_forward(spec, p, w[None, :, None], state)
+            out, new_state = network_forward(spec, p, w[None, :, None], state)
             value = out[0, 0]
-            return (jnp.concatenate([w[1:], value[None]]), state), value
+            return (jnp.concatenate([w[1:], value[None]]), None if state is None else new_state), value
 
         return jax.lax.scan(step, (window, state), None, length=horizon)[1]
 

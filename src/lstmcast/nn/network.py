@@ -179,8 +179,9 @@ def predict(spec: NetworkSpec, params: dict, x: jax.Array) -> jax.Array:
     return network_forward(spec, params, x)[0]
 
 
-@partial(jax.jit, static_argnums=(0, 4))
-def _run_stateful(spec, params, x, state, batch_size):
+def stateful_scan(spec: NetworkSpec, params: dict, x: jax.Array, state: NetworkState, batch_size: int = 1):
+    """The pure core of ``run_stateful`` (no checks, not compiled): for use inside ``jit``/``vmap``.
+    Returns ``(outputs (samples, output_dim), final state)``."""
     n_batches = x.shape[0] // batch_size
     batches = x.reshape(n_batches, batch_size, *x.shape[1:])
 
@@ -190,6 +191,9 @@ def _run_stateful(spec, params, x, state, batch_size):
 
     state, outs = jax.lax.scan(step, state, batches)
     return outs.reshape(x.shape[0], -1), state
+
+
+_run_stateful = jax.jit(stateful_scan, static_argnums=(0, 4))
 
 
 def run_stateful(

@@ -432,7 +432,7 @@ def _flatten_initial(spec: NetworkSpec, params: dict, n_models: int) -> np.ndarr
     leaves = jax.tree_util.tree_leaves(params)
     shapes = [leaf.shape for leaf in jax.tree_util.tree_leaves(weight_shapes(spec))]
     if [np.shape(leaf) for leaf in leaves] == shapes:
-        flat = np.concatenate([np.ravel(leaf) for leaf in leaves]).astype(np.float32)
+        flat = np.asarray(ravel_weights(jax.tree_util.tree_map(np.asarray, params)), np.float32)
         return np.broadcast_to(flat, (n_models, flat.size)).copy()
     if [np.shape(leaf) for leaf in leaves] == [(n_models,) + s for s in shapes]:
         return np.concatenate([np.reshape(leaf, (n_models, -1)) for leaf in leaves], axis=1).astype(np.float32)
