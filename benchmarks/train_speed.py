@@ -92,9 +92,10 @@ def _bare_sunspots_epoch():
     import jax.numpy as jnp
     import optax
 
-    import lstmcast._runtime  # noqa: F401  (the same XLA flags)
+    import lstmcast
     from lstmcast.nn import Dense, NetworkSpec, init_network, network_forward, ravel_weights, unravel_weights
 
+    lstmcast.configure_runtime()  # the same XLA flags and cache as lstmcast's own runs
     spec = NetworkSpec(1, (64,), (Dense(32, "relu"), Dense(1)))
     x, y = _windows(_series("sunspots", 55_200), 10, 55_168)
     batches_x, batches_y = x.reshape(-1, 32, 10, 1), y.reshape(-1, 32, 1)

@@ -50,7 +50,7 @@ def memoize_array(namespace: str, key: str, compute: Callable[[], np.ndarray], *
 
         buffer = io.BytesIO()
         np.save(buffer, result, allow_pickle=False)
-        write_atomic(path, lambda f: f.write(buffer.getvalue()), overwrite=True)
+        write_atomic(path, lambda f: f.write(buffer.getvalue()), overwrite=True, make_folders=True)
     except OSError:
         pass
     return result

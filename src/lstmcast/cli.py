@@ -1,16 +1,22 @@
 """The ``lstmcast`` command line: recipes, forecasts and evaluations of a user's own series.
 
 Heavy libraries (JAX, pandas, statsforecast) are imported inside the commands, so ``--help`` and
-``--version`` answer at once. Every ``LstmcastError`` is printed as one line on stderr, with exit
-status 2; nothing half-written is left behind.
+``--version`` answer at once. Every ``LstmcastError``, and every usage error (an option that is
+not a number, a missing argument), is printed as one line on stderr, with exit status 2; nothing
+half-written is left behind.
 """
 
 from __future__ import annotations
 
-import json
+import functools
+import inspect
 import os
 import sys
+import typing
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any, Callable, Optional
 
 import typer
 
@@ -58,20 +64,22 @@ def recipe_run(
     seeds: int = typer.Option(5, "--seeds", help="Networks trained at once (seeds 0..N-1); reports mean ± std and the ensemble."),
     fixed: bool = typer.Option(False, "--fixed", help="The tutorial's settings without its leak (scaler fitted on the training part)."),
     improved: bool = typer.Option(False, "--improved", help="lstmcast's recommended settings for this series."),
-    epochs: int = typer.Option(None, "--epochs", help="Override the number of epochs (for a quick look)."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", help="Override the number of epochs (for a quick look)."),
     out: Path = typer.Option(Path("runs"), "--out", help="Folder for the run folder (runs/<recipe>-<variant>-<timestamp>/)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the table."),
 ) -> None:
     """Run a tutorial recipe: train, evaluate one-step walk-forward beside baselines, write a run folder."""
     from lstmcast import recipes
+    from lstmcast._io import to_json
 
     if fixed and improved:
         raise InvalidInputError("choose at most one of --fixed and --improved")
     variant = "fixed" if fixed else "improved" if improved else "faithful"
     _import_in_background("matplotlib.backends.backend_agg", "matplotlib.figure")
-    summary = recipes.run(name, variant=variant, seeds=seeds, epochs=epochs, out_root=out, verbose=0 if as_json else 1)
+    with _BaselinesInBackground() as executor:
+        summary = recipes.run(name, variant=variant, seeds=seeds, epochs=epochs, out_root=out, verbose=0 if as_json else 1, executor=executor)
     if as_json:
-        typer.echo(json.dumps(summary, default=float))
+        typer.echo(to_json(summary))
         return
     _print_recipe(summary)
 
@@ -85,6 +93,51 @@ def _import_in_background(*modules: str) -> None:
     threading.Thread(target=lambda: [importlib.import_module(m) for m in modules], daemon=True).start()
 
 
+class _BaselinesInBackground(Executor):
+    """Fits LSTMs in this process (JAX is started and compiled programs are cached here) and every
+    other model in one spawned worker process, so the statistical baselines compute while the
+    LSTM trains. An LSTM's job runs when its result is first asked for, after every job has been
+    submitted."""
+
+    def __init__(self) -> None:
+        self._pool = None
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
+        from lstmcast.forecast import LSTMForecaster
+
+        if args and isinstance(args[0], LSTMForecaster):
+            return _Deferred(fn, args, kwargs)
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # spawned, not forked: JAX's threads make fork unsafe
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+class _Deferred(Future):
+    """A job run in the calling thread when its result is first asked for."""
+
+    def __init__(self, fn: Callable, args: tuple, kwargs: dict) -> None:
+        super().__init__()
+        self._call = (fn, args, kwargs)
+
+    def result(self, timeout: float | None = None) -> Any:
+        if self._call is not None:
+            fn, args, kwargs = self._call
+            self._call = None
+            try:
+                self.set_result(fn(*args, **kwargs))
+            except BaseException as error:  # handed to the caller by Future.result
+                self.set_exception(error)
+        return super().result(timeout)
+
+
 def _print_recipe(summary: dict) -> None:
     from rich.console import Console
 
@@ -92,17 +145,17 @@ def _print_recipe(summary: dict) -> None:
 
     console = Console()
     rmse, metrics, seconds = summary["test_rmse"], summary["metrics"], summary["model_seconds"]
-    n = summary["seeds"]
+    lstm = next(iter(metrics))
     rows = [
         {
-            "model": f"LSTM ({n} seeds)",
+            "model": f"LSTM ({summary['seeds']} seeds)",
             "test RMSE": f"{rmse['lstm_mean']:.4g} ± {rmse['lstm_std']:.2g}",
             "train RMSE": f"{summary['train_rmse']['lstm_mean']:.4g} ± {summary['train_rmse']['lstm_std']:.2g}",
-            "s": f"{seconds['lstm']:.2f}",
+            "s": f"{seconds[lstm]:.2f}",
         },
-        {"model": "LSTM ensemble", **_metric_cells(metrics["lstm"])},
+        {"model": "LSTM ensemble", **_metric_cells(metrics[lstm])},
     ]
-    rows += [{"model": name, **_metric_cells(metrics[name]), "s": f"{seconds[name]:.2f}"} for name in metrics if name != "lstm"]
+    rows += [{"model": alias, **_metric_cells(metrics[alias]), "s": f"{seconds[alias]:.2f}"} for alias in metrics if alias != lstm]
     title = f"{summary['title']}: {summary['variant']}"
     table = metrics_table(rows, title=title, columns=["model", "test RMSE", "MAE", "sMAPE %", "MASE", "train RMSE", "s"])
     table.columns[0].no_wrap = True
@@ -120,160 +173,197 @@ def _metric_cells(m: dict) -> dict:
     return {"test RMSE": m["rmse"], "MAE": m["mae"], "sMAPE %": m["smape"], "MASE": m["mase"]}
 
 
-# -- a user's own series ------------------------------------------------------------------------
+# -- options that several commands share, declared once ----------------------------------------------
 _DATA_HELP = "Reading the CSV"
 _MODEL_HELP = "Model (omit all to use lstmcast's recommended settings)"
 
 
-def _load_series(path, date_col, value_col, sep, skip_footer, na_value, missing, date_format):
-    from lstmcast.data import load_csv
+@dataclass
+class CsvOptions:
+    """How to read a user's CSV file (``lstmcast.data.load_csv``)."""
 
-    return load_csv(
-        path,
-        date_col=date_col,
-        value_col=value_col,
-        sep=sep,
-        skip_footer=skip_footer,
-        na_values=na_value or None,
-        missing=missing,
-        date_format=date_format,
-    )
+    date_col: Optional[str] = typer.Option(None, "--date-col", help="Date column (default: the first).", rich_help_panel=_DATA_HELP)
+    value_col: Optional[str] = typer.Option(None, "--value-col", help="Value column (default: the only numeric one).", rich_help_panel=_DATA_HELP)
+    sep: str = typer.Option(",", "--sep", help="Field separator.", rich_help_panel=_DATA_HELP)
+    skip_footer: int = typer.Option(0, "--skip-footer", help="Lines to drop at the end of the file.", rich_help_panel=_DATA_HELP)
+    na_value: list[str] = typer.Option([], "--na-value", help="A marker of missing values, e.g. -1 (repeatable).", rich_help_panel=_DATA_HELP)
+    missing: str = typer.Option("error", "--missing", help="error, interpolate or drop (ends only).", rich_help_panel=_DATA_HELP)
+    date_format: Optional[str] = typer.Option(None, "--date-format", help="strptime format of the dates, e.g. %d/%m/%Y.", rich_help_panel=_DATA_HELP)
+
+    def load(self, path: Path):
+        from lstmcast.data import load_csv
+
+        return load_csv(
+            path,
+            date_col=self.date_col,
+            value_col=self.value_col,
+            sep=self.sep,
+            skip_footer=self.skip_footer,
+            na_values=self.na_value or None,
+            missing=self.missing,
+            date_format=self.date_format,
+        )
 
 
-def _model_params(series, season: int, overrides: dict) -> dict:
-    """Recommended settings for ``series``, with any option the user gave taking precedence."""
-    from lstmcast.forecast import recommended_params
+@dataclass
+class ModelOptions:
+    """LSTM settings a user may override; the rest come from ``recommended_params``."""
 
-    params = recommended_params(series, season)
-    given = {k: v for k, v in overrides.items() if v not in (None, [], ())}
-    if "seeds" in given:
-        given["n_models"] = given.pop("seeds")
-    params.update(given)
-    return params
+    season: Optional[int] = typer.Option(None, "--season", help="Seasonal period (default: from the frequency).", rich_help_panel=_MODEL_HELP)
+    look_back: Optional[int] = typer.Option(None, "--look-back", help="Past values each forecast sees.", rich_help_panel=_MODEL_HELP)
+    units: Optional[int] = typer.Option(None, "--units", help="LSTM units.", rich_help_panel=_MODEL_HELP)
+    epochs: Optional[int] = typer.Option(None, "--epochs", help="Training epochs (at most; early stopping may end sooner).", rich_help_panel=_MODEL_HELP)
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", rich_help_panel=_MODEL_HELP)
+    learning_rate: Optional[float] = typer.Option(None, "--learning-rate", rich_help_panel=_MODEL_HELP)
+    seeds: Optional[int] = typer.Option(None, "--seeds", help="Ensemble size (default 5).", rich_help_panel=_MODEL_HELP)
+
+    def season_of(self, series) -> int:
+        from lstmcast._checks import season as check_season
+        from lstmcast.data import season_length
+
+        return season_length(series) if self.season is None else check_season(self.season)
+
+    def params(self, training, season: int) -> dict[str, Any]:
+        """Recommended settings for the ``training`` series, with every option given taking precedence."""
+        from lstmcast.forecast import recommended_params
+
+        params = recommended_params(training, season)
+        given = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "season" and getattr(self, f.name) is not None}
+        if "seeds" in given:
+            given["n_models"] = given.pop("seeds")
+        params.update(given)
+        return params
 
 
-def _check_outputs(*paths: Path | None, overwrite: bool) -> None:
-    from lstmcast.errors import OutputExistsError
+def _with_options(**groups: type) -> Callable:
+    """Add the options of each dataclass in ``groups`` to a command's signature (typer reads it),
+    and hand the command one instance per group under the group's name."""
 
-    for path in paths:
-        if path is not None and path.exists() and not overwrite:
-            raise OutputExistsError(f"{path} already exists; pass --overwrite or choose another path")
+    def decorate(command: Callable) -> Callable:
+        own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.name not in groups]
+        added = [
+            inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=typing.get_type_hints(group)[f.name])
+            for group in groups.values()
+            for f in fields(group)
+        ]
+
+        @functools.wraps(command)
+        def run(**kwargs: Any) -> Any:
+            for name, group in groups.items():
+                kwargs[name] = group(**{f.name: kwargs.pop(f.name) for f in fields(group)})
+            return command(**kwargs)
+
+        run.__signature__ = inspect.Signature(own + added)
+        run.__annotations__ = {p.name: p.annotation for p in own + added}
+        return run
+
+    return decorate
+
+
+def _settings(params: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in params.items())
 
 
 @app.command()
+@_with_options(csv=CsvOptions, model=ModelOptions)
 def forecast(
     data: Path = typer.Argument(..., help="CSV file with a date column and a value column."),
     horizon: int = typer.Option(..., "--horizon", "-h", help="How many points to forecast after the data."),
     output: Path = typer.Option(..., "--output", "-o", help="CSV to write: ds, lstm (ensemble mean), lstm-min, lstm-max."),
-    plot: Path = typer.Option(None, "--plot", help="PNG of the history and the forecast with the ensemble's spread."),
-    date_col: str = typer.Option(None, "--date-col", help="Date column (default: the first).", rich_help_panel=_DATA_HELP),
-    value_col: str = typer.Option(None, "--value-col", help="Value column (default: the only numeric one).", rich_help_panel=_DATA_HELP),
-    sep: str = typer.Option(",", "--sep", help="Field separator.", rich_help_panel=_DATA_HELP),
-    skip_footer: int = typer.Option(0, "--skip-footer", help="Lines to drop at the end of the file.", rich_help_panel=_DATA_HELP),
-    na_value: list[str] = typer.Option([], "--na-value", help="A marker of missing values, e.g. -1 (repeatable).", rich_help_panel=_DATA_HELP),
-    missing: str = typer.Option("error", "--missing", help="error, interpolate or drop (ends only).", rich_help_panel=_DATA_HELP),
-    date_format: str = typer.Option(None, "--date-format", help="strptime format of the dates, e.g. %d/%m/%Y.", rich_help_panel=_DATA_HELP),
-    season: int = typer.Option(None, "--season", help="Seasonal period (default: from the frequency).", rich_help_panel=_MODEL_HELP),
-    look_back: int = typer.Option(None, "--look-back", rich_help_panel=_MODEL_HELP),
-    units: int = typer.Option(None, "--units", rich_help_panel=_MODEL_HELP),
-    epochs: int = typer.Option(None, "--epochs", rich_help_panel=_MODEL_HELP),
-    batch_size: int = typer.Option(None, "--batch-size", rich_help_panel=_MODEL_HELP),
-    learning_rate: float = typer.Option(None, "--learning-rate", rich_help_panel=_MODEL_HELP),
-    seeds: int = typer.Option(None, "--seeds", help="Ensemble size (default 5).", rich_help_panel=_MODEL_HELP),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="PNG of the history and the forecast with the ensemble's spread."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
+    csv: CsvOptions = None,
+    model: ModelOptions = None,
 ) -> None:
     """Forecast the next HORIZON points of a series (ensemble mean, with the members' spread)."""
-    import numpy as np
-    import pandas as pd
-
-    from lstmcast.data import future_index, season_length
+    from lstmcast._checks import output_path, positive_int
     from lstmcast.forecast import LSTMForecaster
-
-    if horizon < 1:
-        raise InvalidInputError(f"--horizon must be >= 1, got {horizon}")
-    _check_outputs(output, plot, overwrite=overwrite)
-    series = _load_series(data, date_col, value_col, sep, skip_footer, na_value, missing, date_format)
-    season = season or season_length(series)
-    overrides = dict(look_back=look_back, units=units, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seeds=seeds)
-    params = _model_params(series, season, overrides)
-    model = LSTMForecaster(**params, verbose=1).fit(series)
-    members = model.predict(horizon, members=True)
-    dates = future_index(series, horizon)
-    frame = pd.DataFrame({"ds": dates, "lstm": members.mean(axis=0), "lstm-min": members.min(axis=0), "lstm-max": members.max(axis=0)})
     from lstmcast.report import plot_future, write_csv
 
+    horizon = positive_int(horizon, "--horizon")
+    for path in (output, plot):
+        if path is not None:
+            output_path(path, overwrite=overwrite, option="--overwrite")
+    series = csv.load(data)
+    params = model.params(series, model.season_of(series))
+    fitted = LSTMForecaster(**params, verbose=1).fit(series)
+    frame = fitted.predict(horizon, spread=True)
     write_csv(output, frame, index=False, overwrite=overwrite)
+    n = fitted.n_members
     if plot is not None:
         plot_future(
-            plot, index=series.index, y=series.to_numpy(), future_index=dates, mean=frame["lstm"].to_numpy(),
-            lower=frame["lstm-min"].to_numpy(), upper=frame["lstm-max"].to_numpy(),
-            title=f"{series.name}: LSTM forecast, mean of {len(members)} seeds (band: their min-max)",
-            ylabel=str(series.name), band_label=f"min-max of {len(members)} seeds", overwrite=overwrite,
+            plot, index=series.index, y=series.to_numpy(), future_index=frame["ds"], mean=frame["lstm"],
+            lower=frame["lstm-min"], upper=frame["lstm-max"],
+            title=f"{series.name}: LSTM forecast, mean of {n} seeds (band: their min-max)",
+            ylabel=str(series.name), band_label=f"min-max of {n} seeds", overwrite=overwrite,
         )
-    typer.echo(f"wrote {output}" + (f" and {plot}" if plot else "") + f": {horizon} points from {dates[0]} "
-               f"(settings: {', '.join(f'{k}={v}' for k, v in params.items())}; epochs run {np.asarray(model.epochs_run_).tolist()})")
+    from lstmcast.data.validate import time_label
 
-
-def _label(stamp) -> str:
-    return f"{stamp:%Y-%m-%d}" if hasattr(stamp, "strftime") else str(stamp)
+    typer.echo(f"wrote {output}" + (f" and {plot}" if plot else "") + f": {horizon} points from {time_label(frame['ds'].iloc[0])} "
+               f"(settings: {_settings(params)}; epochs run {fitted.epochs_run_.tolist()})")
 
 
 @app.command()
+@_with_options(csv=CsvOptions, model=ModelOptions)
 def evaluate(
     data: Path = typer.Argument(..., help="CSV file with a date column and a value column."),
     test_size: int = typer.Option(..., "--test-size", help="Points at the end held out for testing."),
-    horizon: int = typer.Option(None, "--horizon", help="Backtest horizon (default: the test size)."),
+    horizon: Optional[int] = typer.Option(None, "--horizon", help="Backtest horizon (default: the test size)."),
     windows: int = typer.Option(3, "--windows", help="Backtest cut-offs (rolling origin)."),
-    date_col: str = typer.Option(None, "--date-col", rich_help_panel=_DATA_HELP),
-    value_col: str = typer.Option(None, "--value-col", rich_help_panel=_DATA_HELP),
-    sep: str = typer.Option(",", "--sep", rich_help_panel=_DATA_HELP),
-    skip_footer: int = typer.Option(0, "--skip-footer", rich_help_panel=_DATA_HELP),
-    na_value: list[str] = typer.Option([], "--na-value", rich_help_panel=_DATA_HELP),
-    missing: str = typer.Option("error", "--missing", rich_help_panel=_DATA_HELP),
-    date_format: str = typer.Option(None, "--date-format", rich_help_panel=_DATA_HELP),
-    season: int = typer.Option(None, "--season", rich_help_panel=_MODEL_HELP),
-    look_back: int = typer.Option(None, "--look-back", rich_help_panel=_MODEL_HELP),
-    units: int = typer.Option(None, "--units", rich_help_panel=_MODEL_HELP),
-    epochs: int = typer.Option(None, "--epochs", rich_help_panel=_MODEL_HELP),
-    batch_size: int = typer.Option(None, "--batch-size", rich_help_panel=_MODEL_HELP),
-    learning_rate: float = typer.Option(None, "--learning-rate", rich_help_panel=_MODEL_HELP),
-    seeds: int = typer.Option(None, "--seeds", rich_help_panel=_MODEL_HELP),
+    csv: CsvOptions = None,
+    model: ModelOptions = None,
 ) -> None:
     """Score the LSTM beside baselines: one-step walk-forward on the test part, then a multi-step backtest."""
     from rich.console import Console
 
-    from lstmcast.data import season_length
-    from lstmcast.evaluate import backtest, walk_forward
+    from lstmcast._checks import positive_int
+    from lstmcast.evaluate import TABLE_METRICS, backtest, walk_forward
     from lstmcast.forecast import LSTMForecaster
     from lstmcast.report import metrics_table
 
-    series = _load_series(data, date_col, value_col, sep, skip_footer, na_value, missing, date_format)
-    if not 1 <= test_size < len(series) - 24:
-        raise InvalidInputError(f"--test-size must be between 1 and {len(series) - 25} for {len(series)} points")
-    season = season or season_length(series)
-    overrides = dict(look_back=look_back, units=units, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seeds=seeds)
-    params = _model_params(series[:-test_size], season, overrides)
-    model = LSTMForecaster(**params)
+    test_size = positive_int(test_size, "--test-size")
+    horizon = test_size if horizon is None else positive_int(horizon, "--horizon")
+    windows = positive_int(windows, "--windows")
+    series = csv.load(data)
+    if test_size > len(series) - 24:
+        raise InvalidInputError(f"--test-size must leave 24 training points: at most {len(series) - 24} for {len(series)} points")
+    season = model.season_of(series)
+    params = model.params(series[:-test_size], season)
+    lstm = LSTMForecaster(**params)
     console = Console()
+    headers = {"model": "model", "rmse": "RMSE", "mae": "MAE", "smape": "sMAPE %", "mase": "MASE", "seconds": "s"}
     for result in (
-        walk_forward(model, series, test_size=test_size, season=season),
-        backtest(model, series, horizon=horizon or test_size, n_windows=windows, season=season),
+        walk_forward(lstm, series, test_size=test_size, season=season),
+        backtest(lstm, series, horizon=horizon, n_windows=windows, season=season),
     ):
-        rows = [{"model": name, **{k.upper() if k != "smape" else "sMAPE %": v for k, v in m.items()}, "s": f"{result.seconds.get(name, 0):.2f}"}
-                for name, m in result.metrics.items()]
-        table = metrics_table(rows, title=f"{series.name}: {result.kind}", columns=["model", "RMSE", "MAE", "MAPE", "sMAPE %", "MASE", "s"])
-        console.print(table)
-    console.print(f"LSTM settings: {', '.join(f'{k}={v}' for k, v in params.items())} (lstm = mean of the ensemble; MASE scaled by the seasonal naive error on the training part, season {season})")
+        rows = [{"model": alias, **row} for alias, row in result.table().to_dict("index").items()]
+        console.print(metrics_table(rows, title=f"{series.name}: {result.kind}", columns={k: headers[k] for k in ("model", *TABLE_METRICS, "seconds")}))
+    console.print(
+        f"LSTM settings: {_settings(params)} (lstm = mean of the ensemble; MASE scaled by the seasonal naive "
+        f"error on the training part, season {season})"
+    )
 
 
 def main() -> None:
-    """Console entry point: run the app, turning lstmcast errors into one line and status 2."""
+    """Console entry point: run the app, turning lstmcast and usage errors into one line and status 2."""
     try:
-        app()
+        code = app(standalone_mode=False)
     except LstmcastError as error:
-        message = " ".join(str(error).split())
-        print(f"lstmcast: error: {message}", file=sys.stderr)
-        sys.exit(2)
+        _fail(str(error))
+    except typer.TyperException as error:  # a usage error: an option that is not a number, ...
+        if type(error).__name__ == "NoArgsIsHelpError":  # `lstmcast` alone: the help, as click shows it
+            error.show()
+            sys.exit(2)
+        _fail(error.format_message())
+    except typer.Abort:
+        _fail("interrupted")
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+def _fail(message: str) -> None:
+    print(f"lstmcast: error: {' '.join(message.split())}", file=sys.stderr)
+    sys.exit(2)
 
 
 def console_entry() -> None:

@@ -32,3 +32,11 @@ class TrainingDivergedError(LstmcastError, FloatingPointError):
 
 class NotFittedError(LstmcastError, AttributeError):
     """A method that needs a fitted estimator was called before ``fit``."""
+
+
+class EstimatorError(LstmcastError, RuntimeError):
+    """An estimator class breaks the estimator contract (its ``__init__`` changes a parameter)."""
+
+
+class BaselineFitError(LstmcastError, RuntimeError):
+    """A statistical baseline (AutoETS, AutoARIMA, AutoTheta) could not be fitted or applied."""

@@ -19,17 +19,22 @@ score, beside persistence, seasonal naive, AutoETS and AutoARIMA on the same tes
 from __future__ import annotations
 
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
+from lstmcast._checks import one_of, positive_int
+from lstmcast._io import jsonable
 from lstmcast.errors import InvalidInputError
+from lstmcast.evaluate import rmse
+from lstmcast.forecast import Forecaster, recommended_params
 
 VARIANTS = ("faithful", "fixed", "improved")
 _PLOT_POINTS = 730
-BASELINES = ("persistence", "seasonal_naive", "auto_ets", "auto_arima")
+_PLOTTED_BASELINES = ("persistence", "auto_arima")  # more lines would bury the LSTM's
 
 
 @dataclass(frozen=True)
@@ -48,13 +53,10 @@ class Recipe:
     deviations: tuple[str, ...] = ()
 
     def params(self, variant: str, values: np.ndarray, train_size: int) -> dict[str, Any]:
-        if variant not in VARIANTS:
-            raise InvalidInputError(f"unknown variant {variant!r}; choose one of {VARIANTS}")
+        one_of(variant, VARIANTS, "variant")
         if variant == "improved":
             if self.improved is not None:
                 return dict(self.improved)
-            from lstmcast.forecast import recommended_params
-
             params = recommended_params(values[:train_size], self.season)
             params.pop("n_models")
             return params
@@ -188,19 +190,21 @@ def run(
     variant: str = "faithful",
     seeds: int = 5,
     epochs: int | None = None,
-    baselines: tuple[str, ...] = BASELINES,
+    baselines: Sequence[Forecaster] | None = None,
     out_root: str | Path | None = "runs",
     verbose: int = 1,
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
     """Run a recipe; returns the summary (also written, with predictions and plots, to a run folder
-    under ``out_root`` unless it is None). ``epochs`` overrides the recipe's (for quick looks)."""
-    from lstmcast.evaluate import rmse, walk_forward
+    under ``out_root`` unless it is None). ``epochs`` overrides the recipe's (for quick looks);
+    ``baselines`` replace the default ones; with an ``executor`` the models are fitted there
+    (see ``lstmcast.evaluate.walk_forward``)."""
+    from lstmcast.evaluate import walk_forward
     from lstmcast.forecast import LSTMForecaster
 
     started = time.perf_counter()
     recipe = get(name)
-    if int(seeds) < 1:
-        raise InvalidInputError(f"--seeds must be >= 1, got {seeds}")
+    seeds = positive_int(seeds, "seeds")
     series = _load(recipe)
     values = series.to_numpy(np.float64)
     if recipe.test_size < 1:  # the tutorials' train_size = int(len(dataset) * 0.67)
@@ -209,8 +213,8 @@ def run(
         test_start = len(values) - int(recipe.test_size)
     params = recipe.params(variant, values, test_start)
     if epochs is not None:
-        params["epochs"] = int(epochs)
-    forecaster = LSTMForecaster(**params, n_models=int(seeds), seed=0, verbose=verbose)
+        params["epochs"] = positive_int(epochs, "epochs")
+    forecaster = LSTMForecaster(**params, n_models=seeds, seed=0, verbose=verbose)
     evaluation = walk_forward(
         forecaster,
         series,
@@ -218,81 +222,76 @@ def run(
         season=recipe.season,
         baselines=baselines,
         score_slice=slice(*recipe.score_points),
-        parallel=True,
+        in_sample=True,
+        executor=executor,
     )
-    fitted = evaluation.forecasters[0]
-    member_rmse = evaluation.member_scores("rmse")
+    lstm = forecaster.alias
+    others = [alias for alias in evaluation.aliases if alias != lstm]
+    member_rmse = evaluation.member_scores(lstm, "rmse")
     test_rmse = {
         "lstm_mean": float(member_rmse.mean()),
         "lstm_std": float(member_rmse.std()),
-        "lstm_ensemble": evaluation.metrics["lstm"]["rmse"],
-        **{name: evaluation.metrics[name]["rmse"] for name in baselines},
+        "lstm_ensemble": evaluation.metrics[lstm]["rmse"],
+        **{alias: evaluation.metrics[alias]["rmse"] for alias in others},
     }
-    has_window = np.isfinite(evaluation.train_predictions[0])  # points with a full window before them
-    train_rmse_members = [rmse(values[:test_start][has_window], m[has_window]) for m in evaluation.train_predictions]
+    in_sample = evaluation.in_sample_members[lstm]
+    has_window = np.isfinite(in_sample[0])  # points with a full window before them
+    train_rmse_members = [rmse(values[:test_start][has_window], member[has_window]) for member in in_sample]
     summary = {
         "recipe": recipe.name,
         "variant": variant,
         "title": recipe.title,
         "tutorial": recipe.tutorial,
-        "seeds": int(seeds),
-        "settings": {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()},
+        "seeds": seeds,
+        "settings": params,
         "measured_on": f"{evaluation.kind}: {recipe.points}",
         "train_points": test_start,
         "test_rmse": test_rmse,
         "train_rmse": {"lstm_mean": float(np.mean(train_rmse_members)), "lstm_std": float(np.std(train_rmse_members))},
         "metrics": evaluation.metrics,
-        "epochs_run": fitted.epochs_run_.tolist(),
+        "epochs_run": evaluation.fitted_models[lstm][0].epochs_run_.tolist(),
         "model_seconds": evaluation.seconds,
         "deviations": list(recipe.deviations) if variant == "faithful" else [d for d in recipe.deviations if d != _LEAK],
     }
+    summary = jsonable(summary)
     if out_root is not None:
-        summary["run_dir"] = str(_write_run(recipe, variant, series, test_start, evaluation, summary, out_root))
+        summary["run_dir"] = str(_write_run(recipe, variant, series, evaluation, lstm, summary, out_root))
     summary["seconds"] = time.perf_counter() - started
     return summary
 
 
-def _write_run(recipe: Recipe, variant: str, series, test_start: int, evaluation, summary: dict, out_root) -> Path:
+def _write_run(recipe: Recipe, variant: str, series, evaluation, lstm: str, summary: dict, out_root) -> Path:
     import pandas as pd
 
     from lstmcast.report import new_run_dir, plot_forecast, plot_training_curves, write_csv, write_json
 
     run_dir = new_run_dir(out_root, f"{recipe.name}-{variant}")
-    index = series.index
-    frame = pd.DataFrame({"ds": index, "y": series.to_numpy()})
+    test_start = len(evaluation.in_sample)
+    frame = pd.DataFrame({"ds": series.index, "y": series.to_numpy()})
     frame["part"] = np.where(np.arange(len(series)) < test_start, "train", "test")
-    frame["scored"] = False
-    frame.loc[evaluation.positions, "scored"] = True
-    lstm = evaluation.path.mean(axis=0)
-    train_mean, test_lstm = lstm[:test_start], lstm[test_start:]
-    frame["lstm"] = lstm
-    for name, values in evaluation.predictions.items():
-        if name != "lstm":
-            column = np.full(len(series), np.nan)
-            column[evaluation.positions] = values
-            frame[name] = column
+    frame["scored"] = np.isin(np.arange(len(series)), evaluation.positions)
+    predictions = pd.concat([evaluation.in_sample, evaluation.forecasts.drop(columns="cutoff")], ignore_index=True)
+    frame = frame.merge(predictions.drop(columns=["unique_id", "y"]), on="ds", how="left")
     write_csv(run_dir / "predictions.csv", frame)
     write_json(run_dir / "config.json", {k: summary[k] for k in ("recipe", "variant", "tutorial", "seeds", "settings", "deviations")})
     write_json(run_dir / "metrics.json", {k: v for k, v in summary.items() if k not in ("settings", "tutorial")})
     # A long series (daily sunspots) is unreadable whole: show its last _PLOT_POINTS points.
-    shown = np.arange(len(series)) >= len(series) - _PLOT_POINTS
-    has_train = np.isfinite(train_mean) & shown[:test_start]
-    scored = np.isin(np.arange(len(series)), evaluation.positions) & shown
-    baselines = {name: (index[scored], frame[name].to_numpy()[scored]) for name in ("persistence", "auto_arima") if name in frame}
-    zoom = "" if shown.all() else f", last {_PLOT_POINTS} points"
+    shown = frame.iloc[-_PLOT_POINTS:]
+    train, scored = shown[(shown["part"] == "train") & shown[lstm].notna()], shown[shown["scored"]]
+    zoom = "" if len(shown) == len(frame) else f", last {_PLOT_POINTS} points"
     plot_forecast(
         run_dir / "forecast.png",
-        index=index[shown],
-        y=series.to_numpy()[shown],
-        train_pred=(index[:test_start][has_train], train_mean[has_train]) if has_train.any() else None,
-        test_pred=(index[test_start:][shown[test_start:]], test_lstm[shown[test_start:]]),
-        baselines=baselines,
+        index=shown["ds"].to_numpy(),
+        y=shown["y"].to_numpy(),
+        train_pred=(train["ds"].to_numpy(), train[lstm].to_numpy()) if len(train) else None,
+        test_pred=(scored["ds"].to_numpy(), scored[lstm].to_numpy()),
+        baselines={alias: (scored["ds"].to_numpy(), scored[alias].to_numpy()) for alias in _PLOTTED_BASELINES if alias in frame},
         title=f"{recipe.title}: {variant}, {_seeds(summary['seeds'])}, one-step{zoom}",
         ylabel=str(series.name or "value"),
     )
     plot_training_curves(
         run_dir / "training.png",
-        history=evaluation.forecasters[0].history_,
+        history=evaluation.fitted_models[lstm][0].history_,
         title=f"{recipe.name} ({variant}): training loss of {_seeds(summary['seeds'])} (scaled units)",
     )
     return run_dir

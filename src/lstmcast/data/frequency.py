@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
-
 import pandas as pd
 from pandas.api import types as ptypes
 
+from lstmcast._checks import positive_int
 from lstmcast.errors import InvalidInputError
 
 # Offsets whose one step repeats in a natural cycle, and the number of steps in that cycle.
@@ -21,15 +20,15 @@ _STEPS_PER_CYCLE = (
 )
 
 
-def future_index(series: pd.Series, horizon: int) -> pd.Index:
-    """The ``horizon`` time labels that follow the end of ``series``, at its frequency.
+def future_index(series: pd.Series | pd.Index, horizon: int) -> pd.Index:
+    """The ``horizon`` time labels that follow the end of ``series`` (or of a time index), at its
+    frequency.
 
-    Dates continue ``series.index.freq`` (so a monthly series ending 1960-12-01 continues
-    1961-01-01, ...); an integer time index continues with the next integers.
+    Dates continue ``index.freq`` (so a monthly series ending 1960-12-01 continues 1961-01-01,
+    ...); an integer time index continues with the next integers.
     """
-    if not isinstance(horizon, numbers.Integral) or isinstance(horizon, bool) or horizon < 1:
-        raise InvalidInputError(f"horizon must be a whole number >= 1, got {horizon!r}")
-    index = series.index
+    horizon = positive_int(horizon, "horizon")
+    index = series if isinstance(series, pd.Index) else series.index
     if isinstance(index, pd.DatetimeIndex):
         if index.freq is None:
             raise InvalidInputError(

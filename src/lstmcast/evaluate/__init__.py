@@ -1,48 +1,25 @@
-"""Scoring forecasts, always beside naive and statistical baselines.
+"""Scoring forecasts, every model on the same points, always beside baselines.
 
-``metrics`` holds the error measures (plain functions of ``(y_true, y_pred)``); ``baselines``
-computes persistence, seasonal naive, AutoETS, AutoARIMA (and Theta, multi-step) on the same
-target points as the LSTM. Importing this package is cheap: statsforecast is imported only when
-a statistical baseline is first computed.
+``metrics`` holds the error measures (plain functions of ``(y_true, y_pred)``); ``workflow``
+runs walk-forward and rolling-origin evaluations of any forecasters (``lstmcast.forecast``),
+the default baselines included. Importing this package is cheap: statsforecast is imported only
+when a statistical baseline first forecasts.
 """
 
-from lstmcast.evaluate.baselines import (
-    DEFAULT_MODELS,
-    MULTI_STEP_MODELS,
-    ONE_STEP_MODELS,
-    BaselineFitError,
-    multi_step_baselines,
-    one_step_baselines,
-)
-from lstmcast.evaluate.metrics import (
-    METRICS,
-    mae,
-    mape,
-    mase,
-    rmse,
-    score,
-    seasonal_naive_scale,
-    smape,
-)
-
-from lstmcast.evaluate.workflow import Evaluation, backtest, walk_forward  # noqa: E402
+from lstmcast.evaluate.metrics import METRICS, mae, mape, mase, rmse, score, seasonal_naive_scale, smape
+from lstmcast.evaluate.workflow import TABLE_METRICS, Evaluation, backtest, walk_forward
 
 __all__ = [
     "Evaluation",
-    "backtest",
-    "walk_forward",
-    "BaselineFitError",
-    "DEFAULT_MODELS",
     "METRICS",
-    "MULTI_STEP_MODELS",
-    "ONE_STEP_MODELS",
+    "TABLE_METRICS",
+    "backtest",
     "mae",
     "mape",
     "mase",
-    "multi_step_baselines",
-    "one_step_baselines",
     "rmse",
     "score",
     "seasonal_naive_scale",
     "smape",
+    "walk_forward",
 ]

@@ -16,42 +16,21 @@ undefined ones as ``None`` rather than leaving them out silently.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 import numpy as np
 
+from lstmcast._checks import finite_array, series_values
+from lstmcast._checks import season as check_season
 from lstmcast.errors import InvalidInputError
 
 __all__ = ["rmse", "mae", "mape", "smape", "mase", "METRICS", "score", "seasonal_naive_scale"]
 
 
 def _as_finite_array(values: object, name: str) -> np.ndarray:
-    """Convert ``values`` to a float64 array, refusing non-numbers, empties, NaN and inf."""
-    try:
-        arr = np.asarray(values)
-    except (TypeError, ValueError) as exc:  # ragged nested lists and the like
-        raise InvalidInputError(
-            f"{name} is not a numeric array ({exc}); pass a numpy array of numbers."
-        ) from exc
-    if arr.dtype.kind not in "biuf":
-        raise InvalidInputError(
-            f"{name} has dtype {arr.dtype}, not a real number type; pass a numpy array of floats "
-            "(convert missing values and strings before scoring)."
-        )
-    arr = arr.astype(np.float64, copy=False)
-    if arr.size == 0:
-        raise InvalidInputError(f"{name} is empty; a metric needs at least one point.")
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        first = tuple(int(i) for i in np.argwhere(bad)[0])
-        where = first[0] if len(first) == 1 else first
-        raise InvalidInputError(
-            f"{name} contains {int(bad.sum())} NaN/inf value(s) (first at index {where}); "
-            "drop or fill them before scoring, a metric over them would be NaN."
-        )
-    return arr
+    """``values`` as a float64 array of any shape, non-empty and finite."""
+    return finite_array(values, name, min_size=1)
 
 
 def _pair(y_true: object, y_pred: object) -> tuple[np.ndarray, np.ndarray]:
@@ -89,16 +68,6 @@ def _scaled_abs_mean(e: np.ndarray) -> tuple[float, np.ndarray]:
     if m == 0.0:
         return 0.0, np.zeros_like(a)
     return m, a / m
-
-
-def check_season(season: object) -> int:
-    """The seasonal period as a positive int, or a named error (shared by metrics and baselines)."""
-    if isinstance(season, bool) or not isinstance(season, numbers.Integral) or season < 1:
-        raise InvalidInputError(
-            f"season must be a positive integer (1 for no seasonality, 12 for monthly data with a "
-            f"yearly cycle, ...), got {season!r}."
-        )
-    return int(season)
 
 
 def rmse(y_true: object, y_pred: object) -> float:
@@ -182,9 +151,7 @@ def seasonal_naive_scale(y_train: object, season: int = 1) -> float:
 def _seasonal_naive_scale_or_zero(y_train: object, season: int) -> float:
     """The MASE scale after validating ``y_train`` and ``season``; 0.0 when it vanishes."""
     season = check_season(season)
-    y = _as_finite_array(y_train, "y_train")
-    if y.ndim != 1:
-        raise InvalidInputError(f"y_train must be 1-D (one series), got shape {y.shape}.")
+    y = series_values(y_train, "y_train")
     if y.size <= season:
         raise InvalidInputError(
             f"y_train has {y.size} point(s) but MASE with season={season} needs at least "

@@ -1,229 +1,277 @@
-"""Evaluate a forecaster the way forecasters do, beside baselines on exactly the same points.
+"""Evaluate forecasters the way forecasters do: every model on exactly the same points.
 
 ``walk_forward``: fit on the training part, then predict each test point one step ahead from the
 true values before it (what the Keras tutorials report). ``backtest``: multi-step forecasts from
-several rolling cut-offs, refitting the forecaster (and its transforms) on the data before each
-cut-off only. Both return an ``Evaluation``: predictions, metrics in original units, seconds, and
-a sentence saying what was measured.
+several rolling cut-offs, refitting each model (and its transforms) on the data before each
+cut-off only. Both take one forecaster or a list (anything that follows the protocol of
+``lstmcast.forecast.base``), add the default baselines unless told otherwise, and treat every
+model alike. They return an ``Evaluation``: a long frame of forecasts shaped like Nixtla's
+cross-validation output (``unique_id, ds, cutoff, y`` and one column per model's alias), each
+model's members, metrics in original units, seconds, and a sentence saying what was measured.
+
+Nothing runs in another process unless an ``executor`` is given (any
+``concurrent.futures.Executor``, or a Dask client's ``get_executor()``): then each model's fit
+(and each cut-off's) is one task, submitted before any result is awaited.
 """
 
 from __future__ import annotations
 
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 
-from lstmcast._estimator import clone
+from lstmcast._checks import count_or_fraction, positive_int, series_values
+from lstmcast._checks import season as check_season
 from lstmcast.errors import InvalidInputError
-from lstmcast.evaluate.baselines import MULTI_STEP_MODELS, ONE_STEP_MODELS, multi_step_baselines, one_step_baselines
-from lstmcast.evaluate.metrics import score
+from lstmcast.evaluate.metrics import METRICS, score
+from lstmcast.forecast.base import Forecaster, check_alias, clone
+from lstmcast.forecast.baselines import default_baselines
+
+TABLE_METRICS = ("rmse", "mae", "smape", "mase")
+"""The metrics ``Evaluation.table`` shows, beside each model's seconds."""
 
 
 @dataclass
 class Evaluation:
-    """What an evaluation measured. ``predictions[name]`` is aligned with ``y_true`` (the scored
-    points, at ``positions`` of the series); ``members`` holds each LSTM member's predictions."""
+    """What an evaluation measured.
+
+    ``forecasts`` has one row per scored point: ``unique_id, ds, cutoff`` (the last time the
+    forecast could use), ``y`` and one column per model alias. ``members[alias]`` holds each
+    member's forecasts for the same rows, ``(members, rows)``; ``positions`` the rows' positions
+    in the series. ``metrics[alias]`` are computed on those rows (MASE scaled by the seasonal naive
+    error on the training part). Walk-forward with ``in_sample=True`` adds the same for the
+    training part: ``in_sample`` (a frame without ``cutoff``, NaN where a model has no forecast),
+    ``in_sample_members`` and ``train_metrics``.
+    """
 
     kind: str
+    forecasts: pd.DataFrame
+    members: dict[str, np.ndarray]
     positions: np.ndarray
-    y_true: np.ndarray
-    predictions: dict[str, np.ndarray]
-    members: np.ndarray
     metrics: dict[str, dict[str, float | None]]
     seconds: dict[str, float]
-    forecasters: list[Any] = field(default_factory=list)
-    train_metrics: dict[str, float | None] = field(default_factory=dict)
-    path: np.ndarray | None = None  # walk-forward: each member's one-step predictions of every point
-    test_start: int | None = None
+    fitted_models: dict[str, list[Forecaster]]
+    in_sample: pd.DataFrame | None = None
+    in_sample_members: dict[str, np.ndarray] = field(default_factory=dict)
+    train_metrics: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
     @property
-    def train_predictions(self) -> np.ndarray | None:
-        """Walk-forward: each member's one-step predictions over the training part (NaN where no
-        full window precedes a point)."""
-        return None if self.path is None else self.path[:, : self.test_start]
+    def aliases(self) -> list[str]:
+        return list(self.members)
 
-    def table(self):
-        """Metrics as a DataFrame: one row per model, one column per metric."""
-        import pandas as pd
+    @property
+    def y_true(self) -> np.ndarray:
+        return self.forecasts["y"].to_numpy()
 
-        frame = pd.DataFrame(self.metrics).T
+    def table(self) -> pd.DataFrame:
+        """One row per model: RMSE, MAE, sMAPE, MASE and seconds."""
+        rows = {alias: {**{m: self.metrics[alias][m] for m in TABLE_METRICS}, "seconds": self.seconds[alias]} for alias in self.aliases}
+        frame = pd.DataFrame(rows).T
         frame.index.name = "model"
         return frame
 
-    def member_scores(self, metric: str = "rmse") -> np.ndarray:
-        """One metric for each ensemble member on the same points (for mean ± std across seeds);
-        any metric but MASE, whose scale needs the training data."""
-        from lstmcast.evaluate.metrics import METRICS
-
+    def member_scores(self, alias: str, metric: str = "rmse") -> np.ndarray:
+        """One metric for each member of model ``alias`` on the same points (for the spread across
+        seeds); any metric but MASE, whose scale needs the training data."""
         if metric == "mase" or metric not in METRICS:
             raise InvalidInputError(f"member_scores takes one of {sorted(set(METRICS) - {'mase'})}, not {metric!r}")
-        return np.array([METRICS[metric](self.y_true, member) for member in self.members])
-
-
-def _values(y: Any) -> np.ndarray:
-    values = np.asarray(getattr(y, "values", y), dtype=np.float64).ravel()
-    if not np.all(np.isfinite(values)):
-        raise InvalidInputError("the series has missing or infinite values; clean it first (lstmcast.data)")
-    return values
-
-
-def _split(n: int, test_size: int | float | None, test_start: int | None) -> int:
-    if (test_size is None) == (test_start is None):
-        raise InvalidInputError("give exactly one of test_size (points or a fraction) and test_start")
-    if test_start is None:
-        if 0 < test_size < 1:
-            test_size = int(round(test_size * n))
-        elif int(test_size) != test_size:
-            raise InvalidInputError(f"test_size is a fraction in (0, 1) or a whole number of points, got {test_size}")
-        test_start = n - int(test_size)
-    elif int(test_start) != test_start:
-        raise InvalidInputError(f"test_start must be a whole number, got {test_start}")
-    if not 1 <= test_start < n:
-        raise InvalidInputError(f"the test part must leave training data and hold at least one point; got test_start={test_start} for {n} points")
-    return int(test_start)
+        if alias not in self.members:
+            raise InvalidInputError(f"no model {alias!r} in this evaluation; the models are {self.aliases}")
+        return np.array([METRICS[metric](self.y_true, member) for member in self.members[alias]])
 
 
 def walk_forward(
-    forecaster: Any,
+    models: Forecaster | Sequence[Forecaster],
     y: Any,
     *,
     test_size: int | float | None = None,
     test_start: int | None = None,
     season: int = 1,
-    baselines: Iterable[str] = ONE_STEP_MODELS,
+    baselines: Iterable[Forecaster] | None = None,
     score_slice: slice = slice(None),
-    parallel: bool = False,
+    in_sample: bool = False,
+    unique_id: str | None = None,
+    executor: Executor | None = None,
 ) -> Evaluation:
     """One-step walk-forward evaluation on ``y[test_start:]`` (or the last ``test_size`` points).
 
-    A fresh copy of ``forecaster`` is fitted on ``y[:test_start]``; every test point is then
-    predicted from the true values before it, with nothing refitted. Baselines get the same
-    information on the same points. ``score_slice`` selects which test points are scored (e.g.
-    ``slice(1, -1)`` for the Keras tutorial's points); predictions cover them all.
+    A fresh copy of each model is fitted on ``y[:test_start]``; every test point is then predicted
+    from the true values before it, with nothing refitted. ``baselines`` (default:
+    ``lstmcast.forecast.default_baselines(season, one_step=True)``; ``()`` for none) are evaluated
+    alongside on the same points. ``score_slice`` selects which test points are scored (e.g.
+    ``slice(1, -1)`` for the Keras tutorial's points). ``in_sample`` adds every model's one-step
+    forecasts over the training part.
     """
-    values = _values(y)
+    values, ds, uid = _series(y, unique_id)
+    season = check_season(season)
     start = _split(len(values), test_size, test_start)
-    train = y[:start] if hasattr(y, "iloc") else values[:start]
-    names = tuple(baselines)
-    background = _in_background(one_step_baselines_timed, values, start, season, names) if parallel and names else None
-    seconds: dict[str, float] = {}
-    begun = time.perf_counter()
-    fitted = clone(forecaster).fit(train)
-    path = fitted.predict_one_step(values[start:], members=True, include_history=True)
-    seconds["lstm"] = time.perf_counter() - begun
-    members = path[:, start:]
-    predictions = {"lstm": members.mean(axis=0)}
-    baseline_predictions, baseline_seconds = (
-        background() if background else one_step_baselines_timed(values, start, season, names)
-    )
-    predictions.update(baseline_predictions)
-    seconds.update(baseline_seconds)
-    positions = np.arange(start, len(values))[score_slice]
-    y_true = values[positions]
-    chosen = {name: p[score_slice] for name, p in predictions.items()}
-    metrics = {name: score(y_true, p, y_train=values[:start], season=season) for name, p in chosen.items()}
-    in_sample = path.mean(axis=0)[:start]
-    has = np.isfinite(in_sample)
-    train_metrics = score(values[:start][has], in_sample[has], y_train=values[:start], season=season)
-    return Evaluation(
+    every = _models(models, baselines, lambda: default_baselines(season, one_step=True))
+    if not isinstance(score_slice, slice):
+        raise InvalidInputError(f"score_slice must be a slice of the test points, e.g. slice(1, -1); got {score_slice!r}")
+    results = _run(executor, _walk_forward_job, [(model, values[:start], values[start:], bool(in_sample)) for model in every])
+    test_positions = np.arange(start, len(values))
+    positions = test_positions[score_slice]
+    if len(positions) == 0:
+        raise InvalidInputError(f"score_slice={score_slice} leaves no test point to score")
+    members, history, seconds, fitted = {}, {}, {}, {}
+    for model, (fitted_model, path, took) in zip(every, results):
+        alias = model.alias
+        history[alias] = path[:, :start] if in_sample else None
+        members[alias] = path[:, len(path[0]) - len(test_positions) :][:, score_slice]
+        seconds[alias], fitted[alias] = took, [fitted_model]
+    y_train = values[:start]
+    metrics = {alias: score(values[positions], m.mean(axis=0), y_train=y_train, season=season) for alias, m in members.items()}
+    evaluation = Evaluation(
         kind=f"one-step walk-forward on {len(positions)} test points",
+        forecasts=_frame(uid, ds, positions, ds[positions - 1], values, members),
+        members=members,
         positions=positions,
-        y_true=y_true,
-        predictions=chosen,
-        members=members[:, score_slice],
         metrics=metrics,
         seconds=seconds,
-        forecasters=[fitted],
-        train_metrics=train_metrics,
-        path=path,
-        test_start=start,
+        fitted_models=fitted,
     )
-
-
-def one_step_baselines_timed(
-    values: np.ndarray, start: int, season: int, names: tuple[str, ...]
-) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """``one_step_baselines`` model by model, with each model's seconds."""
-    predictions, seconds = {}, {}
-    for name in names:
-        begun = time.perf_counter()
-        predictions.update(one_step_baselines(values, start, season=season, models=(name,)))
-        seconds[name] = time.perf_counter() - begun
-    return predictions, seconds
-
-
-def _in_background(function, *args):
-    """Start ``function(*args)`` in a fresh process (spawned: JAX's threads make fork unsafe);
-    returns a callable that waits for the result and re-raises its error."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    future = pool.submit(function, *args)
-
-    def result():
-        try:
-            return future.result()
-        finally:
-            pool.shutdown()
-
-    return result
+    if in_sample:
+        evaluation.in_sample = _frame(uid, ds, np.arange(start), None, values, history)
+        evaluation.in_sample_members = history
+        evaluation.train_metrics = {alias: _in_sample_score(y_train, h.mean(axis=0), season) for alias, h in history.items()}
+    return evaluation
 
 
 def backtest(
-    forecaster: Any,
+    models: Forecaster | Sequence[Forecaster],
     y: Any,
     *,
     horizon: int,
     n_windows: int = 3,
     step: int | None = None,
     season: int = 1,
-    baselines: Iterable[str] = MULTI_STEP_MODELS,
+    baselines: Iterable[Forecaster] | None = None,
+    unique_id: str | None = None,
+    executor: Executor | None = None,
 ) -> Evaluation:
     """Multi-step rolling-origin backtest: ``n_windows`` cut-offs ``step`` apart (default
-    ``horizon``), the last ending with the series. At each cut-off a fresh forecaster (transforms
-    included) is fitted on the data before it and forecasts ``horizon`` points; baselines forecast
-    from the same data. Metrics pool all windows' points (MASE scaled on the first window's
-    training data)."""
-    values = _values(y)
-    if int(horizon) < 1 or int(n_windows) < 1:
-        raise InvalidInputError(f"horizon and n_windows must be >= 1, got {horizon} and {n_windows}")
-    horizon, n_windows = int(horizon), int(n_windows)
-    step = horizon if step is None else int(step)
-    if step < 1:
-        raise InvalidInputError(f"step between cut-offs must be >= 1, got {step}")
+    ``horizon``), the last ending with the series. At each cut-off a fresh copy of every model
+    (transforms included) is fitted on the data before it and forecasts ``horizon`` points.
+    ``baselines`` default to ``lstmcast.forecast.default_baselines(season, one_step=False)``
+    (``()`` for none). Metrics pool all windows' points (MASE scaled on the first
+    window's training data)."""
+    values, ds, uid = _series(y, unique_id)
+    season = check_season(season)
+    horizon, n_windows = positive_int(horizon, "horizon"), positive_int(n_windows, "n_windows")
+    step = horizon if step is None else positive_int(step, "step")
     cutoffs = [len(values) - horizon - (n_windows - 1 - k) * step for k in range(n_windows)]
     if cutoffs[0] < 2:
-        raise InvalidInputError(f"{len(values)} points are too few for {n_windows} windows of horizon {horizon}")
-    names = tuple(baselines)
-    predictions: dict[str, list[np.ndarray]] = {"lstm": [], **{name: [] for name in names}}
-    members, forecasters, seconds = [], [], {"lstm": 0.0, **{name: 0.0 for name in names}}
-    for cutoff in cutoffs:
-        train = y[:cutoff] if hasattr(y, "iloc") else values[:cutoff]
-        begun = time.perf_counter()
-        fitted = clone(forecaster).fit(train)
-        forecast = fitted.predict(horizon, members=True)
-        seconds["lstm"] += time.perf_counter() - begun
-        members.append(forecast)
-        predictions["lstm"].append(forecast.mean(axis=0))
-        forecasters.append(fitted)
-        for name in names:
-            begun = time.perf_counter()
-            predictions[name].append(multi_step_baselines(values[:cutoff], horizon, season=season, models=(name,))[name])
-            seconds[name] += time.perf_counter() - begun
+        raise InvalidInputError(f"{len(values)} points are too few for {n_windows} windows of horizon {horizon} every {step} points")
+    every = _models(models, baselines, lambda: default_baselines(season, one_step=False))
+    jobs = [(model, values[:cutoff], horizon) for model in every for cutoff in cutoffs]
+    results = iter(_run(executor, _backtest_job, jobs))
+    members, seconds, fitted = {}, {}, {}
+    for model in every:
+        runs = [next(results) for _ in cutoffs]
+        members[model.alias] = np.concatenate([forecast for _, forecast, _ in runs], axis=1)
+        seconds[model.alias] = sum(took for _, _, took in runs)
+        fitted[model.alias] = [fitted_model for fitted_model, _, _ in runs]
     positions = np.concatenate([np.arange(c, c + horizon) for c in cutoffs])
-    y_true = values[positions]
-    pooled = {name: np.concatenate(p) for name, p in predictions.items()}
-    metrics = {name: score(y_true, p, y_train=values[: cutoffs[0]], season=season) for name, p in pooled.items()}
+    cutoff_ds = ds[np.repeat(np.asarray(cutoffs) - 1, horizon)]
+    y_train = values[: cutoffs[0]]
+    metrics = {alias: score(values[positions], m.mean(axis=0), y_train=y_train, season=season) for alias, m in members.items()}
     return Evaluation(
         kind=f"multi-step backtest: {n_windows} cut-offs, horizon {horizon} ({len(positions)} points)",
+        forecasts=_frame(uid, ds, positions, cutoff_ds, values, members),
+        members=members,
         positions=positions,
-        y_true=y_true,
-        predictions=pooled,
-        members=np.concatenate(members, axis=1),
         metrics=metrics,
         seconds=seconds,
-        forecasters=forecasters,
+        fitted_models=fitted,
     )
+
+
+# -- the jobs: module-level functions, so that an executor can ship them to other processes -------
+def _walk_forward_job(model: Forecaster, y_train: np.ndarray, y_test: np.ndarray, in_sample: bool):
+    begun = time.perf_counter()
+    fitted = clone(model).fit(y_train)
+    path = fitted.predict_one_step(y_test, members=True, include_history=in_sample)
+    return fitted, path, time.perf_counter() - begun
+
+
+def _backtest_job(model: Forecaster, y_train: np.ndarray, horizon: int):
+    begun = time.perf_counter()
+    fitted = clone(model).fit(y_train)
+    forecast = fitted.predict(horizon, members=True)
+    return fitted, forecast, time.perf_counter() - begun
+
+
+def _run(executor: Executor | None, job: Callable, arguments: list[tuple]) -> list:
+    """``job(*a)`` for each ``a``, in order: here, or all submitted to ``executor`` before any
+    result is awaited."""
+    if executor is None:
+        return [job(*a) for a in arguments]
+    if not isinstance(executor, Executor) and not hasattr(executor, "submit"):
+        raise InvalidInputError(f"executor must be a concurrent.futures.Executor (or have submit()), got {type(executor).__name__}")
+    futures = [executor.submit(job, *a) for a in arguments]
+    return [future.result() for future in futures]
+
+
+# -- checks and shaping -----------------------------------------------------------------------------
+def _series(y: Any, unique_id: str | None) -> tuple[np.ndarray, pd.Index, str]:
+    """The values, their time labels (the Series' index, else positions 0..n-1) and the id."""
+    values = series_values(y, "y", min_length=3)
+    if isinstance(y, pd.Series):
+        index = y.index if isinstance(y.index, pd.DatetimeIndex) else pd.Index(np.asarray(y.index))
+        name = y.name
+    else:
+        index, name = pd.RangeIndex(len(values)), None
+    uid = unique_id if unique_id is not None else (str(name) if name is not None else "series")
+    if not isinstance(uid, str) or not uid:
+        raise InvalidInputError(f"unique_id must be a non-empty string, got {unique_id!r}")
+    return values, index, uid
+
+
+def _split(n: int, test_size: int | float | None, test_start: int | None) -> int:
+    if (test_size is None) == (test_start is None):
+        raise InvalidInputError("give exactly one of test_size (points or a fraction) and test_start")
+    if test_start is None:
+        test_start = n - count_or_fraction(test_size, "test_size", n)
+    else:
+        test_start = positive_int(test_start, "test_start")
+    if not 1 <= test_start < n:
+        raise InvalidInputError(f"the test part must leave training data and hold at least one point; got test_start={test_start} for {n} points")
+    return test_start
+
+
+def _models(models: Any, baselines: Iterable[Forecaster] | None, defaults: Callable[[], list[Forecaster]]) -> list[Forecaster]:
+    given = [models] if isinstance(models, Forecaster) else list(models) if isinstance(models, (list, tuple)) else None
+    if given is None:
+        raise InvalidInputError(f"models must be a forecaster or a list of forecasters, got {type(models).__name__}")
+    every = given + (defaults() if baselines is None else list(baselines))
+    if not every:
+        raise InvalidInputError("nothing to evaluate: give at least one model")
+    aliases = []
+    for model in every:
+        if not isinstance(model, Forecaster):
+            raise InvalidInputError(f"every model must be an lstmcast forecaster (lstmcast.forecast.Forecaster), got {model!r}")
+        aliases.append(check_alias(model.alias))
+    repeated = sorted({alias for alias in aliases if aliases.count(alias) > 1})
+    if repeated:
+        raise InvalidInputError(f"two models share the alias {repeated[0]!r}; give each its own alias=")
+    return every
+
+
+def _frame(uid: str, ds: pd.Index, positions: np.ndarray, cutoff: pd.Index | None, values: np.ndarray, members: dict) -> pd.DataFrame:
+    columns = {"unique_id": uid, "ds": np.asarray(ds[positions])}
+    if cutoff is not None:
+        columns["cutoff"] = np.asarray(cutoff)
+    columns["y"] = values[positions]
+    columns.update({alias: m.mean(axis=0) for alias, m in members.items()})
+    return pd.DataFrame(columns)
+
+
+def _in_sample_score(y_train: np.ndarray, predictions: np.ndarray, season: int) -> dict[str, float | None]:
+    has = np.isfinite(predictions)
+    if not has.any():
+        return {name: None for name in METRICS}
+    return score(y_train[has], predictions[has], y_train=y_train, season=season)

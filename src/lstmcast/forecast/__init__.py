@@ -1,6 +1,38 @@
-"""Forecasting estimators on top of the trainer: numpy or pandas in, forecasts in original units."""
+"""Forecasters, all behind one protocol (``lstmcast.forecast.base``): the LSTM and the naive and
+statistical baselines it is always compared with. NumPy or pandas in; arrays, or frames with
+``ds`` and one column per model's ``alias``, out.
 
+``LSTMForecaster`` is imported on first use: the baselines alone need neither JAX nor the
+trainer (a worker process that only computes baselines starts faster).
+"""
+
+from typing import Any
+
+from lstmcast.forecast.base import Forecaster, clone
+from lstmcast.forecast.baselines import AutoARIMA, AutoETS, AutoTheta, Persistence, SeasonalNaive, default_baselines
 from lstmcast.forecast.defaults import recommended_params
-from lstmcast.forecast.lstm import LSTMForecaster
 
-__all__ = ["LSTMForecaster", "recommended_params"]
+__all__ = [
+    "AutoARIMA",
+    "AutoETS",
+    "AutoTheta",
+    "Forecaster",
+    "LSTMForecaster",
+    "Persistence",
+    "SeasonalNaive",
+    "clone",
+    "default_baselines",
+    "recommended_params",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LSTMForecaster":
+        from lstmcast.forecast.lstm import LSTMForecaster
+
+        return LSTMForecaster
+    raise AttributeError(f"module 'lstmcast.forecast' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

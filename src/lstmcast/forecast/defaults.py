@@ -14,12 +14,19 @@ from typing import Any
 
 import numpy as np
 
+from lstmcast._checks import season as check_season
+from lstmcast._checks import series_values
 from lstmcast.errors import InvalidInputError
 
 
 def recommended_params(y: Any, season: int = 1) -> dict[str, Any]:
-    """``LSTMForecaster`` parameters for series ``y`` (values) with seasonal period ``season``."""
-    values = np.asarray(getattr(y, "values", y), dtype=np.float64)
+    """``LSTMForecaster`` parameters for series ``y`` (its training values) with seasonal period
+    ``season``: a look-back of one season and a seasonal difference when ``y`` holds four
+    seasons or more (else a short look-back and a lag-1 difference), a log for positive series,
+    batch 8 (32 beyond 1,000 windows), and a validation tail of about 10% of the windows (at
+    least one season) for early stopping."""
+    values = series_values(y, "y")
+    season = check_season(season)
     n = len(values)
     if n < 24:
         raise InvalidInputError(f"{n} points are too few for the recommended settings (24+ needed); pass settings explicitly")

@@ -15,6 +15,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from lstmcast._checks import fraction, one_of, positive_int
+from lstmcast._runtime import ensure_runtime, jit
 from lstmcast.errors import InvalidInputError
 from lstmcast.nn.dense import ACTIVATIONS, dense_forward, init_dense
 from lstmcast.nn.lstm import init_lstm, lstm_forward, zero_state
@@ -30,12 +32,8 @@ class Dense:
     activation: str = "linear"
 
     def __post_init__(self) -> None:
-        if int(self.units) < 1:
-            raise InvalidInputError(f"Dense units must be >= 1, got {self.units}")
-        if self.activation not in ACTIVATIONS:
-            raise InvalidInputError(
-                f"unknown activation {self.activation!r}; choose one of {sorted(ACTIVATIONS)}"
-            )
+        object.__setattr__(self, "units", positive_int(self.units, "Dense units"))
+        one_of(self.activation, sorted(ACTIVATIONS), "Dense activation")
 
 
 @dataclass(frozen=True)
@@ -54,19 +52,15 @@ class NetworkSpec:
     recurrent_dropout: float = 0.0
 
     def __post_init__(self) -> None:
-        units = (self.lstm_units,) if isinstance(self.lstm_units, (int, np.integer)) else self.lstm_units
-        units = tuple(int(u) for u in units)
+        units = self.lstm_units
+        units = (units,) if not isinstance(units, (tuple, list)) else tuple(units)
+        if not units:
+            raise InvalidInputError("lstm_units must list at least one layer's units")
+        units = tuple(positive_int(u, "LSTM units") for u in units)
         dense = tuple(d if isinstance(d, Dense) else _dense_from(d) for d in self.dense)
-        if int(self.input_dim) < 1:
-            raise InvalidInputError(f"input_dim must be >= 1, got {self.input_dim}")
-        if not units or min(units) < 1:
-            raise InvalidInputError(f"lstm_units must be one or more positive ints, got {self.lstm_units}")
         for name in ("dropout", "recurrent_dropout"):
-            rate = float(getattr(self, name))
-            if not 0.0 <= rate < 1.0:
-                raise InvalidInputError(f"{name} must be in [0, 1), got {rate}")
-            object.__setattr__(self, name, rate)
-        object.__setattr__(self, "input_dim", int(self.input_dim))
+            object.__setattr__(self, name, fraction(getattr(self, name), name, include_zero=True))
+        object.__setattr__(self, "input_dim", positive_int(self.input_dim, "input_dim"))
         object.__setattr__(self, "lstm_units", units)
         object.__setattr__(self, "dense", dense)
 
@@ -95,10 +89,10 @@ class NetworkSpec:
 
 
 def _dense_from(item: Any) -> Dense:
-    if isinstance(item, (int, np.integer)):
-        return Dense(int(item))
     if isinstance(item, (tuple, list)) and len(item) == 2:
-        return Dense(int(item[0]), str(item[1]))
+        return Dense(item[0], item[1])
+    if not isinstance(item, (tuple, list, Dense)):
+        return Dense(item)
     raise InvalidInputError(f"a dense layer is an int, (units, activation) or Dense, got {item!r}")
 
 
@@ -173,7 +167,7 @@ def network_forward(
     return out, tuple(new_state)
 
 
-@partial(jax.jit, static_argnums=0)
+@partial(jit, static_argnums=0)
 def predict(spec: NetworkSpec, params: dict, x: jax.Array) -> jax.Array:
     """Stateless inference on a batch of windows ``(samples, time, input_dim)``."""
     return network_forward(spec, params, x)[0]
@@ -193,7 +187,7 @@ def stateful_scan(spec: NetworkSpec, params: dict, x: jax.Array, state: NetworkS
     return outs.reshape(x.shape[0], -1), state
 
 
-_run_stateful = jax.jit(stateful_scan, static_argnums=(0, 4))
+_run_stateful = jit(stateful_scan, static_argnums=(0, 4))
 
 
 def run_stateful(
@@ -213,6 +207,7 @@ def run_stateful(
         _, state = run_stateful(spec, params, x_train)
         yhat, state = run_stateful(spec, params, x_next[None], state)
     """
+    ensure_runtime()  # before the first array is made: that starts JAX's backend
     x = jnp.asarray(x, jnp.float32)
     if x.ndim != 3 or x.shape[0] % batch_size:
         raise InvalidInputError(

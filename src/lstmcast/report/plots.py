@@ -17,10 +17,14 @@ import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+from lstmcast._checks import output_path
 from lstmcast._io import write_atomic
-from lstmcast.errors import InvalidInputError, OutputExistsError
+from lstmcast.errors import InvalidInputError
 
 __all__ = ["plot_forecast", "plot_training_curves", "plot_future"]
 
@@ -49,7 +53,7 @@ def plot_forecast(
     ylabel: str = "",
     band_label: str = "LSTM spread",
     overwrite: bool = False,
-) -> Path:
+) -> Figure:
     """Draw the series with the LSTM's fitted and test predictions and the baselines beside them.
 
     The tutorials' figure, made comparable: the whole series in blue, the LSTM's predictions on
@@ -57,9 +61,9 @@ def plot_forecast(
     ``baselines`` (name → ``(index_subset, values)``, e.g. persistence, AutoARIMA) as a thin
     dashed line, and a dotted vertical line where the test part starts. ``test_band =
     (index_subset, lower, upper)`` shades the spread of the test predictions (e.g. min–max over
-    seeds), labelled ``band_label``. Returns the path written.
+    seeds), labelled ``band_label``. Returns the figure (also written as a PNG at ``path``).
     """
-    path = _check_free(path, overwrite)
+    path = output_path(path, overwrite=overwrite)
     x = _as_x(index, "index")
     y = _as_values(y, len(x), "y")
     lw = _line_width(len(x))
@@ -104,18 +108,18 @@ def plot_training_curves(
     history: Mapping[str, Any],
     title: str = "",
     overwrite: bool = False,
-) -> Path:
+) -> Figure:
     """Draw loss per epoch for one model or an ensemble, to see convergence and overfitting.
 
     ``history`` maps a curve name (``"loss"``, ``"val_loss"``) to a 1-D array (epochs) or a
     2-D array (models, epochs) padded with NaN after a model stopped early. Each model is drawn
     thinly and the mean over the models still training at that epoch boldly. The y axis is
     logarithmic when the positive values span more than two decades, so the late epochs are
-    not flattened against the axis. Returns the path written.
+    not flattened against the axis. Returns the figure (also written as a PNG at ``path``).
     """
     import numpy as np
 
-    path = _check_free(path, overwrite)
+    path = output_path(path, overwrite=overwrite)
     if not history:
         raise InvalidInputError("history is empty: give at least one curve, e.g. {'loss': losses}")
     curves = {}
@@ -169,14 +173,15 @@ def plot_future(
     ylabel: str = "",
     band_label: str = "spread of the ensemble",
     overwrite: bool = False,
-) -> Path:
+) -> Figure:
     """Draw the observed history and the forecast after it, with its spread shaded.
 
     ``mean`` is the point forecast at ``future_index``; ``lower``/``upper`` (both or neither)
     bound a band, e.g. the min–max or a quantile range of an ensemble's members, labelled
-    ``band_label``. A dotted vertical line marks where the forecast starts. Returns the path.
+    ``band_label``. A dotted vertical line marks where the forecast starts. Returns the figure
+    (also written as a PNG at ``path``).
     """
-    path = _check_free(path, overwrite)
+    path = output_path(path, overwrite=overwrite)
     x = _as_x(index, "index")
     y = _as_values(y, len(x), "y")
     fx = _as_x(future_index, "future_index")
@@ -199,14 +204,6 @@ def plot_future(
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _check_free(path: str | os.PathLike, overwrite: bool) -> Path:
-    """Fail before drawing (drawing is the slow part) if the file exists and may not be replaced."""
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise OutputExistsError(f"{path} already exists; pass overwrite=True (CLI: --overwrite) or choose another path")
-    return path
 
 
 def _line_width(n_points: int) -> float:
@@ -261,12 +258,15 @@ def _row_major(n: int, ncols: int) -> list[int]:
     return [k for _, k in sorted(((c, r), k) for k, (r, c) in enumerate(slots))]
 
 
-def _save(fig, path: Path, overwrite: bool) -> Path:
+def _save(fig, path: Path, overwrite: bool):
+    """Write ``fig`` as a PNG at ``path`` (atomically) and return it, so callers and tests can
+    look at what was drawn."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     buffer = io.BytesIO()
     FigureCanvasAgg(fig).print_png(buffer)
-    return write_atomic(path, lambda f: f.write(buffer.getvalue()), overwrite=overwrite)
+    write_atomic(path, lambda f: f.write(buffer.getvalue()), overwrite=overwrite)
+    return fig
 
 
 def _xlabel(index: Any) -> str:

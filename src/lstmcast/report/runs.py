@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import json
-import math
 import os
 from pathlib import Path
 from typing import Any
 
-from lstmcast._io import write_text_atomic
+from lstmcast._io import to_json, write_text_atomic
 from lstmcast.errors import InvalidInputError
 
 __all__ = ["new_run_dir", "write_json", "write_csv"]
@@ -25,12 +23,17 @@ def new_run_dir(root: str | os.PathLike = "runs", name: str = "run") -> Path:
     """Create and return a new folder ``root/<name>-<YYYYmmdd-HHMMSS>`` (local time).
 
     If that folder exists (two runs in the same second), ``-2``, ``-3``… is appended. The folder
-    is created with ``mkdir(exist_ok=False)``, so even concurrent runs never share one.
+    is created with ``mkdir(exist_ok=False)``, so even concurrent runs never share one. ``root``
+    itself is created if missing (``runs/`` on a first run), but not its parents: a typo in a
+    path must not create a tree of folders.
     """
     if not name or any(sep in name for sep in ("/", "\\", os.sep)) or name in (".", ".."):
         raise InvalidInputError(f"run name {name!r} must be a plain folder name, without '/'")
     root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
+    if not root.is_dir():
+        if not root.parent.is_dir():
+            raise InvalidInputError(f"the folder {root.parent} (for runs in {root}) does not exist; create it first")
+        root.mkdir(exist_ok=True)
     base = f"{name}-{_timestamp()}"
     suffix = 1
     while True:
@@ -53,7 +56,7 @@ def write_json(path: str | os.PathLike, obj: Any, *, overwrite: bool = False) ->
     NumPy scalars and arrays become numbers and lists, paths and dates become strings, and NaN or
     ±inf become ``null``: strict JSON readers (JavaScript, ``jq``) reject Python's ``NaN``.
     """
-    text = json.dumps(_jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    text = to_json(obj, indent=2) + "\n"
     return write_text_atomic(path, text, overwrite=overwrite)
 
 
@@ -78,45 +81,3 @@ def write_csv(
     buffer = io.StringIO()
     frame.to_csv(buffer, index=index)
     return write_text_atomic(path, buffer.getvalue(), overwrite=overwrite)
-
-
-def _jsonable(obj: Any) -> Any:
-    """A copy of ``obj`` made only of what ``json`` writes as strict JSON."""
-    if obj is None or isinstance(obj, (bool, str)):
-        return obj
-    if isinstance(obj, int):
-        return int(obj)
-    if isinstance(obj, float):
-        return float(obj) if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {_key(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, (Path, _dt.date, _dt.time)):
-        return str(obj) if isinstance(obj, Path) else obj.isoformat()
-    module = type(obj).__module__.split(".")[0]
-    if module == "numpy":
-        import numpy as np
-
-        if isinstance(obj, np.ndarray):
-            return _jsonable(obj.tolist())
-        if isinstance(obj, np.datetime64):
-            return str(obj)
-        if isinstance(obj, np.generic):
-            return _jsonable(obj.item())
-    if module == "pandas":
-        import pandas as pd
-
-        if isinstance(obj, (pd.Series, pd.Index)):
-            return _jsonable(obj.tolist())
-        if obj is pd.NaT or obj is pd.NA:
-            return None
-    raise InvalidInputError(f"cannot write {type(obj).__name__} as JSON; convert it to numbers, strings, lists or dicts")
-
-
-def _key(key: Any) -> str:
-    """JSON object keys must be strings; numbers and numpy scalars are written as text."""
-    if isinstance(key, str):
-        return key
-    value = _jsonable(key)
-    return json.dumps(value) if not isinstance(value, str) else value

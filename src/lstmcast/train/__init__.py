@@ -1,9 +1,13 @@
-"""Training compiled end to end: losses, optimizers, early stopping, ensembles of seeds."""
+"""Training compiled end to end: losses, optimizers, early stopping, ensembles of seeds.
 
-import lstmcast._runtime  # noqa: F401  (XLA flags and the compilation cache, before JAX starts)
+``config`` says what a run is asked to do and what it returns; ``loop`` is the compiled program;
+``driver`` prepares the data and runs the program (``fit``, ``fit_many``).
+"""
+
+from lstmcast.train.config import EarlyStopping, TrainConfig, TrainResult
+from lstmcast.train.driver import fit, fit_many
 from lstmcast.train.losses import LOSSES
 from lstmcast.train.optimizers import DEFAULT_LEARNING_RATES, make_optimizer, scale_by_keras_adam
-from lstmcast.train.trainer import EarlyStopping, TrainConfig, TrainResult, fit, fit_many
 
 __all__ = [
     "DEFAULT_LEARNING_RATES",

@@ -20,13 +20,13 @@ small JSON-serialisable ``state``, so that fitting never mutates anything (the O
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import fields
 from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from lstmcast._checks import positive_int, series_values  # noqa: F401  (positive_int: for the transforms)
 from lstmcast.errors import InvalidInputError
 
 
@@ -60,24 +60,8 @@ class SettingsConfig:
 
 
 def as_values(values: ArrayLike, name: str) -> np.ndarray:
-    """``values`` as a 1-D float64 array of finite numbers, or ``InvalidInputError``."""
-    array = np.asarray(values, dtype=np.float64)
-    if array.ndim != 1:
-        raise InvalidInputError(f"{name} must be a 1-D array of values, got shape {array.shape}")
-    if not np.isfinite(array).all():
-        first = int(np.flatnonzero(~np.isfinite(array))[0])
-        raise InvalidInputError(
-            f"{name} has a non-finite value ({array[first]}) at index {first}; transforms need "
-            "finite numbers (load data through lstmcast.data to catch NaN early)"
-        )
-    return array
-
-
-def positive_int(value: object, name: str) -> int:
-    """``value`` if it is a whole number >= 1, else ``InvalidInputError``."""
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise InvalidInputError(f"{name} must be a whole number >= 1, got {value!r}")
-    return int(value)
+    """``values`` as a 1-D float64 array of finite numbers (``lstmcast._checks.series_values``)."""
+    return series_values(values, name, min_length=0)
 
 
 def as_positions(

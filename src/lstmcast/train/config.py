@@ -1,0 +1,103 @@
+"""What a training run is asked to do (``TrainConfig``, ``EarlyStopping``) and what it returns
+(``TrainResult``): plain frozen data, checked when made."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lstmcast._checks import non_negative_int, number, one_of, positive_int
+from lstmcast.errors import InvalidInputError
+from lstmcast.train.losses import LOSSES
+from lstmcast.train.optimizers import DEFAULT_LEARNING_RATES
+
+
+@dataclass(frozen=True)
+class EarlyStopping:
+    """Keras' ``EarlyStopping``: stop when ``monitor`` has not improved by more than ``min_delta``
+    for ``patience`` epochs; with ``restore_best_weights`` return the weights of the best epoch."""
+
+    monitor: str = "val_loss"
+    min_delta: float = 0.0
+    patience: int = 0
+    restore_best_weights: bool = False
+
+    def __post_init__(self) -> None:
+        one_of(self.monitor, ("loss", "val_loss"), "early stopping monitor")
+        object.__setattr__(self, "patience", non_negative_int(self.patience, "patience"))
+        object.__setattr__(self, "min_delta", number(self.min_delta, "min_delta", minimum=0.0))
+        one_of(self.restore_best_weights, (True, False), "restore_best_weights")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train: Keras' ``compile``/``fit`` arguments.
+
+    ``shuffle=None`` means shuffle each epoch unless ``stateful`` (stateful runs are never
+    shuffled: sample ``j`` of a batch continues sample ``j`` of the previous batch, and the LSTM
+    state is carried across batches and reset at each epoch's start). ``learning_rate=None`` takes
+    the optimizer's Keras default.
+    """
+
+    epochs: int = 100
+    batch_size: int = 32
+    shuffle: bool | None = None
+    stateful: bool = False
+    loss: str = "mse"
+    optimizer: str = "adam"
+    learning_rate: float | None = None
+    clip_norm: float | None = None
+    clip_value: float | None = None
+    early_stopping: EarlyStopping | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "epochs", positive_int(self.epochs, "epochs"))
+        object.__setattr__(self, "batch_size", positive_int(self.batch_size, "batch_size"))
+        one_of(self.shuffle, (None, True, False), "shuffle")
+        one_of(self.stateful, (True, False), "stateful")
+        if self.stateful and self.shuffle:
+            raise InvalidInputError("a stateful network is trained in order: use shuffle=False (or leave it unset)")
+        one_of(self.loss, sorted(LOSSES), "loss")
+        one_of(self.optimizer, sorted(DEFAULT_LEARNING_RATES), "optimizer")
+        for name in ("learning_rate", "clip_norm", "clip_value"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, number(getattr(self, name), name, above=0.0))
+        if self.early_stopping is not None and not isinstance(self.early_stopping, EarlyStopping):
+            raise InvalidInputError(f"early_stopping must be an EarlyStopping or None, got {self.early_stopping!r}")
+
+    @property
+    def shuffles(self) -> bool:
+        return (not self.stateful) if self.shuffle is None else bool(self.shuffle)
+
+
+@dataclass
+class TrainResult:
+    """What a run returns, with a leading model axis on everything, whether one model was
+    trained (``fit``) or many (``fit_many``).
+
+    ``params`` holds each weight with shape ``(models, ...)`` (``member(k)`` gives model ``k``'s
+    weights alone). ``history`` maps ``"loss"`` (and ``"val_loss"`` with validation data) to
+    ``(models, epochs)`` arrays, NaN for epochs a model did not run. ``epochs_run``,
+    ``best_epoch`` and ``stopped_early`` are ``(models,)`` arrays; ``best_epoch`` is the epoch
+    whose weights were returned when ``restore_best_weights`` was on (else the best epoch by the
+    monitored value).
+    """
+
+    params: dict
+    history: dict[str, np.ndarray]
+    epochs_run: np.ndarray
+    best_epoch: np.ndarray
+    stopped_early: np.ndarray
+    seeds: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def n_models(self) -> int:
+        return len(self.seeds)
+
+    def member(self, k: int) -> dict:
+        """Model ``k``'s weights, without the model axis."""
+        import jax
+
+        return jax.tree_util.tree_map(lambda a: a[k], self.params)
