@@ -13,18 +13,21 @@ rules, decided once:
   one series, or many, and guessing which is how a ``(10, 2)`` array became 20 points.
 * An output path's folder must exist: a typo in a path must not create folders.
 
-The module is cheap to import (NumPy only), so every layer can use it.
+The module is cheap to import (NumPy is imported by the array checks only), so every layer,
+the CLI's entry point included, can use it.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 from lstmcast.errors import InvalidInputError, OutputExistsError
 
@@ -43,7 +46,11 @@ __all__ = [
 
 
 def _is_whole(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)  # NumPy ints count; NumPy bools are not Integral
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and type(value).__name__ != "bool_"
 
 
 def _describe(value: Any) -> str:
@@ -73,7 +80,7 @@ def season(value: Any) -> int:
 
 def number(value: Any, name: str, *, minimum: float | None = None, above: float | None = None) -> float:
     """``value`` as a finite ``float``, optionally ``>= minimum`` or ``> above``."""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and np.isfinite(value)
+    ok = _is_real(value) and math.isfinite(value)
     if ok and minimum is not None:
         ok = value >= minimum
     if ok and above is not None:
@@ -86,7 +93,7 @@ def number(value: Any, name: str, *, minimum: float | None = None, above: float 
 
 def fraction(value: Any, name: str, *, include_zero: bool = False) -> float:
     """``value`` as a float in ``(0, 1)``, or ``[0, 1)`` with ``include_zero``."""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and np.isfinite(value)
+    ok = _is_real(value) and math.isfinite(value)
     if not ok or not ((0.0 <= value) if include_zero else (0.0 < value)) or not value < 1.0:
         interval = "[0, 1)" if include_zero else "(0, 1)"
         raise InvalidInputError(f"{name} must be a number in {interval}, got {value!r}")
@@ -100,7 +107,7 @@ def count_or_fraction(value: Any, name: str, total: int, *, allow_zero: bool = F
         if value < (0 if allow_zero else 1):
             raise InvalidInputError(f"{name} must be {'>= 0' if allow_zero else '>= 1'}, got {value!r}")
         return int(value)
-    if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and 0.0 < value < 1.0:
+    if _is_real(value) and 0.0 < value < 1.0:
         return max(1, int(round(float(value) * total)))
     raise InvalidInputError(
         f"{name} is a whole number{' (0 for none)' if allow_zero else ''} or a fraction in (0, 1), got {_describe(value)}"
@@ -117,6 +124,8 @@ def one_of(value: Any, choices: Iterable[Any], name: str) -> Any:
 
 def finite_array(values: Any, name: str, *, min_size: int = 0) -> np.ndarray:
     """A new float64 array of finite numbers, of any shape (errors, forecasts of many series)."""
+    import numpy as np
+
     if hasattr(values, "to_numpy") and not isinstance(values, np.ndarray):
         values = values.to_numpy()
     try:
@@ -125,16 +134,17 @@ def finite_array(values: Any, name: str, *, min_size: int = 0) -> np.ndarray:
         raise InvalidInputError(f"{name} is not an array of numbers ({error})") from None
     if array.dtype.kind not in "iuf":
         shown = array.ravel()[:3].tolist() if array.size else []
-        raise InvalidInputError(f"{name} must hold numbers; got {array.dtype} values such as {shown!r}")
+        raise InvalidInputError(f"{name} must hold numbers; got dtype {array.dtype}, values such as {shown!r}")
     array = array.astype(np.float64)  # always a copy: nothing below can alter the caller's array
     if array.size < min_size:
-        raise InvalidInputError(f"{name} has {array.size} value(s); at least {min_size} are needed")
+        have = "is empty" if array.size == 0 else f"has {array.size} value(s)"
+        raise InvalidInputError(f"{name} {have}; at least {min_size} {'is' if min_size == 1 else 'are'} needed")
     bad = ~np.isfinite(array)
     if bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         where = first[0] if len(first) == 1 else first
         raise InvalidInputError(
-            f"{name} has {int(bad.sum())} missing or infinite value(s), the first at position {where}; "
+            f"{name} has {int(bad.sum())} missing or infinite value(s) (NaN/inf), the first at position {where}; "
             "fill or drop them first (lstmcast.data can interpolate)"
         )
     return array

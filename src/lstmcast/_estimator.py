@@ -35,8 +35,10 @@ class Estimator:
         return params
 
     def set_params(self, **params: Any) -> "Estimator":
-        """Set parameters (``name__sub`` sets a parameter of an estimator held as a parameter)."""
+        """Set parameters (``name__sub`` sets a parameter of an estimator held as a parameter).
+        Every name is checked before anything is set: a typo changes nothing."""
         valid = self._param_names()
+        direct: dict[str, Any] = {}
         nested: dict[str, dict[str, Any]] = {}
         for key, value in params.items():
             name, _, sub = key.partition("__")
@@ -45,12 +47,18 @@ class Estimator:
             if sub:
                 nested.setdefault(name, {})[sub] = value
             else:
-                setattr(self, name, value)
-        for name, sub_params in nested.items():
-            holder = getattr(self, name)
+                direct[name] = value
+        for name in nested:
+            holder = direct.get(name, getattr(self, name))
             if not isinstance(holder, Estimator):
                 raise InvalidInputError(f"{name!r} of {type(self).__name__} is not an estimator, so {name}__... cannot be set")
-            holder.set_params(**sub_params)
+            unknown = {key.partition("__")[0] for key in nested[name]} - set(holder._param_names())
+            if unknown:
+                raise InvalidInputError(f"unknown parameter {sorted(unknown)[0]!r} for {type(holder).__name__}; valid: {holder._param_names()}")
+        for name, value in direct.items():
+            setattr(self, name, value)
+        for name, sub_params in nested.items():
+            getattr(self, name).set_params(**sub_params)
         return self
 
     def _check_fitted(self, attribute: str) -> None:

@@ -9,6 +9,8 @@ import pytest
 
 from lstmcast import __version__
 from lstmcast.cli import main
+from lstmcast.datasets import load
+from lstmcast.report import format_value
 
 
 def run_cli(monkeypatch, capsys, *args):
@@ -99,8 +101,9 @@ def test_recipe_run_json_and_run_folder(monkeypatch, capsys, tmp_path):
     assert summary["recipe"] == "airline" and summary["variant"] == "faithful" and summary["seeds"] == 2
     assert set(summary["test_rmse"]) >= {"lstm_mean", "lstm_std", "lstm_ensemble", "persistence", "seasonal_naive", "auto_ets", "auto_arima"}
     assert summary["seconds"] > 0
-    # The tutorial's points: persistence there is the known 48.66.
-    assert summary["test_rmse"]["persistence"] == pytest.approx(48.66, abs=0.01)
+    # The tutorial's points y[97:143], each predicted by persistence from the value before it.
+    y = load("airline").to_numpy()
+    assert summary["test_rmse"]["persistence"] == pytest.approx(np.sqrt(np.mean((y[97:143] - y[96:142]) ** 2)), rel=1e-12)
     run_dir = tmp_path / summary["run_dir"].split("/")[-1]
     assert sorted(p.name for p in run_dir.iterdir()) == ["config.json", "forecast.png", "metrics.json", "predictions.csv", "training.png"]
     predictions = pd.read_csv(run_dir / "predictions.csv")
@@ -113,3 +116,37 @@ def test_unknown_recipe_and_conflicting_variants(monkeypatch, capsys, tmp_path):
     assert code == 2 and "airline" in err
     code, _, err = run_cli(monkeypatch, capsys, "recipe", "run", "airline", "--fixed", "--improved", "--out", tmp_path)
     assert code == 2 and "at most one" in err
+
+
+def test_evaluate_prints_both_tables_with_every_model(monkeypatch, capsys, monthly_csv):
+    code, out, err = run_cli(
+        monkeypatch, capsys, "evaluate", monthly_csv, "--test-size", 12, "--windows", 2, "--epochs", 3, "--seeds", 2,
+    )
+    assert code == 0, err
+    assert "one-step walk-forward on 12 test points" in out and "multi-step backtest: 2 cut-offs, horizon 12" in out
+    one_step, multi_step = out.split("multi-step backtest")
+    for name in ("lstm", "persistence", "seasonal_naive", "auto_ets", "auto_arima"):
+        assert name in one_step and name in multi_step
+    assert "auto_theta" in multi_step and "auto_theta" not in one_step  # Theta would leak one step ahead
+    y = pd.read_csv(monthly_csv)["sales"].to_numpy()
+    persistence = np.sqrt(np.mean((y[-12:] - y[-13:-1]) ** 2))
+    row = next(line for line in one_step.splitlines() if "persistence" in line)
+    assert format_value(persistence) in row
+
+
+def test_evaluate_refuses_a_test_part_that_leaves_too_little_training(monkeypatch, capsys, monthly_csv):
+    code, _, err = run_cli(monkeypatch, capsys, "evaluate", monthly_csv, "--test-size", 60)
+    assert code == 2 and err.count("\n") == 1 and "--test-size" in err
+
+
+def test_usage_errors_are_one_line_too(monkeypatch, capsys, monthly_csv, tmp_path):
+    for args in (["forecast", monthly_csv, "--horizon", "2.5", "--output", tmp_path / "f.csv"], ["forecast"], ["evaluate", monthly_csv]):
+        code, _, err = run_cli(monkeypatch, capsys, *args)
+        assert code == 2 and err.count("\n") == 1 and err.startswith("lstmcast: error:"), err
+
+
+def test_an_output_in_a_missing_folder_is_refused_before_training(monkeypatch, capsys, monthly_csv, tmp_path):
+    output = tmp_path / "no-such-folder" / "forecast.csv"
+    code, _, err = run_cli(monkeypatch, capsys, "forecast", monthly_csv, "--horizon", 3, "--output", output)
+    assert code == 2 and "does not exist" in err
+    assert not output.parent.exists()

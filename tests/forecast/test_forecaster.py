@@ -23,6 +23,7 @@ from lstmcast.errors import InvalidInputError, ModelFileError, NotFittedError, O
 from lstmcast.forecast import LSTMForecaster
 from lstmcast.nn import save_network
 from lstmcast.transforms import Difference, Log, MinMaxScale, Pipeline
+from tests.reference import ACTIVATIONS, lstm_numpy
 
 N_TRAIN, N_NEW = 40, 8
 LOOK_BACK = 3
@@ -73,37 +74,22 @@ def stateful():
 
 
 # -- independent references -----------------------------------------------------------------------
-def sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-ACTIVATIONS = {"linear": lambda x: x, "tanh": np.tanh, "relu": lambda x: np.maximum(x, 0.0), "sigmoid": sigmoid}
-
-
 def member(params, k):
     """Weights of ensemble member ``k`` as float64 NumPy arrays."""
     return jax.tree_util.tree_map(lambda a: np.asarray(a, np.float64)[k], params)
 
 
 def numpy_network(p, activations, window, state=None):
-    """One window ``(look_back,)`` through Keras' LSTM layers (gates i, f, c, o) and the Dense
-    head, written out step by step; returns the output and the per-layer ``(h, c)`` at the end."""
-    seq = np.asarray(window, np.float64)[:, None]
+    """One window ``(look_back,)`` through the LSTM layers (the shared NumPy reference,
+    ``tests/reference.py``) and the Dense head; returns the output and the per-layer ``(h, c)``
+    at the end."""
+    seq = np.asarray(window, np.float64)[None, :, None]
     new_state = []
     for index, layer in enumerate(p["lstm"]):
-        W, U, b = layer["kernel"], layer["recurrent_kernel"], layer["bias"]
-        units = U.shape[0]
-        h, c = (np.zeros(units), np.zeros(units)) if state is None else state[index]
-        outputs = []
-        for x_t in seq:
-            gates = x_t @ W + h @ U + b
-            i, f, g, o = gates[:units], gates[units : 2 * units], gates[2 * units : 3 * units], gates[3 * units :]
-            c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
-            h = sigmoid(o) * np.tanh(c)
-            outputs.append(h)
-        seq = np.array(outputs)
+        h0, c0 = (None, None) if state is None else state[index]
+        seq, h, c = lstm_numpy(layer, seq, h0, c0)
         new_state.append((h, c))
-    out = seq[-1]
+    out = new_state[-1][0][0]
     for layer, activation in zip(p["dense"], activations):
         out = ACTIVATIONS[activation](out @ layer["kernel"] + layer["bias"])
     assert out.shape == (1,)
@@ -276,8 +262,9 @@ def test_predict_is_recursive_from_the_end_of_the_data(fitted):
     np.testing.assert_allclose(fitted.predict(2 * horizon)[:horizon], fitted.predict(horizon), rtol=1e-6)
 
 
-def test_predict_accepts_whole_number_floats(fitted):
-    np.testing.assert_array_equal(fitted.predict(4.0), fitted.predict(4))
+def test_predict_refuses_a_float_horizon_and_says_which_int(fitted):
+    with pytest.raises(InvalidInputError, match=r"4\.0 \(a float; pass 4\)"):
+        fitted.predict(4.0)
 
 
 # -- one-step (walk-forward) forecasts --------------------------------------------------------------
@@ -370,8 +357,18 @@ def test_same_seed_gives_bit_identical_forecasts(fitted):
 def test_a_series_is_forecast_like_its_values(fitted):
     series = pd.Series(Y_TRAIN, index=pd.date_range("2001-01-01", periods=N_TRAIN, freq="MS"), name="sales")
     from_series = LSTMForecaster(**SETTINGS).fit(series)
-    assert np.array_equal(from_series.predict(6), fitted.predict(6))
+    frame = from_series.predict(6)
+    assert list(frame.columns) == ["ds", "lstm"]
+    assert np.array_equal(frame["lstm"].to_numpy(), fitted.predict(6))
+    assert list(frame["ds"]) == list(pd.date_range("2004-05-01", periods=6, freq="MS"))
     assert from_series.index_.equals(series.index) and from_series.index_.freqstr == "MS"
+    spread = from_series.predict(6, spread=True, members=True)
+    members = fitted.predict(6, members=True)
+    np.testing.assert_array_equal(spread["lstm-min"], members.min(axis=0))
+    np.testing.assert_array_equal(spread["lstm-max"], members.max(axis=0))
+    np.testing.assert_array_equal(spread[[f"lstm-member-{k}" for k in range(3)]].to_numpy().T, members)
+    renamed = LSTMForecaster(**SETTINGS, alias="net").fit(series).predict(2)
+    assert list(renamed.columns) == ["ds", "net"]
 
 
 # -- save and load --------------------------------------------------------------------------------------
@@ -408,7 +405,7 @@ def test_save_and_load_restore_a_monthly_index(tmp_path):
     loaded = LSTMForecaster.load(forecaster.save(tmp_path / "monthly.npz"))
     assert isinstance(loaded.index_, pd.DatetimeIndex)
     assert loaded.index_.equals(index) and loaded.index_.freqstr == "MS"
-    assert np.array_equal(loaded.predict(3), forecaster.predict(3))
+    assert loaded.predict(3).equals(forecaster.predict(3))
 
 
 def test_save_and_load_restore_a_time_zone_index(tmp_path):

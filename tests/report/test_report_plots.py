@@ -39,8 +39,9 @@ def test_plot_forecast_writes_png(tmp_path, kind):
     index, y = series(kind)
     split = 32
     pred = np.r_[np.nan, y[:-1]]
-    path = plot_forecast(
-        tmp_path / "forecast.png",
+    path = tmp_path / "forecast.png"
+    figure = plot_forecast(
+        path,
         index=index,
         y=y,
         train_pred=(index[:split], pred[:split]),
@@ -50,13 +51,25 @@ def test_plot_forecast_writes_png(tmp_path, kind):
         title="t",
         ylabel="y",
     )
-    assert path == tmp_path / "forecast.png"
     assert_png(path)
+    ax = figure.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert [label for label in lines if not label.startswith("_")] == ["observed", "LSTM (train)", "LSTM (test)", "persistence", "mean"]
+    np.testing.assert_array_equal(lines["observed"].get_ydata(), y)
+    np.testing.assert_array_equal(lines["LSTM (test)"].get_ydata(), pred[split:])
+    np.testing.assert_array_equal(lines["mean"].get_ydata(), np.full(16, y[:split].mean()))
+    assert lines["persistence"].get_linestyle() == "--"
+    legend = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert "LSTM spread" in legend and ax.get_title() == "t" and ax.get_ylabel() == "y"
 
 
-def test_plot_forecast_series_only_and_column_vectors(tmp_path):
+def test_plot_forecast_series_only_and_no_column_vectors(tmp_path):
     index, y = series("dates")
-    assert_png(plot_forecast(tmp_path / "a.png", index=index, y=y[:, None]))
+    figure = plot_forecast(tmp_path / "a.png", index=index, y=y)
+    assert_png(tmp_path / "a.png")
+    assert [line.get_label() for line in figure.axes[0].get_lines()] == ["observed"]
+    with pytest.raises(InvalidInputError, match="one value per index entry"):  # (n, 1) is not silently flattened
+        plot_forecast(tmp_path / "b.png", index=index, y=y[:, None])
 
 
 @pytest.mark.parametrize("kind", ["dates", "integers"])
@@ -64,12 +77,19 @@ def test_plot_future_writes_png(tmp_path, kind):
     index, y = series(kind)
     future = pd.date_range(index[-1], periods=13, freq="MS")[1:] if kind == "dates" else np.arange(48, 60)
     mean = y[-12:] + 5
-    assert_png(plot_future(tmp_path / "f.png", index=index, y=y, future_index=future, mean=mean, lower=mean - 3, upper=mean + 3))
+    figure = plot_future(tmp_path / "f.png", index=index, y=y, future_index=future, mean=mean, lower=mean - 3, upper=mean + 3, band_label="band")
+    assert_png(tmp_path / "f.png")
+    lines = {line.get_label(): line for line in figure.axes[0].get_lines()}
+    np.testing.assert_array_equal(lines["forecast"].get_ydata(), mean)
+    np.testing.assert_array_equal(lines["observed"].get_ydata(), y)
+    assert "band" in [text.get_text() for text in figure.legends[0].get_texts()]
 
 
 def test_plot_future_without_band(tmp_path):
     index, y = series("integers")
-    assert_png(plot_future(tmp_path / "f.png", index=index, y=y, future_index=[48], mean=[150.0]))
+    figure = plot_future(tmp_path / "f.png", index=index, y=y, future_index=[48], mean=[150.0])
+    assert_png(tmp_path / "f.png")
+    assert [text.get_text() for text in figure.legends[0].get_texts()] == ["observed", "forecast"]
 
 
 def test_plot_future_needs_both_band_edges(tmp_path):
@@ -81,7 +101,11 @@ def test_plot_future_needs_both_band_edges(tmp_path):
 
 def test_training_curves_1d(tmp_path):
     loss = np.linspace(1.0, 0.1, 30)
-    assert_png(plot_training_curves(tmp_path / "c.png", history={"loss": loss, "val_loss": loss * 1.2}))
+    figure = plot_training_curves(tmp_path / "c.png", history={"loss": loss, "val_loss": loss * 1.2})
+    assert_png(tmp_path / "c.png")
+    lines = {line.get_label(): line for line in figure.axes[0].get_lines()}
+    np.testing.assert_array_equal(lines["val_loss"].get_ydata(), loss * 1.2)
+    assert figure.axes[0].get_yscale() == "linear"  # one decade only
 
 
 def test_training_curves_2d_with_nan_tails(tmp_path):
@@ -90,7 +114,14 @@ def test_training_curves_2d_with_nan_tails(tmp_path):
         loss[m, :stop] = np.exp(-np.arange(stop) / 3)  # spans > 2 decades: log y axis
     val = loss * 1.1
     val[:, -1] = np.nan  # an epoch where no model reports: a gap, not a warning
-    assert_png(plot_training_curves(tmp_path / "c.png", history={"loss": loss, "val_loss": val}, title="ensemble"))
+    figure = plot_training_curves(tmp_path / "c.png", history={"loss": loss, "val_loss": val}, title="ensemble")
+    assert_png(tmp_path / "c.png")
+    ax = figure.axes[0]
+    assert ax.get_yscale() == "log" and ax.get_title() == "ensemble"
+    assert len(ax.get_lines()) == 2 * (3 + 1)  # each model thinly, and the mean of the models still training
+    mean = {line.get_label(): line.get_ydata() for line in ax.get_lines()}["loss (mean of 3 models)"]
+    expected = [np.mean(loss[:, e][np.isfinite(loss[:, e])]) for e in range(40)]
+    np.testing.assert_allclose(mean, expected, rtol=1e-12)
 
 
 def test_training_curves_reject_bad_shapes(tmp_path):

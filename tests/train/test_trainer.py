@@ -23,6 +23,12 @@ def leaves(params):
     return [np.asarray(a) for a in jax.tree_util.tree_leaves(params)]
 
 
+def weights(result):
+    """The weights of a one-model run (every TrainResult has a leading model axis)."""
+    assert result.n_models == 1 and all(a.shape[0] == 1 for a in leaves(result.params))
+    return leaves(result.member(0))
+
+
 def reference_training(spec, x, y, *, epochs, batch_size, optimizer, seed=0, stateful=False):
     """Keras' fit loop written plainly: Python loops over epochs and batches, unshuffled, the last
     batch partial, one optimizer step per batch; stateful runs carry (h, c) between batches
@@ -55,9 +61,10 @@ def test_compiled_loop_equals_a_plain_python_loop(batch_size):
     config = TrainConfig(epochs=3, batch_size=batch_size, shuffle=False, optimizer="adam", learning_rate=0.01)
     result = fit(SPEC, x, y, config, seed=4, verbose=0)
     expected = reference_training(SPEC, x, y, epochs=3, batch_size=batch_size, optimizer=make_optimizer("adam", 0.01), seed=4)
-    for a, b in zip(leaves(result.params), leaves(expected)):
+    for a, b in zip(weights(result), leaves(expected)):
         np.testing.assert_allclose(a, b, atol=1e-5)
-    assert result.history["loss"].shape == (3,)
+    assert result.history["loss"].shape == (1, 3)
+    assert result.epochs_run.shape == result.best_epoch.shape == result.stopped_early.shape == (1,)
 
 
 def test_stateful_training_carries_and_resets_state_like_keras():
@@ -65,10 +72,10 @@ def test_stateful_training_carries_and_resets_state_like_keras():
     config = TrainConfig(epochs=3, batch_size=2, stateful=True, optimizer="sgd", learning_rate=0.05)
     result = fit(SPEC, x, y, config, seed=1, verbose=0)
     expected = reference_training(SPEC, x, y, epochs=3, batch_size=2, optimizer=make_optimizer("sgd", 0.05), seed=1, stateful=True)
-    for a, b in zip(leaves(result.params), leaves(expected)):
+    for a, b in zip(weights(result), leaves(expected)):
         np.testing.assert_allclose(a, b, atol=1e-5)
     stateless = fit(SPEC, x, y, TrainConfig(epochs=3, batch_size=2, shuffle=False, optimizer="sgd", learning_rate=0.05), seed=1, verbose=0)
-    assert not np.allclose(leaves(stateless.params)[0], leaves(result.params)[0])
+    assert not np.allclose(weights(stateless)[0], weights(result)[0])
 
 
 def test_same_seed_is_bit_identical_and_seeds_differ():
@@ -76,9 +83,9 @@ def test_same_seed_is_bit_identical_and_seeds_differ():
     config = TrainConfig(epochs=5, batch_size=4)
     a, b = fit(SPEC, x, y, config, seed=3, verbose=0), fit(SPEC, x, y, config, seed=3, verbose=0)
     c = fit(SPEC, x, y, config, seed=4, verbose=0)
-    assert all(np.array_equal(p, q) for p, q in zip(leaves(a.params), leaves(b.params)))
+    assert all(np.array_equal(p, q) for p, q in zip(weights(a), weights(b)))
     np.testing.assert_array_equal(a.history["loss"], b.history["loss"])
-    assert not np.array_equal(leaves(a.params)[0], leaves(c.params)[0])
+    assert not np.array_equal(weights(a)[0], weights(c)[0])
 
 
 def test_shuffling_visits_every_sample_once_per_epoch():
@@ -86,11 +93,11 @@ def test_shuffling_visits_every_sample_once_per_epoch():
     x, y = sine_windows(n=12)
     shuffled = fit(SPEC, x, y, TrainConfig(epochs=4, batch_size=12, shuffle=True), seed=0, verbose=0)
     ordered = fit(SPEC, x, y, TrainConfig(epochs=4, batch_size=12, shuffle=False), seed=0, verbose=0)
-    for a, b in zip(leaves(shuffled.params), leaves(ordered.params)):
+    for a, b in zip(weights(shuffled), weights(ordered)):
         np.testing.assert_allclose(a, b, atol=1e-6)
     small_batches = fit(SPEC, x, y, TrainConfig(epochs=4, batch_size=2, shuffle=True), seed=0, verbose=0)
     in_order = fit(SPEC, x, y, TrainConfig(epochs=4, batch_size=2, shuffle=False), seed=0, verbose=0)
-    assert not np.allclose(leaves(small_batches.params)[0], leaves(in_order.params)[0])
+    assert not np.allclose(weights(small_batches)[0], weights(in_order)[0])
 
 
 def test_many_models_equal_separate_runs():
@@ -103,10 +110,11 @@ def test_many_models_equal_separate_runs():
     for k, (seed, rate) in enumerate(zip(seeds, rates)):
         single_config = TrainConfig(**{**config.__dict__, "learning_rate": rate})
         one = fit(spec, x, y, single_config, seed=seed, validation_data=val, verbose=0)
-        for a, b in zip(leaves(many.params), leaves(one.params)):
+        for a, b in zip(leaves(many.params), weights(one)):
             np.testing.assert_allclose(a[k], b, atol=1e-5)
-        assert many.epochs_run[k] == one.epochs_run
-        np.testing.assert_allclose(many.history["val_loss"][k, : one.epochs_run], one.history["val_loss"], atol=1e-5)
+        assert many.epochs_run[k] == one.epochs_run[0]
+        ran = one.epochs_run[0]
+        np.testing.assert_allclose(many.history["val_loss"][k, :ran], one.history["val_loss"][0], atol=1e-5)
 
 
 def keras_early_stopping_epochs(values, patience, min_delta):
@@ -131,28 +139,28 @@ def test_early_stopping_follows_keras_and_restores_best_weights():
         stop = EarlyStopping(patience=patience, restore_best_weights=True)
         config = TrainConfig(epochs=60, batch_size=4, learning_rate=0.02, early_stopping=stop)
         result = fit(SPEC, x, y, config, validation_data=(x_val, y_val), seed=0, verbose=0)
-        expected_epochs = keras_early_stopping_epochs(full.history["val_loss"], patience, 0.0)
+        expected_epochs = keras_early_stopping_epochs(full.history["val_loss"][0], patience, 0.0)
         assert expected_epochs < 60, "the scenario must trigger early stopping"
-        assert result.epochs_run == expected_epochs and result.stopped_early
-        np.testing.assert_allclose(result.history["val_loss"], full.history["val_loss"][:expected_epochs], rtol=1e-6)
-        best = int(np.argmin(result.history["val_loss"]))
-        assert result.best_epoch == best
-        pred, _ = network_forward(SPEC, result.params, x_val)
-        np.testing.assert_allclose(np.mean((np.asarray(pred)[:, 0] - y_val) ** 2), result.history["val_loss"][best], rtol=1e-5)
+        assert result.epochs_run[0] == expected_epochs and result.stopped_early[0]
+        np.testing.assert_allclose(result.history["val_loss"][0], full.history["val_loss"][0, :expected_epochs], rtol=1e-6)
+        best = int(np.argmin(result.history["val_loss"][0]))
+        assert result.best_epoch[0] == best
+        pred, _ = network_forward(SPEC, result.member(0), x_val)
+        np.testing.assert_allclose(np.mean((np.asarray(pred)[:, 0] - y_val) ** 2), result.history["val_loss"][0, best], rtol=1e-5)
 
 
 def test_validation_loss_is_the_loss_of_the_weights_at_epoch_end():
     x, y = sine_windows(n=20)
     val = sine_windows(n=8, phase=0.5)
     result = fit(SPEC, x, y, TrainConfig(epochs=4, batch_size=5), validation_data=val, seed=2, verbose=0)
-    pred, _ = network_forward(SPEC, result.params, val[0])
-    np.testing.assert_allclose(result.history["val_loss"][-1], np.mean((np.asarray(pred)[:, 0] - val[1]) ** 2), rtol=1e-5)
+    pred, _ = network_forward(SPEC, result.member(0), val[0])
+    np.testing.assert_allclose(result.history["val_loss"][0, -1], np.mean((np.asarray(pred)[:, 0] - val[1]) ** 2), rtol=1e-5)
 
 
 def test_training_learns():
     x, y = sine_windows(n=60)
     result = fit(SPEC, x, y, TrainConfig(epochs=200, batch_size=8, learning_rate=0.01), seed=0, verbose=0)
-    assert result.history["loss"][-1] < 0.05 * result.history["loss"][0]
+    assert result.history["loss"][0, -1] < 0.05 * result.history["loss"][0, 0]
 
 
 def exploding_problem():
@@ -176,8 +184,8 @@ def test_divergence_with_restore_best_weights_returns_the_best_and_warns():
         warnings.simplefilter("always")
         result = fit(SPEC, x, y, config, verbose=0)
     assert any("NaN or infinite" in str(w.message) for w in caught)
-    assert all(np.all(np.isfinite(a)) for a in leaves(result.params))
-    assert result.best_epoch == 0 and not result.stopped_early
+    assert all(np.all(np.isfinite(a)) for a in weights(result))
+    assert result.best_epoch[0] == 0 and not result.stopped_early[0]
 
 
 @pytest.mark.parametrize(

@@ -59,5 +59,5 @@ def test_last_window_errors():
         last_window(np.arange(4.0), 5)
     with pytest.raises(InvalidInputError, match="look_back"):
         last_window(np.arange(4.0), 0)
-    with pytest.raises(InvalidInputError, match="non-finite"):
+    with pytest.raises(InvalidInputError, match="NaN"):
         make_windows([1.0, np.nan, 3.0], 1)

@@ -26,9 +26,10 @@ import pandas as pd
 
 from lstmcast._checks import count_or_fraction, positive_int, series_values
 from lstmcast._checks import season as check_season
+from lstmcast.data import validate_series
 from lstmcast.errors import InvalidInputError
 from lstmcast.evaluate.metrics import METRICS, score
-from lstmcast.forecast.base import Forecaster, check_alias, clone
+from lstmcast.forecast.base import Forecaster, check_alias, clone, members_of
 from lstmcast.forecast.baselines import default_baselines
 
 TABLE_METRICS = ("rmse", "mae", "smape", "mase")
@@ -106,13 +107,14 @@ def walk_forward(
     ``slice(1, -1)`` for the Keras tutorial's points). ``in_sample`` adds every model's one-step
     forecasts over the training part.
     """
-    values, ds, uid = _series(y, unique_id)
+    values, ds, uid, series = _series(y, unique_id)
     season = check_season(season)
     start = _split(len(values), test_size, test_start)
     every = _models(models, baselines, lambda: default_baselines(season, one_step=True))
     if not isinstance(score_slice, slice):
         raise InvalidInputError(f"score_slice must be a slice of the test points, e.g. slice(1, -1); got {score_slice!r}")
-    results = _run(executor, _walk_forward_job, [(model, values[:start], values[start:], bool(in_sample)) for model in every])
+    train = values[:start] if series is None else series.iloc[:start]
+    results = _run(executor, _walk_forward_job, [(model, train, values[start:], bool(in_sample)) for model in every])
     test_positions = np.arange(start, len(values))
     positions = test_positions[score_slice]
     if len(positions) == 0:
@@ -159,7 +161,7 @@ def backtest(
     ``baselines`` default to ``lstmcast.forecast.default_baselines(season, one_step=False)``
     (``()`` for none). Metrics pool all windows' points (MASE scaled on the first
     window's training data)."""
-    values, ds, uid = _series(y, unique_id)
+    values, ds, uid, series = _series(y, unique_id)
     season = check_season(season)
     horizon, n_windows = positive_int(horizon, "horizon"), positive_int(n_windows, "n_windows")
     step = horizon if step is None else positive_int(step, "step")
@@ -167,7 +169,7 @@ def backtest(
     if cutoffs[0] < 2:
         raise InvalidInputError(f"{len(values)} points are too few for {n_windows} windows of horizon {horizon} every {step} points")
     every = _models(models, baselines, lambda: default_baselines(season, one_step=False))
-    jobs = [(model, values[:cutoff], horizon) for model in every for cutoff in cutoffs]
+    jobs = [(model, values[:cutoff] if series is None else series.iloc[:cutoff], horizon) for model in every for cutoff in cutoffs]
     results = iter(_run(executor, _backtest_job, jobs))
     members, seconds, fitted = {}, {}, {}
     for model in every:
@@ -191,17 +193,17 @@ def backtest(
 
 
 # -- the jobs: module-level functions, so that an executor can ship them to other processes -------
-def _walk_forward_job(model: Forecaster, y_train: np.ndarray, y_test: np.ndarray, in_sample: bool):
+def _walk_forward_job(model: Forecaster, y_train: np.ndarray | pd.Series, y_test: np.ndarray, in_sample: bool):
     begun = time.perf_counter()
     fitted = clone(model).fit(y_train)
     path = fitted.predict_one_step(y_test, members=True, include_history=in_sample)
     return fitted, path, time.perf_counter() - begun
 
 
-def _backtest_job(model: Forecaster, y_train: np.ndarray, horizon: int):
+def _backtest_job(model: Forecaster, y_train: np.ndarray | pd.Series, horizon: int):
     begun = time.perf_counter()
     fitted = clone(model).fit(y_train)
-    forecast = fitted.predict(horizon, members=True)
+    forecast = members_of(fitted.predict(horizon, members=True), fitted.alias)
     return fitted, forecast, time.perf_counter() - begun
 
 
@@ -217,18 +219,21 @@ def _run(executor: Executor | None, job: Callable, arguments: list[tuple]) -> li
 
 
 # -- checks and shaping -----------------------------------------------------------------------------
-def _series(y: Any, unique_id: str | None) -> tuple[np.ndarray, pd.Index, str]:
-    """The values, their time labels (the Series' index, else positions 0..n-1) and the id."""
+def _series(y: Any, unique_id: str | None) -> tuple[np.ndarray, pd.Index, str, pd.Series | None]:
+    """The values, their time labels (the Series' index, else positions 0..n-1), the id, and the
+    Series checked as every forecaster's fit checks it (None for an array)."""
     values = series_values(y, "y", min_length=3)
+    series = None
     if isinstance(y, pd.Series):
-        index = y.index if isinstance(y.index, pd.DatetimeIndex) else pd.Index(np.asarray(y.index))
+        series = validate_series(y)
+        index = series.index
         name = y.name
     else:
         index, name = pd.RangeIndex(len(values)), None
     uid = unique_id if unique_id is not None else (str(name) if name is not None else "series")
     if not isinstance(uid, str) or not uid:
         raise InvalidInputError(f"unique_id must be a non-empty string, got {unique_id!r}")
-    return values, index, uid
+    return values, index, uid, series
 
 
 def _split(n: int, test_size: int | float | None, test_start: int | None) -> int:

@@ -32,7 +32,7 @@ from lstmcast._estimator import Estimator, clone
 from lstmcast.data import future_index, validate_series
 from lstmcast.errors import InvalidInputError
 
-__all__ = ["Forecaster", "RESERVED_COLUMNS", "check_alias", "clone"]
+__all__ = ["Forecaster", "RESERVED_COLUMNS", "check_alias", "clone", "members_of"]
 
 RESERVED_COLUMNS = ("unique_id", "ds", "cutoff", "y")
 """Column names of lstmcast's long frames, which no alias may take."""
@@ -45,6 +45,15 @@ def check_alias(alias: Any) -> str:
             f"alias must be a non-empty name other than {', '.join(RESERVED_COLUMNS)}; got {alias!r}"
         )
     return alias
+
+
+def members_of(prediction: np.ndarray | pd.DataFrame, alias: str) -> np.ndarray:
+    """``(members, points)`` from what ``predict``/``predict_one_step(..., members=True)``
+    returned: an array as it is, or a frame's ``<alias>-member-k`` columns."""
+    if isinstance(prediction, pd.DataFrame):
+        columns = [c for c in prediction.columns if isinstance(c, str) and c.startswith(f"{alias}-member-")]
+        return prediction[columns].to_numpy(np.float64).T
+    return np.asarray(prediction, np.float64)
 
 
 class Forecaster(Estimator):

@@ -296,9 +296,7 @@ def _as_x(index: Any, what: str):
 def _as_values(values: Any, n: int, what: str):
     import numpy as np
 
-    a = np.asarray(values, dtype=float)
-    if a.ndim == 2 and a.shape[1] == 1:
-        a = a[:, 0]
+    a = np.asarray(values, dtype=float)  # NaN allowed: it leaves a gap in the line
     if a.ndim != 1 or len(a) != n:
         raise InvalidInputError(f"{what} must have one value per index entry ({n}), got shape {a.shape}")
     return a

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 import jax
 import numpy as np
 
-from lstmcast._checks import non_negative_int
+from lstmcast._checks import non_negative_int, number
 from lstmcast._runtime import ensure_runtime
 from lstmcast._shapes import bucket_size, pad_rows, power_of_two
 from lstmcast.errors import InvalidInputError, TrainingDivergedError
@@ -99,9 +99,12 @@ def _train(
     if not seeds:
         raise InvalidInputError("give at least one seed")
     default_lr = config.learning_rate or DEFAULT_LEARNING_RATES[config.optimizer]
-    lrs = np.full(len(seeds), default_lr, np.float32) if learning_rates is None else np.asarray(learning_rates, np.float32)
-    if lrs.shape != (len(seeds),) or not np.all(np.isfinite(lrs) & (lrs > 0)):
-        raise InvalidInputError(f"learning_rates must be {len(seeds)} positive numbers, one per seed")
+    if learning_rates is None:
+        lrs = np.full(len(seeds), default_lr, np.float32)
+    else:
+        lrs = np.asarray([number(rate, "each of learning_rates", above=0.0) for rate in learning_rates], np.float32)
+        if lrs.shape != (len(seeds),):
+            raise InvalidInputError(f"learning_rates must be {len(seeds)} positive numbers, one per seed; got {len(lrs)}")
 
     batch = config.batch_size
     n_train, time_steps = x.shape[0], x.shape[1]
