@@ -1,8 +1,10 @@
 """Few distinct array shapes, so few compiled programs.
 
 JAX compiles a program per input shape, and a compile costs far more than running a small LSTM.
-Sample counts are therefore padded up to a bucket size (never more than 1/8 above the real count)
-and masked, so backtest folds, panels of series and repeated forecasts share programs.
+Sample counts are therefore padded up to a bucket size and masked, so backtest folds, panels of
+series and repeated forecasts share programs. ``bucket_size`` adds at most 7 rows up to 64 and at
+most 1/8 of the count beyond; ``power_of_two`` up to doubles it, for padding that costs memory
+but no computation.
 """
 
 from __future__ import annotations

@@ -7,9 +7,11 @@ float series with a regular time axis (see ``validate_series``).
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Hashable, Sequence
 from os import PathLike
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,47 +26,36 @@ DATE_PARTS = ("year", "month", "day", "hour", "minute", "second")
 def load_csv(
     path: str | PathLike,
     *,
-    date_col: Hashable | Sequence[Hashable] | None = None,
-    value_col: Hashable | None = None,
     sep: str = ",",
     skip_footer: int = 0,
     names: Sequence[Hashable] | None = None,
-    date_format: str | None = None,
-    na_values: Sequence | None = None,
-    freq: str | None = None,
-    missing: str = "error",
-    sort: bool = False,
+    **options: Any,
 ) -> pd.Series:
     """Read one series from a CSV file: a float64 ``pd.Series`` named after its value column.
 
-    By default the first column holds the dates and the only other numeric column the values;
-    ``date_col``/``value_col`` pick them by name. ``date_col`` may also list the columns holding
-    year, month, day (and optionally hour, minute, second), in that order, as in SILSO's sunspot
-    files. Dates are parsed by pandas (``"1949-01"``, ``"1949-01-31"``...) or with
-    ``date_format`` (e.g. ``"%d/%m/%Y"``); a date column of whole numbers is a time index 1..n.
-
     ``sep`` is the field separator; ``skip_footer`` drops that many lines at the end (the source
-    notes of DataMarket files); ``names`` gives the column names of a file without a header row;
-    ``na_values`` lists markers of missing values (e.g. ``[-1]`` or ``["?"]``), which become NaN.
-    ``freq``, ``missing`` and ``sort`` are passed to ``validate_series``.
+    notes of DataMarket files); ``names`` gives the column names of a file without a header row.
+    Every other keyword is ``from_pandas``'s, applied to the table read: by default the first
+    column holds the dates and the only other numeric column the values (``date_col`` /
+    ``value_col`` pick them by name, ``date_col`` may list year, month, day... columns);
+    ``date_format``, ``na_values`` (markers of missing values, e.g. ``[-1]`` or ``["?"]``),
+    ``freq``, ``missing`` and ``sort``.
 
     Raises ``DataFileError`` if the file is missing or cannot be parsed as a table, and
-    ``InvalidInputError`` if its contents are not a usable series.
+    ``InvalidInputError`` if its contents are not a usable series or an option is unknown.
 
-    >>> load_csv("airline_passengers.csv").index.freqstr  # doctest: +SKIP
+    >>> import io
+    >>> load_csv(io.StringIO("month,passengers\\n1949-01,112\\n1949-02,118\\n1949-03,132\\n")).index.freqstr
     'MS'
     """
+    unknown = sorted(set(options) - set(inspect.signature(from_pandas).parameters) | ({"data"} & set(options)))
+    if unknown:
+        raise InvalidInputError(
+            f"load_csv has no option {unknown[0]!r}; its options are sep, skip_footer, names and those of from_pandas: "
+            f"{', '.join(p for p in inspect.signature(from_pandas).parameters if p != 'data')}"
+        )
     frame = _read_table(path, sep=sep, skip_footer=skip_footer, names=names)
-    return from_pandas(
-        frame,
-        date_col=date_col,
-        value_col=value_col,
-        date_format=date_format,
-        na_values=na_values,
-        freq=freq,
-        missing=missing,
-        sort=sort,
-    )
+    return from_pandas(frame, **options)
 
 
 def from_pandas(
@@ -78,10 +69,16 @@ def from_pandas(
     missing: str = "error",
     sort: bool = False,
 ) -> pd.Series:
-    """Take one series from a pandas Series or DataFrame and validate it (see ``load_csv``).
+    """Take one series from a pandas Series or DataFrame and validate it.
 
     A Series brings its own time axis, its index. In a DataFrame the dates come from ``date_col``,
-    else from the index if it holds dates or periods, else from the first column.
+    else from the index if it holds dates or periods, else from the first column; ``date_col``
+    may also list the columns holding year, month, day (and optionally hour, minute, second), in
+    that order, as in SILSO's sunspot files. The values come from ``value_col``, else from the
+    only other numeric column. Dates are parsed by pandas (``"1949-01"``, ``"1949-01-31"``...) or
+    with ``date_format`` (e.g. ``"%d/%m/%Y"``); a date column of whole numbers is a time index
+    1..n. ``na_values`` lists markers of missing values, which become NaN. ``freq``, ``missing``
+    and ``sort`` are passed to ``validate_series``.
     """
     if isinstance(data, pd.Series):
         if date_col is not None or value_col is not None:
