@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from lstmcast._checks import non_negative_int
 from lstmcast.data.validate import validate_series
 from lstmcast.errors import DataFileError, InvalidInputError
 
@@ -104,8 +105,7 @@ def from_pandas(
 def _read_table(
     path: str | PathLike, *, sep: str, skip_footer: int, names: Sequence[Hashable] | None
 ) -> pd.DataFrame:
-    if not isinstance(skip_footer, int) or skip_footer < 0:
-        raise InvalidInputError(f"skip_footer must be a whole number >= 0, got {skip_footer!r}")
+    skip_footer = non_negative_int(skip_footer, "skip_footer")
     try:
         frame = pd.read_csv(
             path,

@@ -73,7 +73,7 @@ def _scaled_abs_mean(e: np.ndarray) -> tuple[float, np.ndarray]:
 def rmse(y_true: object, y_pred: object) -> float:
     """Root mean squared error, in the units of the data.
 
-    Penalises large errors more than ``mae``; it is what the Keras LSTM tutorials report, so
+    Penalises large errors more than ``mae``; it is what the Keras tutorials report, so
     lstmcast reports it first. Always ``rmse >= mae >= 0``.
     """
     t, p = _pair(y_true, y_pred)

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 import jax
 import numpy as np
 
-from lstmcast._checks import non_negative_int, number
+from lstmcast._checks import finite_array, non_negative_int, number
 from lstmcast._runtime import ensure_runtime
 from lstmcast._shapes import bucket_size, pad_rows, power_of_two
 from lstmcast.errors import InvalidInputError, TrainingDivergedError
@@ -171,8 +171,8 @@ def _chunk_epochs(spec: NetworkSpec, epochs: int, steps_per_epoch: int, batch: i
 
 
 def _as_samples(x: Any, y: Any, spec: NetworkSpec, what: str) -> tuple[np.ndarray, np.ndarray]:
-    x = np.asarray(x, dtype=np.float32)
-    y = np.asarray(y, dtype=np.float32)
+    x = finite_array(x, f"{what} inputs").astype(np.float32)
+    y = finite_array(y, f"{what} targets").astype(np.float32)
     if y.ndim == 1:
         y = y[:, None]
     if x.ndim != 3:
@@ -185,10 +185,6 @@ def _as_samples(x: Any, y: Any, spec: NetworkSpec, what: str) -> tuple[np.ndarra
         raise InvalidInputError(f"{what} targets have {y.shape[1]} columns but the network outputs {spec.output_dim}")
     if x.shape[0] < 1:
         raise InvalidInputError(f"{what} data has no samples")
-    for name, array in (("inputs", x), ("targets", y)):
-        if not np.all(np.isfinite(array)):
-            bad = int(np.argwhere(~np.isfinite(array))[0][0])
-            raise InvalidInputError(f"{what} {name} contain NaN or infinite values (first in sample {bad}); clean them first")
     return x, y
 
 

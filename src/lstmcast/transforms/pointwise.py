@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from lstmcast._checks import number
 from lstmcast.errors import InvalidInputError
 from lstmcast.transforms.base import SettingsConfig, as_positions, as_values
 
@@ -66,17 +67,8 @@ class MinMaxScale(_Pointwise):
 
     def __post_init__(self) -> None:
         if self.data_range is not None:
-            data_low, data_high = (float(bound) for bound in self.data_range)
-            if not (np.isfinite(data_low) and np.isfinite(data_high) and data_low < data_high):
-                raise InvalidInputError(f"data_range must be (low, high) with low < high, got {self.data_range!r}")
-            object.__setattr__(self, "data_range", (data_low, data_high))
-        low, high = (float(bound) for bound in self.feature_range)
-        if not (np.isfinite(low) and np.isfinite(high) and low < high):
-            raise InvalidInputError(
-                f"feature_range must be two finite numbers (low, high) with low < high, "
-                f"got {self.feature_range!r}"
-            )
-        object.__setattr__(self, "feature_range", (low, high))
+            object.__setattr__(self, "data_range", _bounds(self.data_range, "data_range"))
+        object.__setattr__(self, "feature_range", _bounds(self.feature_range, "feature_range"))
 
     def fit(self, y: ArrayLike) -> dict:
         y = as_values(y, "y")
@@ -110,6 +102,16 @@ class StandardScale(_Pointwise):
 
     def _invert(self, z: np.ndarray, state: dict) -> np.ndarray:
         return state["mean"] + z * state["std"]
+
+
+def _bounds(pair: object, name: str) -> tuple[float, float]:
+    """``(low, high)``: two finite numbers with ``low < high``."""
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise InvalidInputError(f"{name} must be a pair (low, high), got {pair!r}")
+    low, high = (number(bound, name) for bound in pair)
+    if not low < high:
+        raise InvalidInputError(f"{name} must be (low, high) with low < high, got {pair!r}")
+    return low, high
 
 
 def _check_positive(y: np.ndarray) -> None:
