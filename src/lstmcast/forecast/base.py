@@ -30,6 +30,7 @@ import pandas as pd
 from lstmcast._checks import positive_int, series_values
 from lstmcast._estimator import Estimator, clone
 from lstmcast.data import future_index, validate_series
+from lstmcast.data.validate import time_label
 from lstmcast.errors import InvalidInputError
 
 __all__ = ["Forecaster", "RESERVED_COLUMNS", "check_alias", "clone", "members_of"]
@@ -113,7 +114,15 @@ class Forecaster(Estimator):
         predictions = np.asarray(self._one_step(new, bool(include_history)), np.float64)
         if not isinstance(y_new, pd.Series) or self.index_ is None:
             return self._array(predictions, members, False)
-        ds = self.index_.append(y_new.index) if include_history else y_new.index
+        if len(new) == 0:
+            return self._frame(self.index_, predictions, members, False)
+        expected = future_index(self.index_, len(new))
+        if not pd.Index(y_new.index).equals(expected):
+            raise InvalidInputError(
+                f"y_new's time index must continue the training data's: {time_label(expected[0])} .. "
+                f"{time_label(expected[-1])}, got {time_label(y_new.index[0])} .. {time_label(y_new.index[-1])}"
+            )
+        ds = self.index_.append(expected) if include_history else expected
         return self._frame(ds, predictions, members, False)
 
     @property

@@ -83,7 +83,7 @@ class SeasonalNaive(Forecaster):
         self.alias = alias
 
     def _fit(self, values: np.ndarray) -> None:
-        season = check_season(self.season)
+        self.season_ = season = check_season(self.season)
         if len(values) < season:
             raise InvalidInputError(
                 f"SeasonalNaive with season={season} needs at least {season} training values, got {len(values)}; "
@@ -91,11 +91,11 @@ class SeasonalNaive(Forecaster):
             )
 
     def _forecast(self, horizon: int) -> np.ndarray:
-        season = self.season
+        season = self.season_
         return self.y_[len(self.y_) - season :][np.arange(horizon) % season][None, :]
 
     def _one_step(self, new: np.ndarray, include_history: bool) -> np.ndarray:
-        return _lagged(self.y_, new, self.season, include_history)
+        return _lagged(self.y_, new, self.season_, include_history)
 
 
 def _lagged(y_train: np.ndarray, new: np.ndarray, lag: int, include_history: bool) -> np.ndarray:
@@ -118,7 +118,7 @@ class _Statistical(Forecaster):
         self.alias = alias
 
     def _fit(self, values: np.ndarray) -> None:
-        season = check_season(self.season)
+        self.season_ = season = check_season(self.season)
         if season > 1 and len(values) < 2 * season:
             raise InvalidInputError(
                 f"{self.engine} with season={season} needs at least two full seasons ({2 * season} values) to "
@@ -132,11 +132,11 @@ class _Statistical(Forecaster):
         """The statsforecast model fitted on the training data (estimated now if not yet)."""
         self._check_fitted("y_")
         if "_model" not in self.__dict__:
-            self._model = _estimate(self.engine, self.y_, self.season)
+            self._model = _estimate(self.engine, self.y_, self.season_)
         return self._model
 
     def _forecast(self, horizon: int) -> np.ndarray:
-        return _cached("multi_step", self.engine, self.season, (self.y_, horizon), lambda: self._multi_step(horizon))[None, :]
+        return _cached("multi_step", self.engine, self.season_, (self.y_, horizon), lambda: self._multi_step(horizon))[None, :]
 
     def _one_step(self, new: np.ndarray, include_history: bool) -> np.ndarray:
         if self.one_step_leaks:
@@ -145,9 +145,9 @@ class _Statistical(Forecaster):
                 "over the whole series it is applied to, which would leak test values into one-step predictions; "
                 "use it in backtest(), or leave it out of walk_forward's models"
             )
-        predictions = _cached("one_step", self.engine, self.season, (self.y_, new), lambda: self._one_step_new(new)) if len(new) else np.empty(0)
+        predictions = _cached("one_step", self.engine, self.season_, (self.y_, new), lambda: self._one_step_new(new)) if len(new) else np.empty(0)
         if include_history:
-            fitted = _cached("in_sample", self.engine, self.season, (self.y_,), self._in_sample)
+            fitted = _cached("in_sample", self.engine, self.season_, (self.y_,), self._in_sample)
             predictions = np.concatenate([fitted, predictions])
         return predictions[None, :]
 
@@ -168,10 +168,31 @@ class _Statistical(Forecaster):
         return mean
 
     def _in_sample(self) -> np.ndarray:
-        """The fitted values over the training data (each the model's one-step prediction there)."""
-        fitted = np.asarray(self.fitted_model_.predict_in_sample()["fitted"], dtype=np.float64)
-        if fitted.shape != self.y_.shape:
-            raise BaselineFitError(f"{self.engine} returned {fitted.shape} in-sample values for {self.y_.shape} training values")
+        """One-step forecasts of the training values from the model fitted on them, each from the
+        values before it (NaN where statsforecast cannot forecast from so few).
+
+        Not statsforecast's in-sample "fitted" values: for ARIMA those contain a fraction of the
+        value they predict while the Kalman filter has not converged (see ``_one_step_new``).
+        Per point for the first ``_CONVERGED_AFTER`` values; beyond, one filter pass, whose
+        values equal the per-point forecasts by then (checked where the two meet).
+        """
+        model, y = self.fitted_model_, self.y_
+        n_exact = min(len(y), _CONVERGED_AFTER)
+        fitted = np.full(len(y), np.nan)
+        for t in range(1, n_exact):
+            try:
+                fitted[t] = model.forward(y=y[:t], h=1)["mean"][0]
+            except Exception:  # too few values for this model's orders or season: no forecast
+                continue
+        if len(y) > n_exact:
+            passed = np.asarray(model.forward(y=y, h=1, fitted=True)["fitted"], dtype=np.float64)
+            if not np.isclose(passed[n_exact - 1], fitted[n_exact - 1], rtol=1e-6, atol=1e-9):
+                raise BaselineFitError(
+                    f"{self.engine}: the filter has not converged after {n_exact} values, so its in-sample values are "
+                    "not one-step forecasts; leave it out of in-sample evaluations"
+                )
+            fitted[n_exact:] = passed[n_exact:]
+        fitted[~np.isfinite(fitted)] = np.nan
         return fitted
 
     def _one_step_new(self, new: np.ndarray) -> np.ndarray:
