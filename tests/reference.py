@@ -51,3 +51,21 @@ def network_numpy(params, activations, x):
     for layer, activation in zip(params["dense"], activations):
         out = ACTIVATIONS[activation](out @ np.asarray(layer["kernel"], np.float64) + np.asarray(layer["bias"], np.float64))
     return out
+
+
+# The tiny stateless LSTM the forecaster and workflow tests share (log + difference + min-max to
+# (-1, 1), a tanh hidden Dense layer, 3 members): equal settings on equal series lengths share
+# JAX's compiled programs, so the suite compiles them once.
+TINY_LSTM = dict(
+    look_back=3,
+    units=3,
+    dense=((2, "tanh"),),
+    epochs=3,
+    batch_size=4,
+    log=True,
+    difference=1,
+    scale="minmax",
+    feature_range=(-1.0, 1.0),
+    n_models=3,
+    seed=0,
+)

@@ -19,23 +19,12 @@ import pytest
 
 from lstmcast.errors import InvalidInputError
 from lstmcast.evaluate import TABLE_METRICS, Evaluation, backtest, walk_forward
+from tests.reference import TINY_LSTM
 from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, LSTMForecaster, Persistence, SeasonalNaive
 
 N, TEST_START, SEASON = 48, 40, 12
 FIRST_LSTM = 3 + 1  # the first point an LSTM predicts: look_back + the value used up by differencing
-SETTINGS = dict(
-    look_back=3,
-    units=3,
-    dense=((2, "tanh"),),
-    epochs=3,
-    batch_size=4,
-    log=True,
-    difference=1,
-    scale="minmax",
-    feature_range=(-1.0, 1.0),
-    n_models=3,
-    seed=0,
-)
+SETTINGS = TINY_LSTM
 FRAME_COLUMNS = ["unique_id", "ds", "cutoff", "y"]
 
 

@@ -23,10 +23,10 @@ from lstmcast.errors import InvalidInputError, ModelFileError, NotFittedError, O
 from lstmcast.forecast import LSTMForecaster
 from lstmcast.nn import save_network
 from lstmcast.transforms import Difference, Log, MinMaxScale, Pipeline
-from tests.reference import ACTIVATIONS, lstm_numpy
+from tests.reference import ACTIVATIONS, TINY_LSTM, lstm_numpy
 
 N_TRAIN, N_NEW = 40, 8
-LOOK_BACK = 3
+LOOK_BACK = TINY_LSTM["look_back"]
 
 
 def make_series(n=N_TRAIN + N_NEW, seed=0):
@@ -43,20 +43,7 @@ def make_series(n=N_TRAIN + N_NEW, seed=0):
 Y = make_series()
 Y_TRAIN, Y_NEW = Y[:N_TRAIN], Y[N_TRAIN:]
 
-# Stateless: log + difference + min-max to (-1, 1), a tanh hidden Dense layer, 3 members.
-SETTINGS = dict(
-    look_back=LOOK_BACK,
-    units=3,
-    dense=((2, "tanh"),),
-    epochs=3,
-    batch_size=4,
-    log=True,
-    difference=1,
-    scale="minmax",
-    feature_range=(-1.0, 1.0),
-    n_models=3,
-    seed=0,
-)
+SETTINGS = TINY_LSTM
 # Stateful: standard scaling only, batch 1 as in the shampoo tutorial, 2 members.
 STATEFUL_SETTINGS = dict(
     look_back=LOOK_BACK, units=3, stateful=True, epochs=2, batch_size=1, scale="standard", n_models=2, seed=5
