@@ -52,7 +52,6 @@ COUNT_ENTRY_POINTS = {
     "Difference lag": lambda v: Difference(v),
     "future_index horizon": lambda v: future_index(pd.Series(Y, index=pd.RangeIndex(48)), v),
     "recommended_params season": lambda v: recommended_params(Y, v),
-    "recipe seeds": lambda v: recipes.run("airline", seeds=v, out_root=None),
 }
 
 
@@ -61,6 +60,13 @@ COUNT_ENTRY_POINTS = {
 def test_every_count_refuses_the_same_bad_values(entry_point, value):
     with pytest.raises(InvalidInputError):
         COUNT_ENTRY_POINTS[entry_point](value)
+
+
+@pytest.mark.parametrize("value", [0, -1, True, 2.5, 4.0, "3"], ids=repr)
+def test_recipe_seeds_refuse_them_too_but_none_means_the_recipes_default(value):
+    with pytest.raises(InvalidInputError):
+        recipes.run("airline", seeds=value, out_root=None)
+    assert recipes.plan("shampoo", seeds=None)[2].forecaster.n_members == recipes.get("shampoo").default_seeds
 
 
 @pytest.mark.parametrize("value", [0, -1, True, 2.5, 4.0, "3"], ids=repr)

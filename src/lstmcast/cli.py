@@ -61,7 +61,7 @@ def recipe_list() -> None:
 @recipe_app.command("run")
 def recipe_run(
     name: str = typer.Argument(..., help="airline, milk, shampoo or sunspots (see `lstmcast recipe list`)."),
-    seeds: int = typer.Option(5, "--seeds", help="Networks trained at once (seeds 0..N-1); reports mean ± std and the ensemble."),
+    seeds: Optional[int] = typer.Option(None, "--seeds", help="Networks trained at once (seeds 0..N-1; default 5, shampoo 30); reports their distribution and the ensemble."),
     fixed: bool = typer.Option(False, "--fixed", help="The tutorial's settings without its leak (scaler fitted on the training part)."),
     improved: bool = typer.Option(False, "--improved", help="lstmcast's recommended settings for this series."),
     epochs: Optional[int] = typer.Option(None, "--epochs", help="Override the number of epochs (for a quick look)."),
@@ -94,30 +94,33 @@ def _import_in_background(*modules: str) -> None:
 
 
 class _BaselinesInBackground(Executor):
-    """Fits LSTMs in this process (JAX is started and compiled programs are cached here) and every
-    other model in one spawned worker process, so the statistical baselines compute while the
-    LSTM trains. An LSTM's job runs when its result is first asked for, after every job has been
-    submitted."""
+    """Fits the baselines in one spawned worker process and every other model (the networks) in
+    this one, where JAX is started and compiled programs are cached, so the statistical baselines
+    compute while the LSTM trains. A network's job runs when its result is first asked for, after
+    every job has been submitted."""
 
     def __init__(self) -> None:
-        self._pool = None
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # Spawned, not forked (JAX's threads make fork unsafe), and started now: the worker imports
+        # lstmcast's evaluation while this process loads data, searches or trains.
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._pool.submit(_import_evaluation)
 
     def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
-        from lstmcast.forecast import LSTMForecaster
+        from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, Persistence, SeasonalNaive
 
-        if args and isinstance(args[0], LSTMForecaster):
+        if not (args and isinstance(args[0], (Persistence, SeasonalNaive, AutoETS, AutoARIMA, AutoTheta))):
             return _Deferred(fn, args, kwargs)
-        if self._pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # spawned, not forked: JAX's threads make fork unsafe
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         return self._pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _import_evaluation() -> None:
+    import lstmcast.evaluate.workflow  # noqa: F401
 
 
 class _Deferred(Future):

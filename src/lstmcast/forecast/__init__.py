@@ -2,7 +2,8 @@
 statistical baselines it is always compared with. NumPy or pandas in; arrays, or frames with
 ``ds`` and one column per model's ``alias``, out.
 
-``LSTMForecaster`` is imported on first use: the baselines alone need neither JAX nor the
+``LSTMForecaster`` and ``fit_together`` (fit many forecasters, their networks trained together)
+are imported on first use: the baselines alone need neither JAX nor the
 trainer (a worker process that only computes baselines starts faster).
 """
 
@@ -22,15 +23,16 @@ __all__ = [
     "SeasonalNaive",
     "clone",
     "default_baselines",
+    "fit_together",
     "recommended_params",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "LSTMForecaster":
-        from lstmcast.forecast.lstm import LSTMForecaster
+    if name in ("LSTMForecaster", "fit_together"):
+        from lstmcast.forecast import lstm
 
-        return LSTMForecaster
+        return getattr(lstm, name)
     raise AttributeError(f"module 'lstmcast.forecast' has no attribute {name!r}")
 
 

@@ -76,6 +76,13 @@ class Forecaster(Estimator):
     # -- the protocol ----------------------------------------------------------------------------
     def fit(self, y: Any) -> "Forecaster":
         """Fit on one series ``y`` (array-like, or a pandas Series with a time index)."""
+        values, index = self._training_values(y)
+        self._fit(values)
+        self._keep(values, index)
+        return self
+
+    def _training_values(self, y: Any) -> tuple[np.ndarray, pd.Index | None]:
+        """``fit``'s checks: the training values, and their time index (None for an array)."""
         check_alias(self.alias)
         if isinstance(y, pd.DataFrame):
             raise InvalidInputError(
@@ -88,10 +95,11 @@ class Forecaster(Estimator):
             values, index = series_values(y, "y"), None
         if len(values) < self.min_length:
             raise InvalidInputError(f"{type(self).__name__} needs at least {self.min_length} training values, got {len(values)}")
-        self._fit(values)
+        return values, index
+
+    def _keep(self, values: np.ndarray, index: pd.Index | None) -> None:
         self.y_ = values
         self.index_ = index
-        return self
 
     def predict(self, horizon: int, *, members: bool = False, spread: bool = False) -> np.ndarray | pd.DataFrame:
         """The ``horizon`` values after the training data (the members' mean)."""

@@ -12,6 +12,7 @@ forecaster protocol of ``lstmcast.forecast.base`` (frames out after fitting a Se
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -19,9 +20,9 @@ import jax
 import numpy as np
 import pandas as pd
 
-from lstmcast._checks import count_or_fraction, non_negative_int, one_of, positive_int
+from lstmcast._checks import count_or_fraction, non_negative_int, one_of, positive_int, series_values
 from lstmcast._io import jsonable
-from lstmcast._shapes import bucket_size, pad_rows
+from lstmcast._shapes import pad_rows, power_of_two
 from lstmcast.errors import InvalidInputError, ModelFileError
 from lstmcast.forecast.base import Forecaster
 from lstmcast.nn import (
@@ -50,7 +51,10 @@ class LSTMForecaster(Forecaster):
     values entering the scaler) or ``"standard"``; training as ``lstmcast.train.TrainConfig``.
     ``validation_size`` holds out the last windows of ``y`` (a count, or a fraction) for early
     stopping with ``patience`` (None: no early stopping); with ``restore_best_weights`` each member
-    keeps its best epoch. ``n_models`` members with seeds ``seed … seed+n_models-1``. ``alias``
+    keeps its best epoch. ``validation_data`` instead gives values of their own to validate on
+    (windowed and transformed like ``y``, windows within them only), as Keras' ``validation_data``;
+    passing the test part there leaks it into training, as the sunspots tutorial does, and
+    lstmcast's own evaluations never do it. ``n_models`` members with seeds ``seed … seed+n_models-1``. ``alias``
     names its column in frames and tables.
 
     >>> from lstmcast.datasets import load
@@ -83,6 +87,7 @@ class LSTMForecaster(Forecaster):
         feature_range: tuple[float, float] = (0.0, 1.0),
         scale_range: tuple[float, float] | None = None,
         validation_size: int | float = 0,
+        validation_data: Sequence[float] | None = None,
         patience: int | None = None,
         min_delta: float = 0.0,
         restore_best_weights: bool = True,
@@ -109,6 +114,7 @@ class LSTMForecaster(Forecaster):
         self.feature_range = feature_range
         self.scale_range = scale_range
         self.validation_size = validation_size
+        self.validation_data = validation_data
         self.patience = patience
         self.min_delta = min_delta
         self.restore_best_weights = restore_best_weights
@@ -166,6 +172,13 @@ class LSTMForecaster(Forecaster):
 
     # -- fitting ---------------------------------------------------------------------------------
     def _fit(self, values: np.ndarray) -> None:
+        plan = self._training_plan(values)
+        result = fit_many(plan.spec, plan.x, plan.y, plan.config, seeds=plan.seeds, validation_data=plan.validation, verbose=plan.verbose)
+        self._fitted_from(plan, result)
+
+    def _training_plan(self, values: np.ndarray) -> "_TrainingPlan":
+        """Everything ``fit`` trains from: transforms fitted on ``values``, the windows (minus a
+        validation tail), the network and the training settings."""
         look_back = positive_int(self.look_back, "look_back")
         n_models, seed = self.n_members, non_negative_int(self.seed, "seed")
         verbose = non_negative_int(self.verbose, "verbose")
@@ -178,19 +191,21 @@ class LSTMForecaster(Forecaster):
             raise InvalidInputError(
                 f"validation_size={self.validation_size!r} leaves no training windows (there are {len(x)}); use a smaller one"
             )
-        config = self._train_config(n_val > 0)
-        validation = (x[-n_val:], target[-n_val:]) if n_val else None
-        train_x, train_y = (x[:-n_val], target[:-n_val]) if n_val else (x, target)
-        result = fit_many(
-            spec,
-            train_x,
-            train_y,
-            config,
-            seeds=[seed + k for k in range(n_models)],
-            validation_data=validation,
-            verbose=verbose,
-        )
-        self._set_fitted(spec, pipeline, transform_state, result.params)
+        if self.validation_data is not None:
+            if n_val:
+                raise InvalidInputError("give validation_size or validation_data, not both")
+            own = series_values(self.validation_data, "validation_data")
+            validation = make_windows(pipeline.apply(own, transform_state), look_back)
+            train_x, train_y = x, target
+        else:
+            validation = (x[-n_val:], target[-n_val:]) if n_val else None
+            train_x, train_y = (x[:-n_val], target[:-n_val]) if n_val else (x, target)
+        config = self._train_config(validation is not None)
+        seeds = [seed + k for k in range(n_models)]
+        return _TrainingPlan(spec, pipeline, transform_state, train_x, train_y, validation, config, seeds, verbose)
+
+    def _fitted_from(self, plan: "_TrainingPlan", result) -> None:
+        self._set_fitted(plan.spec, plan.pipeline, plan.transform_state, result.params)
         self.history_ = result.history
         self.epochs_run_ = np.asarray(result.epochs_run)
         self.train_seconds_ = result.seconds
@@ -222,7 +237,7 @@ class LSTMForecaster(Forecaster):
         z_all = self.pipeline_.apply(y_all, self.transform_state_)
         look_back, offset = self.look_back, self.pipeline_.history_length
         x = _all_windows(z_all, look_back)  # window j predicts z_all[j + look_back]
-        padded = pad_rows(x, bucket_size(len(x)))  # padding at the end: it never feeds real windows
+        padded = pad_rows(x, power_of_two(len(x)))  # padding at the end never feeds real windows; few shapes
         if self.stateful:
             z_hat = ensemble_stateful(self.spec_, self.params_, padded)[0][..., 0]
         else:
@@ -269,6 +284,46 @@ class LSTMForecaster(Forecaster):
         forecaster.y_ = np.asarray(metadata["y"], np.float64)
         forecaster.index_ = None if metadata["index"] is None else _index_from_json(metadata["index"])
         return forecaster
+
+
+@dataclass(frozen=True)
+class _TrainingPlan:
+    spec: NetworkSpec
+    pipeline: Pipeline
+    transform_state: Any
+    x: np.ndarray
+    y: np.ndarray
+    validation: tuple[np.ndarray, np.ndarray] | None
+    config: TrainConfig
+    seeds: list[int]
+    verbose: int
+
+
+def fit_together(models: Sequence[Forecaster], series: Sequence[Any], *, verbose: int = 0) -> list[Forecaster]:
+    """Fit ``models[k]`` on ``series[k]`` for every ``k`` (in place, as ``fit``; returned too),
+    training the networks of all the LSTMForecasters among them in as few compiled programs as
+    possible (``lstmcast.train.fit_jobs``): configurations of a search and folds of a
+    cross-validation that differ in seed, learning rate, epochs, series length, batch size or
+    layer widths train in one program. Each result equals a separate ``fit`` to float rounding;
+    other forecasters are simply fitted."""
+    from lstmcast.train import TrainJob, TrainResult, fit_jobs
+
+    if len(models) != len(series):
+        raise InvalidInputError(f"give one series per model: {len(models)} models, {len(series)} series")
+    jobs, planned = [], []
+    for model, y in zip(models, series):
+        if not isinstance(model, LSTMForecaster):
+            model.fit(y)
+            continue
+        values, index = model._training_values(y)
+        plan = model._training_plan(values)
+        planned.append((model, values, index, plan, len(jobs)))
+        jobs += [TrainJob(plan.spec, plan.x, plan.y, plan.config, seed, plan.validation) for seed in plan.seeds]
+    results = fit_jobs(jobs, verbose=verbose)
+    for model, values, index, plan, first in planned:
+        model._fitted_from(plan, TrainResult.stack(results[first : first + len(plan.seeds)]))
+        model._keep(values, index)
+    return list(models)
 
 
 def _all_windows(z: np.ndarray, look_back: int) -> np.ndarray:

@@ -250,3 +250,79 @@ def from_keras_weights(spec: NetworkSpec, weights: Sequence[np.ndarray]) -> dict
     if got != expected:
         raise InvalidInputError(f"weight shapes {got} do not match the network {spec}: expected {expected}")
     return params
+
+
+# -- a narrower network inside a wider one ---------------------------------------------------------
+def widest(specs: Sequence[NetworkSpec]) -> NetworkSpec:
+    """The network every one of ``specs`` fits in: the widest of each layer. The specs must agree
+    on everything but layer widths (depth, activations, input and output size, dropout)."""
+    first = specs[0]
+    for spec in specs[1:]:
+        if not same_but_widths(first, spec):
+            raise InvalidInputError(f"networks {first} and {spec} differ in more than their layer widths")
+    units = tuple(max(s.lstm_units[i] for s in specs) for i in range(len(first.lstm_units)))
+    dense = tuple(Dense(max(s.dense[i].units for s in specs), first.dense[i].activation) for i in range(len(first.dense)))
+    return NetworkSpec(first.input_dim, units, dense, first.dropout, first.recurrent_dropout)
+
+
+def same_but_widths(a: NetworkSpec, b: NetworkSpec) -> bool:
+    """True if ``a`` and ``b`` differ at most in the widths of their hidden layers."""
+    return (
+        a.input_dim == b.input_dim
+        and len(a.lstm_units) == len(b.lstm_units)
+        and [d.activation for d in a.dense] == [d.activation for d in b.dense]
+        and a.output_dim == b.output_dim
+        and (a.dropout, a.recurrent_dropout) == (b.dropout, b.recurrent_dropout)
+    )
+
+
+def embed_weights(spec: NetworkSpec, wide: NetworkSpec, params: dict, fill: float = 0.0) -> dict:
+    """``params`` of ``spec`` placed in a network of ``wide``'s shape, every other weight ``fill``.
+
+    With ``fill=0`` the wide network computes exactly what the narrow one does: each extra LSTM
+    unit has zero weights and bias, so its cell and hidden state stay 0 (``c = f*0 + i*tanh(0)``),
+    and its outgoing weights are 0. ``embed_weights(spec, wide, ones, 0)`` is the mask that keeps
+    training from moving the extra weights (Adam's update of a zero gradient is exactly 0).
+    """
+    out = {"lstm": [], "dense": []}
+    width, wide_width = spec.input_dim, wide.input_dim
+    for layer, units, wide_units in zip(params["lstm"], spec.lstm_units, wide.lstm_units):
+        kernel = np.full((wide_width, 4 * wide_units), fill, np.float32)
+        recurrent = np.full((wide_units, 4 * wide_units), fill, np.float32)
+        bias = np.full((4 * wide_units,), fill, np.float32)
+        for gate in range(4):  # the gate blocks i, f, c, o each take the first ``units`` columns
+            own, into = slice(gate * units, (gate + 1) * units), slice(gate * wide_units, gate * wide_units + units)
+            kernel[:width, into] = np.asarray(layer["kernel"])[:, own]
+            recurrent[:units, into] = np.asarray(layer["recurrent_kernel"])[:, own]
+            bias[into] = np.asarray(layer["bias"])[own]
+        out["lstm"].append({"kernel": kernel, "recurrent_kernel": recurrent, "bias": bias})
+        width, wide_width = units, wide_units
+    for layer, own_layer, wide_layer in zip(params["dense"], spec.dense, wide.dense):
+        kernel = np.full((wide_width, wide_layer.units), fill, np.float32)
+        bias = np.full((wide_layer.units,), fill, np.float32)
+        kernel[:width, : own_layer.units] = np.asarray(layer["kernel"])
+        bias[: own_layer.units] = np.asarray(layer["bias"])
+        out["dense"].append({"kernel": kernel, "bias": bias})
+        width, wide_width = own_layer.units, wide_layer.units
+    return out
+
+
+def extract_weights(spec: NetworkSpec, wide: NetworkSpec, params: dict) -> dict:
+    """Inverse of ``embed_weights``: ``spec``'s weights out of a wide network's (leading axes,
+    such as an ensemble's, are kept)."""
+    out = {"lstm": [], "dense": []}
+    width = spec.input_dim
+    for layer, units, wide_units in zip(params["lstm"], spec.lstm_units, wide.lstm_units):
+        columns = np.concatenate([np.arange(units) + gate * wide_units for gate in range(4)])
+        out["lstm"].append(
+            {
+                "kernel": layer["kernel"][..., :width, columns],
+                "recurrent_kernel": layer["recurrent_kernel"][..., :units, columns],
+                "bias": layer["bias"][..., columns],
+            }
+        )
+        width = units
+    for layer, own_layer in zip(params["dense"], spec.dense):
+        out["dense"].append({"kernel": layer["kernel"][..., :width, : own_layer.units], "bias": layer["bias"][..., : own_layer.units]})
+        width = own_layer.units
+    return out

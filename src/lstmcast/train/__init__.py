@@ -1,11 +1,12 @@
 """Training compiled end to end: losses, optimizers, early stopping, ensembles of seeds.
 
 ``config`` says what a run is asked to do and what it returns; ``loop`` is the compiled program;
-``driver`` prepares the data and runs the program (``fit``, ``fit_many``).
+``driver`` prepares the data and runs the program (``fit``, ``fit_many``, and ``fit_jobs`` for
+many different networks at once).
 """
 
 from lstmcast.train.config import EarlyStopping, TrainConfig, TrainResult
-from lstmcast.train.driver import fit, fit_many
+from lstmcast.train.driver import TrainJob, fit, fit_jobs, fit_many
 from lstmcast.train.losses import LOSSES
 from lstmcast.train.optimizers import DEFAULT_LEARNING_RATES, make_optimizer, scale_by_keras_adam
 
@@ -14,8 +15,10 @@ __all__ = [
     "EarlyStopping",
     "LOSSES",
     "TrainConfig",
+    "TrainJob",
     "TrainResult",
     "fit",
+    "fit_jobs",
     "fit_many",
     "make_optimizer",
     "scale_by_keras_adam",

@@ -101,3 +101,21 @@ class TrainResult:
         import jax
 
         return jax.tree_util.tree_map(lambda a: a[k], self.params)
+
+    @classmethod
+    def stack(cls, results: list["TrainResult"]) -> "TrainResult":
+        """One result for the models of several (of one network), along the model axis; histories
+        of different lengths are padded with NaN."""
+        import jax
+
+        epochs = max(r.history["loss"].shape[1] for r in results)
+        pad = lambda a: np.pad(a, ((0, 0), (0, epochs - a.shape[1])), constant_values=np.nan)  # noqa: E731
+        return cls(
+            params=jax.tree_util.tree_map(lambda *a: np.concatenate(a), *[r.params for r in results]),
+            history={name: np.concatenate([pad(r.history[name]) for r in results]) for name in results[0].history},
+            epochs_run=np.concatenate([r.epochs_run for r in results]),
+            best_epoch=np.concatenate([r.best_epoch for r in results]),
+            stopped_early=np.concatenate([r.stopped_early for r in results]),
+            seeds=[seed for r in results for seed in r.seeds],
+            seconds=max(r.seconds for r in results),
+        )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import jax
@@ -16,7 +17,7 @@ from lstmcast._checks import finite_array, non_negative_int, number
 from lstmcast._runtime import ensure_runtime
 from lstmcast._shapes import bucket_size, pad_rows, power_of_two
 from lstmcast.errors import InvalidInputError, TrainingDivergedError
-from lstmcast.nn.network import NetworkSpec, init_network, ravel_weights, unravel_weights, weight_shapes
+from lstmcast.nn.network import NetworkSpec, embed_weights, extract_weights, init_network, ravel_weights, unravel_weights, weight_shapes, widest
 from lstmcast.train.config import TrainConfig, TrainResult
 from lstmcast.train.loop import ModelConstants, Plan, TrainData, initial_state, run_chunk
 from lstmcast.train.optimizers import DEFAULT_LEARNING_RATES
@@ -31,6 +32,18 @@ _EVAL_BATCH = 1024
 # Seeds feed independent NumPy streams: weights from ``default_rng(seed)`` (as ``init_network``),
 # shuffles from ``default_rng([seed, _SHUFFLE_STREAM])``; dropout uses JAX's ``key(seed)``.
 _SHUFFLE_STREAM = 1
+
+
+@dataclass(frozen=True)
+class TrainJob:
+    """One network to train, with its own samples, settings and seed (see ``fit_jobs``)."""
+
+    spec: NetworkSpec
+    x: Any
+    y: Any
+    config: TrainConfig = TrainConfig()
+    seed: int = 0
+    validation_data: tuple[Any, Any] | None = None
 
 
 def fit(
@@ -52,7 +65,7 @@ def fit(
     (unless early stopping with ``restore_best_weights`` can return the best weights, which it
     does with a warning).
     """
-    return _train(spec, x, y, config, [seed], None, validation_data, initial_params, verbose)
+    return fit_many(spec, x, y, config, seeds=[seed], validation_data=validation_data, initial_params=initial_params, verbose=verbose)
 
 
 def fit_many(
@@ -72,91 +85,210 @@ def fit_many(
     Equivalent to separate ``fit`` calls with those seeds, at a fraction of the cost: use it for
     ensembles, seed studies and learning-rate grids.
     """
-    return _train(spec, x, y, config, list(seeds), learning_rates, validation_data, initial_params, verbose)
-
-
-def _train(
-    spec: NetworkSpec,
-    x: Any,
-    y: Any,
-    config: TrainConfig,
-    seeds: Sequence[int],
-    learning_rates: Sequence[float] | None,
-    validation_data: tuple[Any, Any] | None,
-    initial_params: dict | None,
-    verbose: int,
-) -> TrainResult:
     started = time.perf_counter()
-    ensure_runtime()
-    if not isinstance(config, TrainConfig):
-        raise InvalidInputError(f"config must be a TrainConfig, got {type(config).__name__}")
-    x, y = _as_samples(x, y, spec, "training")
-    early = config.early_stopping
-    monitor = early.monitor if early else ("val_loss" if validation_data is not None else "loss")
-    if monitor == "val_loss" and validation_data is None:
-        raise InvalidInputError("early stopping on 'val_loss' needs validation_data (or monitor='loss')")
+    config = _check_config(config)
     seeds = [non_negative_int(s, "seed") for s in seeds]
     if not seeds:
         raise InvalidInputError("give at least one seed")
-    default_lr = config.learning_rate or DEFAULT_LEARNING_RATES[config.optimizer]
     if learning_rates is None:
-        lrs = np.full(len(seeds), default_lr, np.float32)
+        rates = [config.learning_rate] * len(seeds)
     else:
-        lrs = np.asarray([number(rate, "each of learning_rates", above=0.0) for rate in learning_rates], np.float32)
-        if lrs.shape != (len(seeds),):
-            raise InvalidInputError(f"learning_rates must be {len(seeds)} positive numbers, one per seed; got {len(lrs)}")
+        rates = [number(rate, "each of learning_rates", above=0.0) for rate in learning_rates]
+        if len(rates) != len(seeds):
+            raise InvalidInputError(f"learning_rates must be {len(seeds)} positive numbers, one per seed; got {len(rates)}")
+    x, y = _as_samples(x, y, spec, "training")
+    validation = None if validation_data is None else _as_samples(*validation_data, spec, "validation")
+    members = [_Member(spec, seed, rate, config.epochs, len(x)) for seed, rate in zip(seeds, rates)]
+    initial = None if initial_params is None else _flatten_initial(spec, initial_params, len(seeds))
+    run = _prepare_group(members, config, [(x, y, validation)], initial)
+    _run_all([run], verbose)
+    return _result(run, config, list(range(len(members))), spec, started)
 
+
+def fit_jobs(jobs: Sequence[TrainJob], *, verbose: int = 0) -> list[TrainResult]:
+    """Train many networks, each with its own samples, network and settings, in as few compiled
+    programs as possible; the results come back in the order of ``jobs``.
+
+    Jobs that differ only in run-time values share one program: seed, learning rate, epochs,
+    sample count and the widths of their layers (each network embedded exactly in the widest of
+    its group, its extra weights held at 0). What changes a program is anything else: the batch
+    size, the depth and activations of the network, the window length, the loss, optimizer,
+    clipping, shuffling, statefulness, early stopping and validation. Each result
+    equals a separate ``fit`` of its job (bit for bit when the job is alone in its group).
+    """
+    started = time.perf_counter()
+    jobs = list(jobs)
+    checked = []
+    for job in jobs:
+        if not isinstance(job, TrainJob):
+            raise InvalidInputError(f"fit_jobs takes TrainJob items, got {type(job).__name__}")
+        config = _check_config(job.config)
+        x, y = _as_samples(job.x, job.y, job.spec, "training")
+        validation = None if job.validation_data is None else _as_samples(*job.validation_data, job.spec, "validation")
+        checked.append((job, config, x, y, validation))
+    groups: dict[tuple, list[int]] = {}
+    for k, (job, config, x, _, validation) in enumerate(checked):
+        groups.setdefault(_static_key(job.spec, config, x, validation), []).append(k)
+    runs = []
+    for indexes in groups.values():
+        members, data = [], []
+        for k in indexes:
+            job, config, x, y, validation = checked[k]
+            members.append(_Member(job.spec, non_negative_int(job.seed, "seed"), config.learning_rate, config.epochs, len(x)))
+            data.append((x, y, validation))
+        runs.append(_prepare_group(members, checked[indexes[0]][1], data, None))
+    _run_all(runs, verbose)
+    results: list[TrainResult | None] = [None] * len(jobs)
+    for run, indexes in zip(runs, groups.values()):
+        for position, k in enumerate(indexes):
+            results[k] = _result(run, checked[k][1], [position], checked[k][0].spec, started)
+    return results
+
+
+@dataclass(frozen=True)
+class _Member:
+    """What one model of a group brings: its network, seed, learning rate (None: the optimizer's
+    default), epochs and sample count."""
+
+    spec: NetworkSpec
+    seed: int
+    learning_rate: float | None
+    epochs: int
+    n_train: int
+
+
+class _Run:
+    """One group's training, advanced a chunk of epochs at a time: ``dispatch`` starts the next
+    chunk (JAX runs it asynchronously), ``collect`` waits for it. Dispatching every group's chunk
+    before collecting any lets XLA run groups side by side and trace the next group's program
+    while the previous one computes."""
+
+    def __init__(self, plan: Plan, state, consts: ModelConstants, data: TrainData, members: list[_Member]) -> None:
+        self.plan, self.state, self.consts, self.data, self.members = plan, state, consts, data, members
+        self.max_epochs = max(m.epochs for m in members)
+        self.rngs = [np.random.default_rng([m.seed, _SHUFFLE_STREAM]) for m in members]
+        self.epochs_done, self.done, self.pending = 0, False, None
+        self.last_loss: float | None = None
+        self._losses: list[np.ndarray] = []
+        self._val_losses: list[np.ndarray] = []
+
+    def dispatch(self) -> None:
+        n_epochs = min(self.plan.chunk_epochs, self.max_epochs - self.epochs_done)
+        orders = _epoch_orders(self.plan, self.rngs, [m.n_train for m in self.members], n_epochs) if self.plan.shuffle else None
+        self.pending = (n_epochs, run_chunk(self.plan, self.state, self.consts, self.data, orders, self.epochs_done, n_epochs))
+
+    def collect(self) -> None:
+        n_epochs, (self.state, history) = self.pending
+        loss, val_loss = np.asarray(history[0]), np.asarray(history[1])
+        self._losses.append(loss[:, :n_epochs])
+        self._val_losses.append(val_loss[:, :n_epochs])
+        self.epochs_done += n_epochs
+        all_stopped = bool(np.asarray(self.state.stopped).all())
+        self.last_loss = None if all_stopped else float(np.nanmean(loss[:, n_epochs - 1]))
+        self.done = all_stopped or self.epochs_done >= self.max_epochs
+        if self.done:
+            self.state = jax.tree_util.tree_map(np.asarray, self.state)
+            self.epochs_done = self.max_epochs  # for the progress bar: nothing left to run
+
+    @property
+    def losses(self) -> np.ndarray:
+        return np.concatenate(self._losses, axis=1)
+
+    @property
+    def val_losses(self) -> np.ndarray:
+        return np.concatenate(self._val_losses, axis=1)
+
+
+def _run_all(runs: list[_Run], verbose: int) -> None:
+    """Advance every run chunk by chunk until all are done, every chunk dispatched before any is
+    collected; one progress bar over all their epochs."""
+    progress = ChunkProgress(sum(r.max_epochs for r in runs), enabled=verbose > 0)
+    with progress:
+        while active := [r for r in runs if not r.done]:
+            for run in active:
+                run.dispatch()
+            for run in active:
+                run.collect()
+            losses = [r.last_loss for r in runs if r.last_loss is not None]
+            progress.advance(sum(r.epochs_done for r in runs), float(np.mean(losses)) if losses else None)
+
+
+def _check_config(config: TrainConfig) -> TrainConfig:
+    if not isinstance(config, TrainConfig):
+        raise InvalidInputError(f"config must be a TrainConfig, got {type(config).__name__}")
+    return config
+
+
+def _static_key(spec: NetworkSpec, config: TrainConfig, x: np.ndarray, validation) -> tuple:
+    """What two jobs must share to train in one program (see ``fit_jobs``)."""
+    shape_of_network = (spec.input_dim, len(spec.lstm_units), tuple(d.activation for d in spec.dense), spec.output_dim, spec.dropout, spec.recurrent_dropout)
+    settings = (config.loss, config.optimizer, config.clip_norm, config.clip_value, config.shuffles, config.stateful, config.early_stopping)
+    return (shape_of_network, settings, x.shape[1:], validation is not None, config.batch_size)
+
+
+def _prepare_group(members: list[_Member], config: TrainConfig, data: list[tuple], initial_flat: np.ndarray | None) -> _Run:
+    """The training of ``members`` in one program, ready to run. ``data`` holds one ``(x, y,
+    validation)`` for all members or one per member; ``config`` gives the settings they share."""
+    ensure_runtime()
+    early = config.early_stopping
+    validating = data[0][2] is not None
+    monitor = early.monitor if early else ("val_loss" if validating else "loss")
+    if monitor == "val_loss" and not validating:
+        raise InvalidInputError("early stopping on 'val_loss' needs validation_data (or monitor='loss')")
+    wide = widest([m.spec for m in members])
     batch = config.batch_size
-    n_train, time_steps = x.shape[0], x.shape[1]
-    max_steps = math.ceil(power_of_two(n_train) / batch)
-    data = TrainData(x=pad_rows(x, max_steps * batch), y=pad_rows(y, max_steps * batch), n_train=np.int32(n_train))
-    if validation_data is not None:
-        x_val, y_val = _as_samples(*validation_data, spec, "validation")
-        if x_val.shape[1:] != x.shape[1:] and config.stateful:
+    n_max = max(m.n_train for m in members)
+    rows = batch * math.ceil(power_of_two(n_max) / batch)  # up to a power of two: few programs
+    per_model = len(data) > 1
+    eval_batch = batch if config.stateful else min(bucket_size(max(len(v[0]) for _, _, v in data)) if validating else 1, _EVAL_BATCH)
+    n_eval = bucket_size(max(math.ceil(len(v[0]) / eval_batch) for _, _, v in data)) if validating else 0
+    shards = []
+    for x, y, validation in data:
+        if validating and config.stateful and validation[0].shape[1:] != x.shape[1:]:
             raise InvalidInputError("stateful validation windows must have the training windows' shape")
-        eval_batch = batch if config.stateful else min(bucket_size(len(x_val)), _EVAL_BATCH)
-        data = data._replace(**_validation_batches(x_val, y_val, eval_batch))
+        shard = TrainData(x=pad_rows(x, rows), y=pad_rows(y, rows))
+        if validating:
+            shard = shard._replace(**_validation_batches(*validation, eval_batch, n_eval))
+        shards.append(shard)
+    stacked = jax.tree_util.tree_map(lambda *a: np.stack(a), *shards) if per_model else shards[0]
+    steps = math.ceil(n_max / batch)
+    max_epochs = max(m.epochs for m in members)
     plan = Plan(
-        spec=spec,
+        spec=wide,
         loss=config.loss,
         optimizer=config.optimizer,
         clip_norm=config.clip_norm,
         clip_value=config.clip_value,
         batch_size=batch,
-        max_steps_per_epoch=max_steps,
-        chunk_epochs=_chunk_epochs(spec, config.epochs, max_steps, batch, time_steps),
+        rows=rows,
+        chunk_epochs=_chunk_epochs(wide, max_epochs, steps, batch, data[0][0].shape[1]),
         shuffle=config.shuffles,
         stateful=config.stateful,
-        validation=validation_data is not None,
+        validation=validating,
         monitor=monitor,
         min_delta=float(early.min_delta) if early else 0.0,
         patience=int(early.patience) if early else 0,
         early_stopping=early is not None,
+        data_per_model=per_model,
     )
-    if initial_params is None:
-        initial_flat = np.stack([np.asarray(ravel_weights(init_network(spec, seed))) for seed in seeds])
-    else:
-        initial_flat = _flatten_initial(spec, initial_params, len(seeds))
-    state = initial_state(plan, initial_flat)
-    consts = ModelConstants(seed=np.asarray(seeds, np.int32), lr=lrs)
-    shuffle_rngs = [np.random.default_rng([seed, _SHUFFLE_STREAM]) for seed in seeds]
+    if initial_flat is None:
+        initial_flat = np.stack([_embedded(m.spec, wide, init_network(m.spec, m.seed)) for m in members])
+    ones = [jax.tree_util.tree_map(np.ones_like, init_network(m.spec, 0)) for m in members]
+    consts = ModelConstants(
+        seed=np.asarray([m.seed for m in members], np.int32),
+        lr=np.asarray([m.learning_rate or DEFAULT_LEARNING_RATES[config.optimizer] for m in members], np.float32),
+        n_train=np.asarray([m.n_train for m in members], np.int32),
+        epochs=np.asarray([m.epochs for m in members], np.int32),
+        mask=np.stack([_embedded(m.spec, wide, one) for m, one in zip(members, ones)]),
+    )
+    return _Run(plan, initial_state(plan, initial_flat), consts, stacked, members)
 
-    losses, val_losses = [], []
-    progress = ChunkProgress(config.epochs, enabled=verbose > 0)
-    with progress:
-        for begin in range(0, config.epochs, plan.chunk_epochs):
-            n_epochs = min(plan.chunk_epochs, config.epochs - begin)
-            orders = _epoch_orders(plan, shuffle_rngs, n_train, n_epochs) if plan.shuffle else None
-            state, history = run_chunk(plan, state, consts, data, orders, begin, n_epochs)
-            loss, val_loss = np.asarray(history[0]), np.asarray(history[1])
-            losses.append(loss[:, :n_epochs])
-            val_losses.append(val_loss[:, :n_epochs])
-            all_stopped = bool(np.asarray(state.stopped).all())
-            progress.advance(begin + n_epochs, float(np.nanmean(loss[:, n_epochs - 1])) if not all_stopped else None)
-            if all_stopped:
-                break
 
-    return _result(plan, config, state, np.concatenate(losses, axis=1), np.concatenate(val_losses, axis=1), seeds, started)
+def _embedded(spec: NetworkSpec, wide: NetworkSpec, params: dict) -> np.ndarray:
+    """``params`` of ``spec`` as one flat vector of ``wide``'s layout."""
+    if spec != wide:
+        params = embed_weights(spec, wide, params)
+    return np.asarray(ravel_weights(params), np.float32)
 
 
 def _chunk_epochs(spec: NetworkSpec, epochs: int, steps_per_epoch: int, batch: int, time_steps: int) -> int:
@@ -188,8 +320,7 @@ def _as_samples(x: Any, y: Any, spec: NetworkSpec, what: str) -> tuple[np.ndarra
     return x, y
 
 
-def _validation_batches(x: np.ndarray, y: np.ndarray, batch: int) -> dict[str, np.ndarray]:
-    n_batches = bucket_size(math.ceil(len(x) / batch))
+def _validation_batches(x: np.ndarray, y: np.ndarray, batch: int, n_batches: int) -> dict[str, np.ndarray]:
     weights = pad_rows(np.ones(len(x), np.float32), n_batches * batch)
     x, y = pad_rows(x, n_batches * batch), pad_rows(y, n_batches * batch)
     return {
@@ -199,13 +330,13 @@ def _validation_batches(x: np.ndarray, y: np.ndarray, batch: int) -> dict[str, n
     }
 
 
-def _epoch_orders(plan: Plan, rngs: list[np.random.Generator], n_train: int, n_epochs: int) -> np.ndarray:
-    """Each model's sample order for the next ``n_epochs`` epochs, ``(models, chunk_epochs, padded)``:
-    a fresh permutation per epoch, drawn on the host before the compiled loop runs."""
-    padded = plan.max_steps_per_epoch * plan.batch_size
-    orders = np.zeros((len(rngs), plan.chunk_epochs, padded), np.int32)
-    base = np.tile(np.arange(n_train, dtype=np.int32), (n_epochs, 1))
-    for model, rng in enumerate(rngs):
+def _epoch_orders(plan: Plan, rngs: list[np.random.Generator], n_trains: list[int], n_epochs: int) -> np.ndarray:
+    """Each model's sample order for the next ``n_epochs`` epochs, ``(models, chunk_epochs, rows)``:
+    a fresh permutation of its own samples per epoch, drawn on the host before the compiled loop
+    runs."""
+    orders = np.zeros((len(rngs), plan.chunk_epochs, plan.rows), np.int32)
+    for model, (rng, n_train) in enumerate(zip(rngs, n_trains)):
+        base = np.tile(np.arange(n_train, dtype=np.int32), (n_epochs, 1))
         orders[model, :n_epochs, :n_train] = rng.permuted(base, axis=1)
     return orders
 
@@ -223,8 +354,12 @@ def _flatten_initial(spec: NetworkSpec, params: dict, n_models: int) -> np.ndarr
     raise InvalidInputError("initial_params do not match the network's weight shapes (one model or one per seed)")
 
 
-def _result(plan: Plan, config: TrainConfig, state, losses, val_losses, seeds, started) -> TrainResult:
-    state = jax.tree_util.tree_map(np.asarray, state)
+def _result(run: _Run, config: TrainConfig, models: list[int], spec: NetworkSpec, started: float) -> TrainResult:
+    """The ``TrainResult`` of the ``models`` of a run (their positions in it), with ``spec``'s
+    weights taken out of the run's wide network."""
+    state = jax.tree_util.tree_map(lambda a: np.asarray(a)[models], run.state)
+    members = [run.members[k] for k in models]
+    seeds = [m.seed for m in members]
     restore = config.early_stopping is not None and config.early_stopping.restore_best_weights
     diverged = state.diverged_epoch >= 0
     for model, epoch in enumerate(state.diverged_epoch):
@@ -245,15 +380,18 @@ def _result(plan: Plan, config: TrainConfig, state, losses, val_losses, seeds, s
     use_best = (restore & (state.best_epoch >= 0)) | diverged
     flat = np.where(use_best[:, None], state.best_flat, state.flat)
     ran = int(state.epochs_run.max())
-    history = {"loss": losses[:, :ran]}
-    if plan.validation:
-        history["val_loss"] = val_losses[:, :ran]
+    history = {"loss": run.losses[models, :ran]}
+    if run.plan.validation:
+        history["val_loss"] = run.val_losses[models, :ran]
+    params = unravel_weights(run.plan.spec, flat)
+    if spec != run.plan.spec:
+        params = extract_weights(spec, run.plan.spec, params)
     return TrainResult(
-        params=unravel_weights(plan.spec, flat),
+        params=params,
         history=history,
         epochs_run=state.epochs_run,
         best_epoch=state.best_epoch,
-        stopped_early=state.stopped & ~diverged,
-        seeds=list(seeds),
+        stopped_early=state.stopped & ~diverged & (state.epochs_run < np.asarray([m.epochs for m in members])),
+        seeds=seeds,
         seconds=time.perf_counter() - started,
     )

@@ -6,11 +6,17 @@ loop over steps (as in Keras) is three orders of magnitude slower than it needs 
 the host before the loop; the weights and the optimizer state are flat vectors; validation,
 early stopping and NaN checks happen inside the loop at each epoch's end.
 
-Several models (seeds, learning rates) train in the same program: the per-model work is
-``vmap``-ed inside the loop, so a model that stopped early merely idles until the others stop.
+Several models train in the same program: the per-model work is ``vmap``-ed inside the loop, so a
+model that stopped early merely idles until the others stop. Models may differ in everything that
+keeps array shapes: seed, learning rate, number of epochs, sample count and, through a weight
+mask, the width of their layers (a narrower network is embedded in the plan's with its other
+weights held at exactly 0). An epoch has as many steps as the model with the most samples needs;
+a model with fewer idles through the rest. (Batch sizes could be padded the same way, exactly,
+but a batch-1 model padded to batch 5 computes 5 rows a step and idles through the others'
+steps: a 20-configuration grid trained 4x slower than in one program per batch size.)
 Everything static about a run is a ``Plan`` (one compiled program per plan and data shape);
-everything that changes is in named tuples: ``ModelState`` per model, ``ModelConstants`` per
-model, ``TrainData`` shared.
+everything that changes is in named tuples: ``ModelState`` and ``ModelConstants`` per model,
+``TrainData`` shared by all models or given per model (``Plan.data_per_model``).
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ class Plan:
     clip_norm: float | None
     clip_value: float | None
     batch_size: int
-    max_steps_per_epoch: int  # the sample count is a run-time value up to this many batches
+    rows: int  # training rows, padding included: sample counts are run-time values below it
     chunk_epochs: int
     shuffle: bool
     stateful: bool
@@ -48,6 +54,7 @@ class Plan:
     min_delta: float
     patience: int
     early_stopping: bool
+    data_per_model: bool = False
 
 
 class ModelState(NamedTuple):
@@ -69,15 +76,17 @@ class ModelState(NamedTuple):
 class ModelConstants(NamedTuple):
     seed: Any  # dropout's random stream
     lr: Any  # learning rate
+    n_train: Any  # real training samples (the rest of TrainData's rows are padding)
+    epochs: Any  # the model stops after this many epochs
+    mask: Any  # 1 for the model's own weights, 0 for the padding of a narrower network
 
 
 class TrainData(NamedTuple):
-    """Training samples padded to ``max_steps_per_epoch * batch_size`` rows; ``n_train`` says how
-    many are real. Validation batches ``(batches, batch, ...)`` with weights 0 on the padding."""
+    """Training samples padded to ``Plan.rows`` rows (``ModelConstants`` say how many are real). Validation batches ``(batches, batch, ...)`` with weights 0 on the
+    padding. With ``Plan.data_per_model`` every field has a leading model axis."""
 
     x: Any
     y: Any
-    n_train: Any
     x_val: Any = None
     y_val: Any = None
     w_val: Any = None
@@ -132,24 +141,27 @@ def run_chunk(plan: Plan, state: ModelState, consts: ModelConstants, data: Train
     spec, batch = plan.spec, plan.batch_size
     unravel = partial(unravel_weights, spec)
     loss_fn = LOSSES[plan.loss]
-    # The sample count is data, not shape: folds of a backtest with similar sizes share a program.
-    n_train = data.n_train
-    steps = (n_train + batch - 1) // batch
-    sample_weight = (jnp.arange(plan.max_steps_per_epoch * batch) < n_train).astype(jnp.float32)
+    # Sample counts are data, not shapes: folds of a backtest and configurations of a search with
+    # similar sizes share a program. An epoch lasts as long as its longest model needs.
+    steps = (jnp.max(consts.n_train) + batch - 1) // batch
     dropout = spec.dropout > 0 or spec.recurrent_dropout > 0
     n_models = state.flat.shape[0]
+    slots = jnp.arange(batch)
 
-    def model_step(model: ModelState, const: ModelConstants, order, e_local, b, epoch) -> ModelState:
+    def model_step(model: ModelState, const: ModelConstants, order, data: TrainData, b, e_local, epoch) -> ModelState:
+        n_own = const.n_train
+        steps_own = (n_own + batch - 1) // batch
+        start = b * batch
         if plan.shuffle:
-            idx = jax.lax.dynamic_slice(order[e_local], (b * batch,), (batch,))
+            idx = jax.lax.dynamic_slice(order[e_local], (start,), (batch,))
         else:  # in order; the padding of a last partial batch has weight 0
-            idx = jnp.minimum(b * batch + jnp.arange(batch), n_train - 1)
-        w = jax.lax.dynamic_slice(sample_weight, (b * batch,), (batch,))
+            idx = jnp.minimum(start + slots, n_own - 1)
+        w = (start + slots < n_own).astype(jnp.float32)
         xb, yb = data.x[idx], data.y[idx]
         rnn = None
         if plan.stateful:  # reset at the start of each epoch, else carried from the last batch
             rnn = jax.tree_util.tree_map(lambda z: jnp.where(b == 0, jnp.zeros_like(z), z), model.rnn)
-        key = jax.random.fold_in(jax.random.key(const.seed), epoch * steps + b) if dropout else None
+        key = jax.random.fold_in(jax.random.key(const.seed), epoch * steps_own + b) if dropout else None
 
         def batch_loss(flat):
             pred, new_rnn = network_forward(spec, unravel(flat), xb, rnn, key=key)
@@ -157,17 +169,18 @@ def run_chunk(plan: Plan, state: ModelState, consts: ModelConstants, data: Train
 
         (loss, new_rnn), grads = jax.value_and_grad(batch_loss, has_aux=True)(model.flat)
         optimizer = make_optimizer(plan.optimizer, const.lr, clip_norm=plan.clip_norm, clip_value=plan.clip_value)
-        updates, opt_state = optimizer.update(grads, model.opt, model.flat)
+        updates, opt_state = optimizer.update(grads * const.mask, model.opt, model.flat)
         new = model._replace(
             flat=model.flat + updates,
             opt=opt_state,
             loss_sum=model.loss_sum + loss * jnp.sum(w),
             rnn=new_rnn if plan.stateful else model.rnn,
         )
-        return _keep_if_stopped(model, new)
+        idle = model.stopped | (b >= steps_own)  # stopped, or through its own steps of this epoch
+        return jax.tree_util.tree_map(lambda n, o: jnp.where(idle, o, n), new, model)
 
-    def model_epoch_end(model: ModelState, epoch):
-        epoch_loss = model.loss_sum / n_train
+    def model_epoch_end(model: ModelState, const: ModelConstants, data: TrainData, epoch):
+        epoch_loss = model.loss_sum / const.n_train
         val_loss = _validation_loss(plan, unravel, model.flat, model.rnn, data) if plan.validation else jnp.nan
         monitored = val_loss if plan.monitor == "val_loss" else epoch_loss
         finite = jnp.isfinite(epoch_loss) & jnp.all(jnp.isfinite(model.flat)) & jnp.isfinite(monitored)
@@ -180,7 +193,7 @@ def run_chunk(plan: Plan, state: ModelState, consts: ModelConstants, data: Train
             best_flat=jnp.where(improved, model.flat, model.best_flat),
             best_epoch=jnp.where(improved, epoch, model.best_epoch),
             wait=wait,
-            stopped=patience_out | ~finite,
+            stopped=patience_out | ~finite | (model.epochs_run + 1 >= const.epochs),
             diverged_epoch=jnp.where(finite, -1, epoch),
             epochs_run=model.epochs_run + 1,
         )
@@ -192,17 +205,20 @@ def run_chunk(plan: Plan, state: ModelState, consts: ModelConstants, data: Train
         s, models, _ = loop
         return (s < n_epochs * steps) & ~jnp.all(models.stopped)
 
+    data_axis = 0 if plan.data_per_model else None
+    order_axis = 0 if plan.shuffle else None
+
     def body(loop):
         s, models, history = loop
         e_local, b = s // steps, s % steps
         epoch = epoch_begin + e_local
-        models = _per_model(model_step, n_models, (0, 0, 0 if plan.shuffle else None, None, None, None))(
-            models, consts, orders, e_local, b, epoch
+        models = _per_model(model_step, n_models, (0, 0, order_axis, data_axis, None, None, None))(
+            models, consts, orders, data, b, e_local, epoch
         )
 
         def end_epoch(args):
             models, history = args
-            models, (loss, val_loss) = _per_model(model_epoch_end, n_models, (0, None))(models, epoch)
+            models, (loss, val_loss) = _per_model(model_epoch_end, n_models, (0, 0, data_axis, None))(models, consts, data, epoch)
             history = (history[0].at[:, e_local].set(loss), history[1].at[:, e_local].set(val_loss))
             return models, history
 
