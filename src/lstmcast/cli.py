@@ -347,6 +347,76 @@ def evaluate(
     )
 
 
+@app.command()
+@_with_options(csv=CsvOptions, model=ModelOptions)
+def search(
+    data: Path = typer.Argument(..., help="CSV file with a date column and a value column (the training data)."),
+    grid: list[str] = typer.Option(..., "--grid", help="A parameter and its values, e.g. units=2,4,8 (repeatable)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="CSV of the table, written as rows complete."),
+    folds: int = typer.Option(3, "--folds", help="Rolling-origin folds at the end of the data."),
+    fold_size: Optional[int] = typer.Option(None, "--fold-size", help="Points per fold (default: one season)."),
+    metric: str = typer.Option("rmse", "--metric", help="rmse, mae, smape or mase."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output file."),
+    csv: CsvOptions = None,
+    model: ModelOptions = None,
+) -> None:
+    """Grid search for an LSTM on your series: every combination scored by rolling-origin folds."""
+    from rich.console import Console
+
+    from lstmcast._checks import output_path
+    from lstmcast.forecast import LSTMForecaster
+    from lstmcast.report import metrics_table, write_csv
+    from lstmcast.search import RollingOrigin, grid_search
+
+    if output is not None:
+        output_path(output, overwrite=overwrite, option="--overwrite")
+    param_grid = dict(_grid_option(item) for item in grid)
+    series = csv.load(data)
+    season = model.season_of(series)
+    cv = RollingOrigin(folds, fold_size)
+    shortest = cv.folds(len(series), season)[0].train_end  # the settings must suit every fold's training part
+    estimator = LSTMForecaster(**model.params(series[:shortest], season))
+    rows: list[dict] = []
+
+    def write_row(row: dict) -> None:
+        import pandas as pd
+
+        rows.append(row)
+        if output is not None:  # the table so far, replaced atomically: an interrupted search keeps its rows
+            write_csv(output, pd.DataFrame(rows), index=False, overwrite=overwrite or len(rows) > 1)
+
+    result = grid_search(estimator, param_grid, series, cv=cv, metric=metric, season=season, refit=False, on_row=write_row, verbose=1)
+    if output is not None:
+        write_csv(output, result.table, index=False, overwrite=True)
+    table = result.table.sort_values("rank")
+    columns = {name: name for name in table.columns}
+    Console().print(metrics_table(table.to_dict("records"), title=f"{series.name}: {result.metric} over {len(result.folds)} rolling-origin folds", columns=columns))
+    typer.echo(f"best: {', '.join(f'{k}={v}' for k, v in result.best_params.items())} ({result.metric} {table['score_mean'].iloc[0]:.4g}); "
+               f"{len(table)} configurations in {result.seconds:.1f} s" + (f"; wrote {output}" if output else ""))
+
+
+def _grid_option(item: str) -> tuple[str, list]:
+    """``units=2,4,8`` -> ``("units", [2, 4, 8])``: ints, floats, true/false/none, else text."""
+    name, sep, values = item.partition("=")
+    if not sep or not name.strip() or not values.strip():
+        raise InvalidInputError(f"--grid takes name=value1,value2,...; got {item!r}")
+    return name.strip().replace("-", "_"), [_scalar(value.strip()) for value in values.split(",")]
+
+
+def _scalar(text: str) -> Any:
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered == "none":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
 def main() -> None:
     """Console entry point: run the app, turning lstmcast and usage errors into one line and status 2."""
     try:

@@ -165,22 +165,48 @@ def _search(estimator, candidates, y, *, cv, metric, season, mode, refit, on_row
     models = [clone(model) for model in configured for _ in folds]
     training = [values[fold.train_start : fold.train_end] for _ in configured for fold in folds]
     begun = time.perf_counter()
-    fit_together(models, training, verbose=verbose)
+    fit_together(models, training, verbose=verbose)  # its own progress bar: the epochs of every program
     share = (time.perf_counter() - begun) / len(configured)
     rows, scores = [], []
-    for c, params in enumerate(candidates):
-        fold_scores = np.stack([_fold_scores(models[c * len(folds) + f], values, fold, metric, season, mode) for f, fold in enumerate(folds)])
-        scores.append(fold_scores)
-        row = {**params, "score_mean": float(fold_scores.mean()), "score_std": float(fold_scores.std(ddof=1)) if fold_scores.size > 1 else 0.0, "seconds": share}
-        rows.append(row)
-        if on_row is not None:
-            on_row(row)
+    with _Progress(len(candidates), enabled=verbose > 0) as progress:
+        for c, params in enumerate(candidates):
+            fold_scores = np.stack([_fold_scores(models[c * len(folds) + f], values, fold, metric, season, mode) for f, fold in enumerate(folds)])
+            scores.append(fold_scores)
+            row = {**params, "score_mean": float(fold_scores.mean()), "score_std": float(fold_scores.std(ddof=1)) if fold_scores.size > 1 else 0.0, "seconds": share}
+            rows.append(row)
+            if on_row is not None:
+                on_row(row)
+            progress.advance()
     table = pd.DataFrame(rows)
     table["rank"] = table["score_mean"].rank(method="min").astype(int)
     best = int(np.argmin(table["score_mean"].to_numpy()))
     best_params = dict(candidates[best])
     best_estimator = clone(estimator).set_params(**best_params).fit(y) if refit else None
     return SearchResult(table, best_params, best_estimator, metric, folds, scores, time.perf_counter() - started)
+
+
+class _Progress:
+    """A bar over configurations as they are scored (rich, shown on a terminal only)."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total, self.enabled, self._bar = total, enabled, None
+
+    def __enter__(self) -> "_Progress":
+        if self.enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._bar = Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("configurations"), transient=True)
+            self._task = self._bar.add_task("search", total=self.total)
+            self._bar.start()
+        return self
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 def _fold_scores(model: Forecaster, values: np.ndarray, fold: Fold, metric: str, season: int, mode: str) -> np.ndarray:
