@@ -2,6 +2,7 @@
 
     python benchmarks/recipe_speed.py                     # airline: first run, then second run
     python benchmarks/recipe_speed.py --recipes airline milk shampoo --json
+    python benchmarks/recipe_speed.py --recipes gridsearch --variant fixed   # 20 configurations x 3 folds
 
 Each recipe runs twice in fresh processes sharing a new, empty cache folder: the first run pays
 for compiling the training program and for importing and fitting the statistical baselines; the
@@ -51,6 +52,7 @@ def main() -> None:
                 "second_run_s": round(second, 2),
                 "lstm_test_rmse_mean": round(summary["test_rmse"]["lstm_mean"], 2),
                 "seeds": summary["seeds"],
+                "configurations": len(summary.get("configurations", [])),
             }
         )
     if args.json:
@@ -58,7 +60,8 @@ def main() -> None:
         return
     for row in rows:
         print(f"{row['recipe']:9s} {row['variant']:9s} first run {row['first_run_s']:6.2f} s   second run {row['second_run_s']:6.2f} s"
-              f"   (LSTM test RMSE {row['lstm_test_rmse_mean']}, {row['seeds']} seeds)")
+              f"   (LSTM test RMSE {row['lstm_test_rmse_mean']}, {row['seeds']} seeds"
+              + (f", {row['configurations']} configurations searched)" if row["configurations"] else ")"))
 
 
 if __name__ == "__main__":

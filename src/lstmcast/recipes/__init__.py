@@ -274,56 +274,27 @@ def _dataset(name: str) -> Callable[[], Any]:
 
 
 _AIRLINE_CODE = "LSTM(4)->Dense(1), look_back 1, 100 epochs, batch 1, adam, MSE, MinMaxScaler(0,1) on the whole series, 67/33 split"
+_TUTORIALS = {
+    "airline": "Brownlee, 'Time Series Prediction with LSTM Recurrent Neural Networks in Python with Keras' "
+    f"(../shared/tutorials/003): {_AIRLINE_CODE}",
+    "milk": "'A simple LSTM network using Keras for sequence prediction' (../shared/tutorials/000), the airline code "
+    f"on monthly milk production: {_AIRLINE_CODE}",
+    "shampoo": "Brownlee, 'Time Series Forecasting with the Long Short-Term Memory Network in Python' "
+    "(../shared/tutorials/002): stateful LSTM(4)->Dense(1), batch 1, 3000 epochs in order (state reset each epoch), "
+    "first difference, MinMaxScaler(-1,1) on the training rows, walk-forward over the last 12 months",
+    "gridsearch": "Brownlee (../shared/tutorials/003), the grid search: KerasClassifier around the airline network, "
+    "neurons 2-5 x batch size 1-5, 100 epochs, GridSearchCV with its default 3 folds and 'accuracy'",
+    "sunspots": "Heaton, T81-558 part 10.2 (../shared/tutorials/004): raw values, windows of 10 days -> next day, "
+    "LSTM(64)->Dense(32)->Dense(1), batch 32, early stopping (patience 5) on the test set, train year < 2000",
+}
 RECIPES: dict[str, Recipe] = {
-    r.name: r
-    for r in (
-        Recipe(
-            name="airline",
-            title="Airline passengers (monthly, 1949-1960)",
-            tutorial="Brownlee, 'Time Series Prediction with LSTM Recurrent Neural Networks in Python with Keras' "
-            f"(../shared/tutorials/003): {_AIRLINE_CODE}",
-            season=12,
-            load=_dataset("airline"),
-            plan=_airline_style,
-        ),
-        Recipe(
-            name="milk",
-            title="Monthly milk production per cow (1962-1975)",
-            tutorial="'A simple LSTM network using Keras for sequence prediction' (../shared/tutorials/000), the "
-            f"airline code on monthly milk production: {_AIRLINE_CODE}",
-            season=12,
-            load=_dataset("milk"),
-            plan=_airline_style,
-        ),
-        Recipe(
-            name="shampoo",
-            title="Shampoo sales (monthly, 3 years)",
-            tutorial="Brownlee, 'Time Series Forecasting with the Long Short-Term Memory Network in Python' "
-            "(../shared/tutorials/002): stateful LSTM(4)->Dense(1), batch 1, 3000 epochs in order (state reset "
-            "each epoch), first difference, MinMaxScaler(-1,1) on the training rows, walk-forward over the last 12 months",
-            season=12,
-            load=_dataset("shampoo"),
-            plan=_shampoo,
-            default_seeds=30,
-        ),
-        Recipe(
-            name="gridsearch",
-            title="Airline passengers: grid search over neurons x batch size",
-            tutorial="Brownlee (../shared/tutorials/003), the grid search: KerasClassifier around the airline network, "
-            "neurons 2-5 x batch size 1-5, 100 epochs, GridSearchCV with its default 3 folds and 'accuracy'",
-            season=12,
-            load=_dataset("airline"),
-            plan=_gridsearch,
-        ),
-        Recipe(
-            name="sunspots",
-            title="Daily total sunspot number (SILSO V2.0, 1848-12-23 to 2017-06-30)",
-            tutorial="Heaton, T81-558 part 10.2 (../shared/tutorials/004): raw values, windows of 10 days -> next day, "
-            "LSTM(64)->Dense(32)->Dense(1), batch 32, early stopping (patience 5) on the test set, train year < 2000",
-            season=1,
-            load=_sunspots_series,
-            plan=_sunspots,
-        ),
+    recipe.name: recipe
+    for recipe in (
+        Recipe("airline", "Airline passengers (monthly, 1949-1960)", _TUTORIALS["airline"], 12, _dataset("airline"), _airline_style),
+        Recipe("milk", "Monthly milk production per cow (1962-1975)", _TUTORIALS["milk"], 12, _dataset("milk"), _airline_style),
+        Recipe("shampoo", "Shampoo sales (monthly, 3 years)", _TUTORIALS["shampoo"], 12, _dataset("shampoo"), _shampoo, default_seeds=30),
+        Recipe("gridsearch", "Airline passengers: grid search over neurons x batch size", _TUTORIALS["gridsearch"], 12, _dataset("airline"), _gridsearch),
+        Recipe("sunspots", "Daily total sunspot number (SILSO V2.0, 1848-12-23 to 2017-06-30)", _TUTORIALS["sunspots"], 1, _sunspots_series, _sunspots),
     )
 }
 

@@ -21,6 +21,7 @@ program's shape (look-back, depth, loss, statefulness, ...) train in programs of
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -96,6 +97,10 @@ def grid_search(
     return _search(estimator, list(_grid(param_grid)), y, cv=cv, metric=metric, season=season, mode=mode, refit=refit, on_row=on_row, verbose=verbose)
 
 
+_DEFAULTS = {name: p.default for name, p in inspect.signature(grid_search).parameters.items() if p.kind == p.KEYWORD_ONLY}
+_SEARCH_OPTIONS = set(_DEFAULTS)
+
+
 def random_search(
     estimator: Forecaster,
     distributions: Mapping[str, Any],
@@ -103,23 +108,21 @@ def random_search(
     *,
     n_iter: int = 10,
     seed: int = 0,
-    cv: RollingOrigin | None = None,
-    metric: str = "rmse",
-    season: int = 1,
-    mode: str = "one_step",
-    refit: bool = True,
-    on_row: Callable[[dict[str, Any]], None] | None = None,
-    verbose: int = 1,
+    **options: Any,
 ) -> SearchResult:
     """Score ``n_iter`` configurations drawn from ``distributions`` (name -> a list to pick from,
     a callable ``f(rng)``, or an object with ``rvs(random_state=rng)`` such as a scipy
-    distribution), reproducibly from ``seed``; otherwise as ``grid_search``."""
+    distribution), reproducibly from ``seed``. The other keywords are ``grid_search``'s (``cv``,
+    ``metric``, ``season``, ``mode``, ``refit``, ``on_row``, ``verbose``)."""
+    unknown = sorted(set(options) - _SEARCH_OPTIONS)
+    if unknown:
+        raise InvalidInputError(f"random_search has no option {unknown[0]!r}; its options are n_iter, seed, {', '.join(sorted(_SEARCH_OPTIONS))}")
     n_iter = positive_int(n_iter, "n_iter")
     rng = np.random.default_rng(non_negative_int(seed, "seed"))
     if not isinstance(distributions, Mapping) or not distributions:
         raise InvalidInputError("distributions must be a non-empty dict of parameter name -> values to draw from")
     candidates = [{name: _draw(values, rng, name) for name, values in distributions.items()} for _ in range(n_iter)]
-    return _search(estimator, candidates, y, cv=cv, metric=metric, season=season, mode=mode, refit=refit, on_row=on_row, verbose=verbose)
+    return _search(estimator, candidates, y, **{**_DEFAULTS, **options})
 
 
 def _grid(param_grid: Any) -> Iterable[dict[str, Any]]:
