@@ -150,3 +150,17 @@ def test_an_output_in_a_missing_folder_is_refused_before_training(monkeypatch, c
     code, _, err = run_cli(monkeypatch, capsys, "forecast", monthly_csv, "--horizon", 3, "--output", output)
     assert code == 2 and "does not exist" in err
     assert not output.parent.exists()
+
+
+def test_recipe_gridsearch_json_lists_every_configuration(monkeypatch, capsys, tmp_path):
+    code, out, err = run_cli(
+        monkeypatch, capsys, "recipe", "run", "gridsearch", "--fixed", "--epochs", 2, "--seeds", 1, "--json", "--out", tmp_path
+    )
+    assert code == 0, err
+    summary = json.loads(out)
+    assert {"recipe", "variant", "seconds", "configurations", "best_params", "test_rmse"} <= set(summary)
+    configurations = summary["configurations"]
+    assert len(configurations) == 20 and set(configurations[0]) >= {"params", "score_mean", "score_std", "seconds"}
+    best = min(configurations, key=lambda c: c["score_mean"])
+    assert summary["best_params"] == best["params"] and summary["settings"]["units"] == best["params"]["units"]
+    assert {"lstm_mean", "lstm_median", "persistence", "auto_arima"} <= set(summary["test_rmse"])
