@@ -270,6 +270,7 @@ def _prepare_group(members: list[_Member], config: TrainConfig, data: list[tuple
         patience=int(early.patience) if early else 0,
         early_stopping=early is not None,
         data_per_model=per_model,
+        masked=any(m.spec != wide for m in members),
     )
     if initial_flat is None:
         initial_flat = np.stack([_embedded(m.spec, wide, init_network(m.spec, m.seed)) for m in members])

@@ -55,6 +55,7 @@ class Plan:
     patience: int
     early_stopping: bool
     data_per_model: bool = False
+    masked: bool = False  # some model is a narrower network embedded in spec (ModelConstants.mask)
 
 
 class ModelState(NamedTuple):
@@ -169,7 +170,7 @@ def run_chunk(plan: Plan, state: ModelState, consts: ModelConstants, data: Train
 
         (loss, new_rnn), grads = jax.value_and_grad(batch_loss, has_aux=True)(model.flat)
         optimizer = make_optimizer(plan.optimizer, const.lr, clip_norm=plan.clip_norm, clip_value=plan.clip_value)
-        updates, opt_state = optimizer.update(grads * const.mask, model.opt, model.flat)
+        updates, opt_state = optimizer.update(grads * const.mask if plan.masked else grads, model.opt, model.flat)
         new = model._replace(
             flat=model.flat + updates,
             opt=opt_state,
