@@ -54,8 +54,8 @@ def recipe_list() -> None:
     from lstmcast import recipes
 
     for recipe in recipes.RECIPES.values():
-        typer.echo(f"{recipe.name:9s} {recipe.title}")
-        typer.echo(f"{'':9s} tutorial: {recipe.tutorial}")
+        typer.echo(f"{recipe.name:11s} {recipe.title}")
+        typer.echo(f"{'':11s} tutorial: {recipe.tutorial}")
 
 
 @recipe_app.command("run")
