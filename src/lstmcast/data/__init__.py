@@ -3,17 +3,23 @@
 ``load_csv`` and ``from_pandas`` return a float64 ``pd.Series`` with a regular time axis (a
 ``DatetimeIndex`` with ``.freq`` set, or integers stepping by 1), or raise a named error saying
 what to fix. ``future_index`` and ``season_length`` read what that frequency implies.
+``load_ts`` and ``load_sequences_csv`` read labelled sequences for classification (``.ts`` files
+of the UEA/UCR archive, or a long CSV) as ``Sequences``: one (time, channels) array per case.
 """
 
 from lstmcast.data.frequency import future_index, season_length
 from lstmcast.data.load import from_pandas, load_csv
+from lstmcast.data.sequences import Sequences, load_sequences_csv, load_ts
 from lstmcast.data.validate import MISSING_POLICIES, validate_series
 
 __all__ = [
     "MISSING_POLICIES",
+    "Sequences",
     "from_pandas",
     "future_index",
     "load_csv",
+    "load_sequences_csv",
+    "load_ts",
     "season_length",
     "validate_series",
 ]
