@@ -69,3 +69,49 @@ TINY_LSTM = dict(
     n_models=3,
     seed=0,
 )
+
+
+def conv1d_numpy(x, kernel):
+    """Keras' Conv1D(padding="same"), no bias: zero padding of (width-1)//2 steps before and the
+    rest after, written as the sum over the window."""
+    x, kernel = np.asarray(x, np.float64), np.asarray(kernel, np.float64)
+    width = kernel.shape[0]
+    before = (width - 1) // 2
+    padded = np.pad(x, ((0, 0), (before, width - 1 - before), (0, 0)))
+    out = np.zeros(x.shape[:2] + (kernel.shape[2],))
+    for t in range(x.shape[1]):
+        for k in range(width):
+            out[:, t] += padded[:, t + k] @ kernel[k]
+    return out
+
+
+def lstm_fcn_numpy(params, x, length, *, bidirectional=False, stride=1, activations=("linear",)):
+    """One sequence ``x (time, features)`` of which the first ``length`` steps are real, through
+    an LSTM(-FCN) at inference, the slow way: the real steps alone, Keras' layers one by one."""
+    x = np.asarray(x, np.float64)[:length]
+    lstm_in = x
+    if stride > 1:
+        groups = -(-length // stride)
+        lstm_in = np.stack([x[g * stride : (g + 1) * stride].mean(axis=0) for g in range(groups)])
+    h = lstm_in[None]
+    for layer in params["lstm"]:
+        if bidirectional:
+            forward, _, _ = lstm_numpy(layer["forward"], h)
+            backward, _, _ = lstm_numpy(layer["backward"], h[:, ::-1])
+            last = np.concatenate([forward[0, -1], backward[0, -1]])
+            h = np.concatenate([forward, backward[:, ::-1]], axis=-1)
+        else:
+            h, last_h, _ = lstm_numpy(layer, h)
+            last = last_h[0]
+    features = [last]
+    if "conv" in params:
+        z = x[None]
+        for block in params["conv"]:
+            c = conv1d_numpy(z, block["kernel"])
+            c = (c - block["mean"]) / np.sqrt(np.asarray(block["var"], np.float64) + 1e-3) * block["gamma"] + block["beta"]
+            z = np.maximum(c, 0)
+        features.append(z[0].mean(axis=0))
+    out = np.concatenate(features)
+    for layer, activation in zip(params["dense"], activations):
+        out = ACTIVATIONS[activation](out @ np.asarray(layer["kernel"], np.float64) + np.asarray(layer["bias"], np.float64))
+    return out

@@ -1,7 +1,7 @@
 """Layers and networks: pure functions on weight pytrees, with Keras semantics and layout."""
 
 from lstmcast.nn.dense import ACTIVATIONS, dense_forward, init_dense
-from lstmcast.nn.ensemble import ensemble_outputs, ensemble_recursive, ensemble_stateful
+from lstmcast.nn.ensemble import calibrate_batch_norm, ensemble_forward, ensemble_outputs, ensemble_recursive, ensemble_stateful
 from lstmcast.nn.lstm import dropout_mask, init_lstm, lstm_forward, zero_state
 from lstmcast.nn.network import (
     Dense,
@@ -28,6 +28,8 @@ __all__ = [
     "NetworkState",
     "dense_forward",
     "dropout_mask",
+    "calibrate_batch_norm",
+    "ensemble_forward",
     "ensemble_outputs",
     "ensemble_recursive",
     "ensemble_stateful",

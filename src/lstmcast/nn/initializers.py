@@ -10,9 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 
-def glorot_uniform(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
-    """Uniform in ``±sqrt(6 / (fan_in + fan_out))`` (Keras ``GlorotUniform``)."""
-    limit = np.sqrt(6.0 / (shape[0] + shape[1]))
+def glorot_uniform(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Uniform in ``±sqrt(6 / (fan_in + fan_out))`` (Keras ``GlorotUniform``). A kernel of shape
+    ``(width, in, out)`` (a convolution) counts ``width`` positions into both fans, as Keras does."""
+    receptive = int(np.prod(shape[:-2], dtype=np.int64))
+    limit = np.sqrt(6.0 / (receptive * (shape[-2] + shape[-1])))
     return rng.uniform(-limit, limit, size=shape).astype(np.float32)
 
 

@@ -131,3 +131,19 @@ def _recurrence_backward(residuals, cotangents):
 
 
 _recurrence.defvjp(_recurrence_forward, _recurrence_backward)
+
+
+# -- sequences of different lengths, padded at the end ------------------------------------------------
+def last_valid(outputs: jax.Array, lengths: jax.Array) -> jax.Array:
+    """Each sequence's output at its last valid step: ``(batch, time, units)`` → ``(batch, units)``.
+    An LSTM reads left to right, so padding after a sequence's end never reaches this step."""
+    index = jnp.clip(lengths - 1, 0, outputs.shape[1] - 1)
+    return jnp.take_along_axis(outputs, index[:, None, None], axis=1)[:, 0]
+
+
+def reverse_valid(x: jax.Array, lengths: jax.Array) -> jax.Array:
+    """Each sequence reversed within its own length, its padding left in place: what the backward
+    half of a bidirectional LSTM reads (and, applied again, how its outputs are put back in order)."""
+    steps = jnp.arange(x.shape[1])[None, :]
+    index = jnp.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)
+    return jnp.take_along_axis(x, index[..., None], axis=1)

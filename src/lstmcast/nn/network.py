@@ -1,13 +1,21 @@
-"""A network: stacked LSTM layers, then a head of Dense layers, read from the last time step.
+"""A network: stacked LSTM layers (optionally bidirectional), optionally beside a temporal
+convolution branch (an LSTM-FCN), then a head of Dense layers.
 
 ``NetworkSpec`` says what the network is (hashable, JSON-able, static under ``jit``); the weights
-are a separate pytree ``{"lstm": [layer, ...], "dense": [layer, ...]}`` whose layers use Keras'
-layout, so ``to_keras_weights``/``from_keras_weights`` are plain reorderings.
+are a separate pytree ``{"lstm": [layer, ...], "dense": [layer, ...]}`` (and ``"conv": [block,
+...]`` with a convolution branch; a bidirectional layer is ``{"forward": ..., "backward": ...}``)
+whose layers use Keras' layout, so ``to_keras_weights``/``from_keras_weights`` are plain
+reorderings for the plain LSTM → Dense networks of the tutorials.
+
+Sequences of different lengths are padded at the end and passed with their ``lengths``: the LSTM
+is read at each sequence's last valid step, the backward half of a bidirectional layer reads
+each sequence reversed within its length, and the convolution branch masks the padding, so a
+padded batch gives exactly what each sequence gives alone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from typing import Any, Sequence
 
@@ -18,8 +26,9 @@ import numpy as np
 from lstmcast._checks import fraction, one_of, positive_int
 from lstmcast._runtime import ensure_runtime, jit
 from lstmcast.errors import InvalidInputError
+from lstmcast.nn.conv import conv_block, init_conv_block, masked_time_mean, time_mask
 from lstmcast.nn.dense import ACTIVATIONS, dense_forward, init_dense
-from lstmcast.nn.lstm import init_lstm, lstm_forward, zero_state
+from lstmcast.nn.lstm import dropout_mask, init_lstm, last_valid, lstm_forward, reverse_valid, zero_state
 
 NetworkState = tuple[tuple[jax.Array, jax.Array], ...]
 
@@ -38,11 +47,20 @@ class Dense:
 
 @dataclass(frozen=True)
 class NetworkSpec:
-    """LSTM(units[0]) → … → LSTM(units[-1]) → Dense … Dense.
+    """LSTM(units[0]) → … → LSTM(units[-1]) [beside Conv blocks] → Dense … Dense.
 
     ``lstm_units`` accepts an int or a sequence (stacked layers, each but the last returning
     sequences, as in Keras). ``dense`` accepts ints (linear layers) or ``Dense`` items; the
     default is one linear output. Dropout rates apply to every LSTM layer, in training only.
+
+    For classifying whole sequences: ``bidirectional`` makes every LSTM layer a Keras
+    ``Bidirectional`` (forward and backward halves, outputs concatenated); ``conv_filters`` with
+    ``conv_widths`` adds the fully convolutional branch of an LSTM-FCN beside the LSTM (Conv1D →
+    batch normalisation → ReLU blocks, then the average over time), its features concatenated with
+    the LSTM's before the head; ``lstm_stride`` lets the LSTM read the means of that many steps (a
+    long sequence costs the recurrence ``1/stride`` of its steps, the convolutions still see every
+    step); ``lstm_output_dropout`` drops LSTM features before the head in training (LSTM-FCN uses
+    0.8).
     """
 
     input_dim: int = 1
@@ -50,23 +68,66 @@ class NetworkSpec:
     dense: tuple[Dense, ...] = (Dense(1),)
     dropout: float = 0.0
     recurrent_dropout: float = 0.0
+    bidirectional: bool = False
+    conv_filters: tuple[int, ...] = ()
+    conv_widths: tuple[int, ...] = ()
+    lstm_stride: int = 1
+    lstm_output_dropout: float = 0.0
 
     def __post_init__(self) -> None:
-        units = self.lstm_units
-        units = (units,) if not isinstance(units, (tuple, list)) else tuple(units)
+        units = _as_tuple(self.lstm_units)
         if not units:
             raise InvalidInputError("lstm_units must list at least one layer's units")
         units = tuple(positive_int(u, "LSTM units") for u in units)
         dense = tuple(d if isinstance(d, Dense) else _dense_from(d) for d in self.dense)
-        for name in ("dropout", "recurrent_dropout"):
+        for name in ("dropout", "recurrent_dropout", "lstm_output_dropout"):
             object.__setattr__(self, name, fraction(getattr(self, name), name, include_zero=True))
+        one_of(self.bidirectional, (True, False), "bidirectional")
+        filters = tuple(positive_int(f, "conv_filters") for f in _as_tuple(self.conv_filters))
+        widths = tuple(positive_int(w, "conv_widths") for w in _as_tuple(self.conv_widths))
+        if len(filters) != len(widths):
+            raise InvalidInputError(f"conv_filters and conv_widths need one entry per block; got {len(filters)} and {len(widths)}")
         object.__setattr__(self, "input_dim", positive_int(self.input_dim, "input_dim"))
         object.__setattr__(self, "lstm_units", units)
         object.__setattr__(self, "dense", dense)
+        object.__setattr__(self, "conv_filters", filters)
+        object.__setattr__(self, "conv_widths", widths)
+        object.__setattr__(self, "lstm_stride", positive_int(self.lstm_stride, "lstm_stride"))
 
     @property
     def output_dim(self) -> int:
-        return self.dense[-1].units if self.dense else self.lstm_units[-1]
+        return self.dense[-1].units if self.dense else self.features_dim
+
+    @property
+    def features_dim(self) -> int:
+        """Width of what enters the head: the LSTM's last hidden state (both halves if
+        bidirectional) and the convolution branch's pooled features."""
+        lstm = self.lstm_units[-1] * (2 if self.bidirectional else 1)
+        return lstm + (self.conv_filters[-1] if self.conv_filters else 0)
+
+    @property
+    def plain(self) -> bool:
+        """An LSTM → Dense network of the tutorials' kind: one direction, no convolutions, every
+        step read (the only kind with a carried state, Keras weights and embeddable widths)."""
+        return not self.bidirectional and not self.conv_filters and self.lstm_stride == 1 and self.lstm_output_dropout == 0
+
+    def forward_flops(self, time_steps: int) -> int:
+        """Multiply-adds × 2 of one sequence of ``time_steps`` through the network (an estimate
+        for sizing work, not a measurement)."""
+        flops, width = 0, self.input_dim
+        lstm_steps = -(-time_steps // self.lstm_stride)
+        for units in self.lstm_units:
+            flops += 2 * lstm_steps * 4 * units * (width + units) * (2 if self.bidirectional else 1)
+            width = units * (2 if self.bidirectional else 1)
+        channels = self.input_dim
+        for filters, kernel in zip(self.conv_filters, self.conv_widths):
+            flops += 2 * time_steps * kernel * channels * filters
+            channels = filters
+        width = self.features_dim
+        for layer in self.dense:
+            flops += 2 * width * layer.units
+            width = layer.units
+        return flops
 
     def to_config(self) -> dict[str, Any]:
         return {
@@ -75,17 +136,26 @@ class NetworkSpec:
             "dense": [{"units": d.units, "activation": d.activation} for d in self.dense],
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
+            "bidirectional": self.bidirectional,
+            "conv_filters": list(self.conv_filters),
+            "conv_widths": list(self.conv_widths),
+            "lstm_stride": self.lstm_stride,
+            "lstm_output_dropout": self.lstm_output_dropout,
         }
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "NetworkSpec":
-        return cls(
-            input_dim=config["input_dim"],
-            lstm_units=tuple(config["lstm_units"]),
-            dense=tuple(Dense(**d) for d in config["dense"]),
-            dropout=config["dropout"],
-            recurrent_dropout=config["recurrent_dropout"],
-        )
+        """Rebuild from ``to_config()``; fields a file written before they existed take their defaults."""
+        known = {k: v for k, v in config.items() if k in cls.__dataclass_fields__}
+        known["dense"] = tuple(Dense(**d) for d in config["dense"])
+        for name in ("lstm_units", "conv_filters", "conv_widths"):
+            if name in known:
+                known[name] = tuple(known[name])
+        return cls(**known)
+
+
+def _as_tuple(value: Any) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
 def _dense_from(item: Any) -> Dense:
@@ -97,17 +167,29 @@ def _dense_from(item: Any) -> Dense:
 
 
 def init_network(spec: NetworkSpec, seed: int | np.random.Generator = 0) -> dict[str, list[dict[str, np.ndarray]]]:
-    """Fresh weights for ``spec`` with Keras' default initialisers; the same seed, the same weights."""
+    """Fresh weights for ``spec`` with Keras' default initialisers; the same seed, the same weights.
+    Drawn in the order LSTM layers (forward half, then backward), convolution blocks, Dense layers."""
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     lstm, dense = [], []
     width = spec.input_dim
     for units in spec.lstm_units:
-        lstm.append(init_lstm(rng, width, units))
-        width = units
+        if spec.bidirectional:
+            lstm.append({"forward": init_lstm(rng, width, units), "backward": init_lstm(rng, width, units)})
+            width = 2 * units
+        else:
+            lstm.append(init_lstm(rng, width, units))
+            width = units
+    params = {"lstm": lstm, "dense": dense}
+    if spec.conv_filters:
+        channels, params["conv"] = spec.input_dim, []
+        for filters, kernel in zip(spec.conv_filters, spec.conv_widths):
+            params["conv"].append(init_conv_block(rng, kernel, channels, filters))
+            channels = filters
+    width = spec.features_dim
     for layer in spec.dense:
         dense.append(init_dense(rng, width, layer.units))
         width = layer.units
-    return {"lstm": lstm, "dense": dense}
+    return params
 
 
 @lru_cache(maxsize=None)
@@ -147,11 +229,40 @@ def network_forward(
     state: NetworkState | None = None,
     *,
     key: jax.Array | None = None,
-) -> tuple[jax.Array, NetworkState]:
+    lengths: jax.Array | None = None,
+    batch_stats: bool | None = None,
+) -> tuple[jax.Array, NetworkState | None]:
     """``x: (batch, time, input_dim)`` → ``(batch, output_dim)`` and the new LSTM state.
 
-    Training mode (dropout on) when a ``key`` is given; inference otherwise.
+    Training mode (dropout on) when a ``key`` is given; inference otherwise. ``lengths``
+    (``(batch,)`` ints) marks sequences padded at the end; a sequence of length 0 (a padding slot)
+    gives finite outputs that mean nothing. The convolution branch normalises by the batch's
+    statistics when ``batch_stats`` (default: in training) and by its stored ones otherwise. Only
+    a ``plain`` network read to the end returns its LSTM state (else None).
     """
+    if spec.plain and lengths is None:
+        return _plain_forward(spec, params, x, state, key)
+    if state is not None:
+        raise InvalidInputError("only a plain LSTM network over whole sequences carries a state between calls")
+    steps = x.shape[1]
+    lengths = jnp.full((x.shape[0],), steps, jnp.int32) if lengths is None else jnp.asarray(lengths, jnp.int32)
+    n_keys = len(spec.lstm_units) * (2 if spec.bidirectional else 1) + 1
+    keys = [None] * n_keys if key is None else list(jax.random.split(key, n_keys))
+    mask = time_mask(lengths, steps, x.dtype)
+    x = x * mask[..., None]
+    features = [_lstm_branch(spec, params["lstm"], x, lengths, keys[:-1])]
+    if key is not None and spec.lstm_output_dropout > 0:
+        features[0] = features[0] * dropout_mask(keys[-1], features[0].shape, spec.lstm_output_dropout, x.dtype)
+    if spec.conv_filters:
+        h = x
+        for block in params["conv"]:
+            h = conv_block(block, h, mask, batch_stats=key is not None if batch_stats is None else batch_stats)
+        features.append(masked_time_mean(h, mask))
+    return _head(spec, params, jnp.concatenate(features, axis=-1)), None
+
+
+def _plain_forward(spec: NetworkSpec, params: dict, x: jax.Array, state: NetworkState | None, key: jax.Array | None):
+    """The tutorials' network: LSTM layers read at the last step, carrying ``state``."""
     layer_keys = (None,) * len(spec.lstm_units) if key is None else jax.random.split(key, len(spec.lstm_units))
     states = (None,) * len(spec.lstm_units) if state is None else state
     new_state = []
@@ -161,10 +272,57 @@ def network_forward(
             layer, h, layer_state, dropout=spec.dropout, recurrent_dropout=spec.recurrent_dropout, key=layer_key
         )
         new_state.append(final)
-    out = new_state[-1][0]
+    return _head(spec, params, new_state[-1][0]), tuple(new_state)
+
+
+def _head(spec: NetworkSpec, params: dict, out: jax.Array) -> jax.Array:
     for layer, layer_spec in zip(params["dense"], spec.dense):
         out = dense_forward(layer, out, layer_spec.activation)
-    return out, tuple(new_state)
+    return out
+
+
+def _lstm_branch(spec: NetworkSpec, layers: list, x: jax.Array, lengths: jax.Array, keys: list) -> jax.Array:
+    """The LSTM layers over sequences padded at the end: each sequence's features at its last valid
+    step (a bidirectional layer: the forward half's there and the backward half's after reading the
+    whole sequence backwards)."""
+    if spec.lstm_stride > 1:
+        x, lengths = _mean_of_strides(x, lengths, spec.lstm_stride)
+    run = partial(lstm_forward, dropout=spec.dropout, recurrent_dropout=spec.recurrent_dropout)
+    h, keys = x, iter(keys)
+    for layer in layers:
+        if not spec.bidirectional:
+            h, _ = run(layer, h, key=next(keys))
+            continue
+        forward, _ = run(layer["forward"], h, key=next(keys))
+        backward_read, _ = run(layer["backward"], reverse_valid(h, lengths), key=next(keys))
+        h = jnp.concatenate([forward, reverse_valid(backward_read, lengths)], axis=-1)
+    if not spec.bidirectional:
+        return last_valid(h, lengths)
+    units = spec.lstm_units[-1]
+    return jnp.concatenate([last_valid(h[..., :units], lengths), h[:, 0, units:]], axis=-1)
+
+
+def _mean_of_strides(x: jax.Array, lengths: jax.Array, stride: int) -> tuple[jax.Array, jax.Array]:
+    """Means of consecutive ``stride`` steps (the last group of a sequence over its valid steps
+    only) and the new lengths, ``ceil(length / stride)``."""
+    batch, steps, channels = x.shape
+    groups = -(-steps // stride)
+    mask = time_mask(lengths, groups * stride, x.dtype)
+    padded = jnp.pad(x, ((0, 0), (0, groups * stride - steps), (0, 0))) * mask[..., None]
+    sums = padded.reshape(batch, groups, stride, channels).sum(axis=2)
+    counts = mask.reshape(batch, groups, stride).sum(axis=2)
+    return sums / jnp.maximum(counts, 1.0)[..., None], (lengths + stride - 1) // stride
+
+
+def block_input(spec: NetworkSpec, params: dict, x: jax.Array, lengths: jax.Array, block: int) -> tuple[jax.Array, jax.Array]:
+    """What convolution block ``block`` reads at inference (the blocks below it normalised by
+    their stored statistics), and the mask of valid steps: for setting the blocks' statistics
+    one after another (``lstmcast.nn.ensemble.calibrate_batch_norm``)."""
+    mask = time_mask(jnp.asarray(lengths, jnp.int32), x.shape[1], x.dtype)
+    h = x * mask[..., None]
+    for below in params["conv"][:block]:
+        h = conv_block(below, h, mask, batch_stats=False)
+    return h, mask
 
 
 @partial(jit, static_argnums=0)
@@ -232,6 +390,8 @@ def to_keras_weights(params: dict) -> list[np.ndarray]:
 
 def from_keras_weights(spec: NetworkSpec, weights: Sequence[np.ndarray]) -> dict:
     """Inverse of ``to_keras_weights``: Keras' ``model.get_weights()`` → lstmcast params."""
+    if not spec.plain:
+        raise InvalidInputError("Keras weights are read for plain LSTM → Dense networks only (no Bidirectional, Conv1D or striding)")
     expected = jax.tree_util.tree_map(lambda a: a.shape, weight_shapes(spec))
     arrays = [jnp.asarray(w, jnp.float32) for w in weights]
     n_lstm = len(spec.lstm_units)
@@ -255,25 +415,30 @@ def from_keras_weights(spec: NetworkSpec, weights: Sequence[np.ndarray]) -> dict
 # -- a narrower network inside a wider one ---------------------------------------------------------
 def widest(specs: Sequence[NetworkSpec]) -> NetworkSpec:
     """The network every one of ``specs`` fits in: the widest of each layer. The specs must agree
-    on everything but layer widths (depth, activations, input and output size, dropout)."""
+    on everything but layer widths (see ``width_free_key``)."""
     first = specs[0]
+    if all(spec == first for spec in specs):
+        return first
     for spec in specs[1:]:
         if not same_but_widths(first, spec):
             raise InvalidInputError(f"networks {first} and {spec} differ in more than their layer widths")
     units = tuple(max(s.lstm_units[i] for s in specs) for i in range(len(first.lstm_units)))
     dense = tuple(Dense(max(s.dense[i].units for s in specs), first.dense[i].activation) for i in range(len(first.dense)))
-    return NetworkSpec(first.input_dim, units, dense, first.dropout, first.recurrent_dropout)
+    return replace(first, lstm_units=units, dense=dense)
+
+
+def width_free_key(spec: NetworkSpec) -> tuple:
+    """What two networks must share for one to be embedded in the other: everything but the
+    widths of the hidden layers of a plain network (other networks: everything)."""
+    if not spec.plain:
+        return ("exactly", spec)
+    activations = tuple(d.activation for d in spec.dense)
+    return (spec.input_dim, len(spec.lstm_units), activations, spec.output_dim, spec.dropout, spec.recurrent_dropout)
 
 
 def same_but_widths(a: NetworkSpec, b: NetworkSpec) -> bool:
     """True if ``a`` and ``b`` differ at most in the widths of their hidden layers."""
-    return (
-        a.input_dim == b.input_dim
-        and len(a.lstm_units) == len(b.lstm_units)
-        and [d.activation for d in a.dense] == [d.activation for d in b.dense]
-        and a.output_dim == b.output_dim
-        and (a.dropout, a.recurrent_dropout) == (b.dropout, b.recurrent_dropout)
-    )
+    return width_free_key(a) == width_free_key(b)
 
 
 def embed_weights(spec: NetworkSpec, wide: NetworkSpec, params: dict, fill: float = 0.0) -> dict:

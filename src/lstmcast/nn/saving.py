@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import jax
 import numpy as np
 
 from lstmcast import __version__
@@ -28,12 +29,10 @@ CONFIG_MEMBER = "config.json"
 
 
 def _weight_names(params: dict) -> dict[str, Any]:
-    named = {}
-    for group in ("lstm", "dense"):
-        for index, layer in enumerate(params[group]):
-            for name, array in layer.items():
-                named[f"{group}.{index}.{name}"] = array
-    return named
+    """Each weight under its path in the pytree: ``lstm.0.kernel``, ``lstm.1.backward.bias``,
+    ``conv.2.gamma``, ``dense.0.kernel`` ..."""
+    leaves = jax.tree_util.tree_flatten_with_path(params)[0]
+    return {".".join(str(getattr(key, "key", getattr(key, "idx", key))) for key in path): leaf for path, leaf in leaves}
 
 
 def save_network(
@@ -104,11 +103,6 @@ def load_network(path: str | os.PathLike) -> tuple[NetworkSpec, dict, dict[str, 
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError, OSError, zipfile.LargeZipFile) as error:
         raise ModelFileError(f"{path} is not a readable lstmcast model file (corrupt or truncated?): {error}") from None
-    params: dict = {"lstm": [], "dense": []}
-    for name, array in arrays.items():
-        group, index, weight = name.split(".")
-        layers = params[group]
-        if int(index) == len(layers):
-            layers.append({})
-        layers[int(index)][weight] = array
+    treedef = jax.tree_util.tree_structure(weight_shapes(spec))
+    params = jax.tree_util.tree_unflatten(treedef, list(arrays.values()))
     return spec, params, config["metadata"]

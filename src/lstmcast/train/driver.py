@@ -8,7 +8,7 @@ import math
 import time
 import warnings
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import jax
 import numpy as np
@@ -17,7 +17,18 @@ from lstmcast._checks import finite_array, non_negative_int, number
 from lstmcast._runtime import ensure_runtime
 from lstmcast._shapes import bucket_size, pad_rows, power_of_two
 from lstmcast.errors import InvalidInputError, TrainingDivergedError
-from lstmcast.nn.network import NetworkSpec, embed_weights, extract_weights, init_network, ravel_weights, unravel_weights, weight_shapes, widest
+from lstmcast.nn.ensemble import calibrate_batch_norm
+from lstmcast.nn.network import (
+    NetworkSpec,
+    embed_weights,
+    extract_weights,
+    init_network,
+    ravel_weights,
+    unravel_weights,
+    weight_shapes,
+    widest,
+    width_free_key,
+)
 from lstmcast.train.config import TrainConfig, TrainResult
 from lstmcast.train.loop import ModelConstants, Plan, TrainData, initial_state, run_chunk
 from lstmcast.train.optimizers import DEFAULT_LEARNING_RATES
@@ -43,7 +54,20 @@ class TrainJob:
     y: Any
     config: TrainConfig = TrainConfig()
     seed: int = 0
-    validation_data: tuple[Any, Any] | None = None
+    validation_data: tuple[Any, ...] | None = None
+    lengths: Any = None
+    sample_weight: Any = None
+
+
+class Samples(NamedTuple):
+    """Checked training or validation data: ``x (n, time, features)`` and ``y (n, outputs)`` as
+    float32, each sequence's length (or None: every sample fills the time axis) and each sample's
+    weight in the loss (or None: all 1)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    lengths: np.ndarray | None = None
+    weights: np.ndarray | None = None
 
 
 def fit(
@@ -53,11 +77,17 @@ def fit(
     config: TrainConfig = TrainConfig(),
     *,
     seed: int = 0,
-    validation_data: tuple[Any, Any] | None = None,
+    validation_data: tuple[Any, ...] | None = None,
     initial_params: dict | None = None,
+    lengths: Any = None,
+    sample_weight: Any = None,
     verbose: int = 1,
 ) -> TrainResult:
     """Train one network on windows ``x: (samples, time, features)`` and targets ``y``.
+
+    Sequences of different lengths are padded at the end and passed with their ``lengths``
+    (``validation_data`` is then ``(x, y, lengths)``); ``sample_weight`` weighs each sample's
+    loss (class weights, say), as Keras' ``sample_weight``.
 
     The result has a model axis of length 1, as every ``TrainResult`` (``result.member(0)`` is
     the network's weights). The same seed gives bit-identical weights and history (on the same
@@ -65,7 +95,10 @@ def fit(
     (unless early stopping with ``restore_best_weights`` can return the best weights, which it
     does with a warning).
     """
-    return fit_many(spec, x, y, config, seeds=[seed], validation_data=validation_data, initial_params=initial_params, verbose=verbose)
+    return fit_many(
+        spec, x, y, config, seeds=[seed], validation_data=validation_data, initial_params=initial_params,
+        lengths=lengths, sample_weight=sample_weight, verbose=verbose,
+    )
 
 
 def fit_many(
@@ -76,14 +109,16 @@ def fit_many(
     *,
     seeds: Sequence[int] = range(5),
     learning_rates: Sequence[float] | None = None,
-    validation_data: tuple[Any, Any] | None = None,
+    validation_data: tuple[Any, ...] | None = None,
     initial_params: dict | None = None,
+    lengths: Any = None,
+    sample_weight: Any = None,
     verbose: int = 1,
 ) -> TrainResult:
     """Train one model per seed (optionally each with its own learning rate) in one program.
 
     Equivalent to separate ``fit`` calls with those seeds, at a fraction of the cost: use it for
-    ensembles, seed studies and learning-rate grids.
+    ensembles, seed studies and learning-rate grids. ``lengths`` and ``sample_weight`` as ``fit``.
     """
     started = time.perf_counter()
     config = _check_config(config)
@@ -96,11 +131,11 @@ def fit_many(
         rates = [number(rate, "each of learning_rates", above=0.0) for rate in learning_rates]
         if len(rates) != len(seeds):
             raise InvalidInputError(f"learning_rates must be {len(seeds)} positive numbers, one per seed; got {len(rates)}")
-    x, y = _as_samples(x, y, spec, "training")
-    validation = None if validation_data is None else _as_samples(*validation_data, spec, "validation")
-    members = [_Member(spec, seed, rate, config.epochs, len(x)) for seed, rate in zip(seeds, rates)]
+    train = _as_samples(spec, "training", x, y, lengths, sample_weight)
+    validation = _validation(spec, validation_data)
+    members = [_Member(spec, seed, rate, config.epochs, len(train.x)) for seed, rate in zip(seeds, rates)]
     initial = None if initial_params is None else _flatten_initial(spec, initial_params, len(seeds))
-    run = _prepare_group(members, config, [(x, y, validation)], initial)
+    run = _prepare_group(members, config, [(train, validation)], initial)
     _run_all([run], verbose)
     return _result(run, config, list(range(len(members))), spec, started)
 
@@ -123,19 +158,18 @@ def fit_jobs(jobs: Sequence[TrainJob], *, verbose: int = 0) -> list[TrainResult]
         if not isinstance(job, TrainJob):
             raise InvalidInputError(f"fit_jobs takes TrainJob items, got {type(job).__name__}")
         config = _check_config(job.config)
-        x, y = _as_samples(job.x, job.y, job.spec, "training")
-        validation = None if job.validation_data is None else _as_samples(*job.validation_data, job.spec, "validation")
-        checked.append((job, config, x, y, validation))
+        train = _as_samples(job.spec, "training", job.x, job.y, job.lengths, job.sample_weight)
+        checked.append((job, config, train, _validation(job.spec, job.validation_data)))
     groups: dict[tuple, list[int]] = {}
-    for k, (job, config, x, _, validation) in enumerate(checked):
-        groups.setdefault(_static_key(job.spec, config, x, validation), []).append(k)
+    for k, (job, config, train, validation) in enumerate(checked):
+        groups.setdefault(_static_key(job.spec, config, train, validation), []).append(k)
     runs = []
     for indexes in groups.values():
         members, data = [], []
         for k in indexes:
-            job, config, x, y, validation = checked[k]
-            members.append(_Member(job.spec, non_negative_int(job.seed, "seed"), config.learning_rate, config.epochs, len(x)))
-            data.append((x, y, validation))
+            job, config, train, validation = checked[k]
+            members.append(_Member(job.spec, non_negative_int(job.seed, "seed"), config.learning_rate, config.epochs, len(train.x)))
+            data.append((train, validation))
         runs.append(_prepare_group(members, checked[indexes[0]][1], data, None))
     _run_all(runs, verbose)
     results: list[TrainResult | None] = [None] * len(jobs)
@@ -163,8 +197,9 @@ class _Run:
     before collecting any lets XLA run groups side by side and trace the next group's program
     while the previous one computes."""
 
-    def __init__(self, plan: Plan, state, consts: ModelConstants, data: TrainData, members: list[_Member]) -> None:
+    def __init__(self, plan: Plan, state, consts: ModelConstants, data: TrainData, members: list[_Member], samples: list[Samples]) -> None:
         self.plan, self.state, self.consts, self.data, self.members = plan, state, consts, data, members
+        self.samples = samples  # the training samples, one for all members or one per member
         self.max_epochs = max(m.epochs for m in members)
         self.rngs = [np.random.default_rng([m.seed, _SHUFFLE_STREAM]) for m in members]
         self.epochs_done, self.done, self.pending = 0, False, None
@@ -219,19 +254,22 @@ def _check_config(config: TrainConfig) -> TrainConfig:
     return config
 
 
-def _static_key(spec: NetworkSpec, config: TrainConfig, x: np.ndarray, validation) -> tuple:
+def _static_key(spec: NetworkSpec, config: TrainConfig, train: Samples, validation: Samples | None) -> tuple:
     """What two jobs must share to train in one program (see ``fit_jobs``)."""
-    shape_of_network = (spec.input_dim, len(spec.lstm_units), tuple(d.activation for d in spec.dense), spec.output_dim, spec.dropout, spec.recurrent_dropout)
     settings = (config.loss, config.optimizer, config.clip_norm, config.clip_value, config.shuffles, config.stateful, config.early_stopping)
-    return (shape_of_network, settings, x.shape[1:], validation is not None, config.batch_size)
+    data = (train.x.shape[1:], validation is not None, train.lengths is not None, train.weights is not None)
+    return (width_free_key(spec), settings, data, config.batch_size)
 
 
-def _prepare_group(members: list[_Member], config: TrainConfig, data: list[tuple], initial_flat: np.ndarray | None) -> _Run:
-    """The training of ``members`` in one program, ready to run. ``data`` holds one ``(x, y,
-    validation)`` for all members or one per member; ``config`` gives the settings they share."""
+def _prepare_group(members: list[_Member], config: TrainConfig, data: list[tuple[Samples, Samples | None]], initial_flat: np.ndarray | None) -> _Run:
+    """The training of ``members`` in one program, ready to run. ``data`` holds one ``(training,
+    validation)`` pair for all members or one per member; ``config`` gives the settings they share."""
     ensure_runtime()
     early = config.early_stopping
-    validating = data[0][2] is not None
+    validating = data[0][1] is not None
+    with_lengths, weighted = data[0][0].lengths is not None, data[0][0].weights is not None
+    if config.stateful and (with_lengths or not members[0].spec.plain):
+        raise InvalidInputError("a stateful network must be a plain LSTM network over windows that fill the time axis (no lengths)")
     monitor = early.monitor if early else ("val_loss" if validating else "loss")
     if monitor == "val_loss" and not validating:
         raise InvalidInputError("early stopping on 'val_loss' needs validation_data (or monitor='loss')")
@@ -240,15 +278,19 @@ def _prepare_group(members: list[_Member], config: TrainConfig, data: list[tuple
     n_max = max(m.n_train for m in members)
     rows = batch * math.ceil(power_of_two(n_max) / batch)  # up to a power of two: few programs
     per_model = len(data) > 1
-    eval_batch = batch if config.stateful else min(bucket_size(max(len(v[0]) for _, _, v in data)) if validating else 1, _EVAL_BATCH)
-    n_eval = bucket_size(max(math.ceil(len(v[0]) / eval_batch) for _, _, v in data)) if validating else 0
+    eval_batch = batch if config.stateful else min(bucket_size(max(len(v.x) for _, v in data)) if validating else 1, _EVAL_BATCH)
+    n_eval = bucket_size(max(math.ceil(len(v.x) / eval_batch) for _, v in data)) if validating else 0
     shards = []
-    for x, y, validation in data:
-        if validating and config.stateful and validation[0].shape[1:] != x.shape[1:]:
+    for train, validation in data:
+        if validating and config.stateful and validation.x.shape[1:] != train.x.shape[1:]:
             raise InvalidInputError("stateful validation windows must have the training windows' shape")
-        shard = TrainData(x=pad_rows(x, rows), y=pad_rows(y, rows))
+        shard = TrainData(x=pad_rows(train.x, rows), y=pad_rows(train.y, rows))
+        if with_lengths:
+            shard = shard._replace(lengths=pad_rows(train.lengths, rows))
+        if weighted:
+            shard = shard._replace(weights=pad_rows(train.weights, rows))
         if validating:
-            shard = shard._replace(**_validation_batches(*validation, eval_batch, n_eval))
+            shard = shard._replace(**_validation_batches(validation, eval_batch, n_eval))
         shards.append(shard)
     stacked = jax.tree_util.tree_map(lambda *a: np.stack(a), *shards) if per_model else shards[0]
     steps = math.ceil(n_max / batch)
@@ -261,7 +303,7 @@ def _prepare_group(members: list[_Member], config: TrainConfig, data: list[tuple
         clip_value=config.clip_value,
         batch_size=batch,
         rows=rows,
-        chunk_epochs=_chunk_epochs(wide, max_epochs, steps, batch, data[0][0].shape[1]),
+        chunk_epochs=_chunk_epochs(wide, max_epochs, steps, batch, data[0][0].x.shape[1]),
         shuffle=config.shuffles,
         stateful=config.stateful,
         validation=validating,
@@ -271,6 +313,8 @@ def _prepare_group(members: list[_Member], config: TrainConfig, data: list[tuple
         early_stopping=early is not None,
         data_per_model=per_model,
         masked=any(m.spec != wide for m in members),
+        lengths=with_lengths,
+        weighted=weighted,
     )
     if initial_flat is None:
         initial_flat = np.stack([_embedded(m.spec, wide, init_network(m.spec, m.seed)) for m in members])
@@ -282,7 +326,7 @@ def _prepare_group(members: list[_Member], config: TrainConfig, data: list[tuple
         epochs=np.asarray([m.epochs for m in members], np.int32),
         mask=np.stack([_embedded(m.spec, wide, one) for m, one in zip(members, ones)]),
     )
-    return _Run(plan, initial_state(plan, initial_flat), consts, stacked, members)
+    return _Run(plan, initial_state(plan, initial_flat), consts, stacked, members, [train for train, _ in data])
 
 
 def _embedded(spec: NetworkSpec, wide: NetworkSpec, params: dict) -> np.ndarray:
@@ -293,17 +337,22 @@ def _embedded(spec: NetworkSpec, wide: NetworkSpec, params: dict) -> np.ndarray:
 
 
 def _chunk_epochs(spec: NetworkSpec, epochs: int, steps_per_epoch: int, batch: int, time_steps: int) -> int:
-    width, step_flops = spec.input_dim, 0
-    for units in spec.lstm_units:
-        step_flops += 6 * batch * time_steps * 4 * units * (width + units)
-        width = units
+    step_flops = 3 * batch * spec.forward_flops(time_steps)  # forward and backward
     by_steps = _CHUNK_STEPS // steps_per_epoch
     by_flops = int(_CHUNK_FLOPS // max(1, step_flops * steps_per_epoch))
     chunk = max(1, min(by_steps, by_flops))
     return min(power_of_two(chunk), power_of_two(epochs))
 
 
-def _as_samples(x: Any, y: Any, spec: NetworkSpec, what: str) -> tuple[np.ndarray, np.ndarray]:
+def _validation(spec: NetworkSpec, validation_data: tuple | None) -> Samples | None:
+    if validation_data is None:
+        return None
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+        raise InvalidInputError("validation_data is (x, y), or (x, y, lengths) for sequences padded at the end")
+    return _as_samples(spec, "validation", *validation_data)
+
+
+def _as_samples(spec: NetworkSpec, what: str, x: Any, y: Any, lengths: Any = None, weights: Any = None) -> Samples:
     x = finite_array(x, f"{what} inputs").astype(np.float32)
     y = finite_array(y, f"{what} targets").astype(np.float32)
     if y.ndim == 1:
@@ -318,17 +367,27 @@ def _as_samples(x: Any, y: Any, spec: NetworkSpec, what: str) -> tuple[np.ndarra
         raise InvalidInputError(f"{what} targets have {y.shape[1]} columns but the network outputs {spec.output_dim}")
     if x.shape[0] < 1:
         raise InvalidInputError(f"{what} data has no samples")
-    return x, y
+    if lengths is None and spec.conv_filters:
+        lengths = np.full(len(x), x.shape[1])  # batch statistics must leave out a batch's padding slots
+    if lengths is not None:
+        lengths = finite_array(lengths, f"{what} lengths")
+        if lengths.shape != (len(x),) or np.any(lengths != np.round(lengths)) or np.any((lengths < 1) | (lengths > x.shape[1])):
+            raise InvalidInputError(f"{what} lengths must be {len(x)} whole numbers from 1 to {x.shape[1]} (the time axis), one per sample")
+        lengths = lengths.astype(np.int32)
+    if weights is not None:
+        weights = finite_array(weights, f"{what} sample weights").astype(np.float32)
+        if weights.shape != (len(x),) or np.any(weights < 0):
+            raise InvalidInputError(f"{what} sample weights must be {len(x)} numbers >= 0, one per sample")
+    return Samples(x, y, lengths, weights)
 
 
-def _validation_batches(x: np.ndarray, y: np.ndarray, batch: int, n_batches: int) -> dict[str, np.ndarray]:
-    weights = pad_rows(np.ones(len(x), np.float32), n_batches * batch)
-    x, y = pad_rows(x, n_batches * batch), pad_rows(y, n_batches * batch)
-    return {
-        "x_val": x.reshape(n_batches, batch, *x.shape[1:]),
-        "y_val": y.reshape(n_batches, batch, *y.shape[1:]),
-        "w_val": weights.reshape(n_batches, batch),
-    }
+def _validation_batches(validation: Samples, batch: int, n_batches: int) -> dict[str, np.ndarray]:
+    rows = n_batches * batch
+    batched = lambda a: pad_rows(a, rows).reshape(n_batches, batch, *a.shape[1:])  # noqa: E731
+    out = {"x_val": batched(validation.x), "y_val": batched(validation.y), "w_val": batched(np.ones(len(validation.x), np.float32))}
+    if validation.lengths is not None:
+        out["lengths_val"] = batched(validation.lengths)
+    return out
 
 
 def _epoch_orders(plan: Plan, rngs: list[np.random.Generator], n_trains: list[int], n_epochs: int) -> np.ndarray:
@@ -387,6 +446,9 @@ def _result(run: _Run, config: TrainConfig, models: list[int], spec: NetworkSpec
     params = unravel_weights(run.plan.spec, flat)
     if spec != run.plan.spec:
         params = extract_weights(spec, run.plan.spec, params)
+    if spec.conv_filters:  # inference normalises by the training data's statistics, computed now
+        train = run.samples[models[0] if len(run.samples) > 1 else 0]
+        params = calibrate_batch_norm(spec, params, train.x, train.lengths)
     return TrainResult(
         params=params,
         history=history,

@@ -56,6 +56,8 @@ class Plan:
     early_stopping: bool
     data_per_model: bool = False
     masked: bool = False  # some model is a narrower network embedded in spec (ModelConstants.mask)
+    lengths: bool = False  # sequences padded at the end, with their lengths (TrainData.lengths)
+    weighted: bool = False  # samples weigh differently in the loss (TrainData.weights)
 
 
 class ModelState(NamedTuple):
@@ -83,14 +85,19 @@ class ModelConstants(NamedTuple):
 
 
 class TrainData(NamedTuple):
-    """Training samples padded to ``Plan.rows`` rows (``ModelConstants`` say how many are real). Validation batches ``(batches, batch, ...)`` with weights 0 on the
-    padding. With ``Plan.data_per_model`` every field has a leading model axis."""
+    """Training samples padded to ``Plan.rows`` rows (``ModelConstants`` say how many are real),
+    with each sample's sequence length and loss weight when the plan has them. Validation batches
+    ``(batches, batch, ...)`` with weights 0 on the padding. With ``Plan.data_per_model`` every
+    field has a leading model axis."""
 
     x: Any
     y: Any
     x_val: Any = None
     y_val: Any = None
     w_val: Any = None
+    lengths: Any = None
+    weights: Any = None
+    lengths_val: Any = None
 
 
 def initial_state(plan: Plan, initial_flat: np.ndarray) -> ModelState:
@@ -121,11 +128,15 @@ def _validation_loss(plan: Plan, unravel, flat, rnn, data: TrainData) -> jax.Arr
     loss_fn = LOSSES[plan.loss]
 
     def body(state, batch):
-        xb, yb, wb = batch
-        pred, new_state = network_forward(plan.spec, params, xb, state if plan.stateful else None)
+        xb, yb, wb, lb = batch
+        if plan.lengths:  # batch normalisation by the validation batch's own statistics (see nn.conv)
+            pred, new_state = network_forward(plan.spec, params, xb, lengths=lb, batch_stats=True)
+        else:
+            pred, new_state = network_forward(plan.spec, params, xb, state if plan.stateful else None)
         return (new_state if plan.stateful else state), jnp.sum(loss_fn(pred, yb) * wb)
 
-    _, sums = jax.lax.scan(body, rnn, (data.x_val, data.y_val, data.w_val))
+    lengths = data.lengths_val if plan.lengths else data.w_val  # (a placeholder the body ignores)
+    _, sums = jax.lax.scan(body, rnn, (data.x_val, data.y_val, data.w_val, lengths))
     return jnp.sum(sums) / jnp.sum(data.w_val)
 
 
@@ -145,7 +156,7 @@ def run_chunk(plan: Plan, state: ModelState, consts: ModelConstants, data: Train
     # Sample counts are data, not shapes: folds of a backtest and configurations of a search with
     # similar sizes share a program. An epoch lasts as long as its longest model needs.
     steps = (jnp.max(consts.n_train) + batch - 1) // batch
-    dropout = spec.dropout > 0 or spec.recurrent_dropout > 0
+    dropout = spec.dropout > 0 or spec.recurrent_dropout > 0 or spec.lstm_output_dropout > 0
     n_models = state.flat.shape[0]
     slots = jnp.arange(batch)
 
@@ -159,14 +170,19 @@ def run_chunk(plan: Plan, state: ModelState, consts: ModelConstants, data: Train
             idx = jnp.minimum(start + slots, n_own - 1)
         w = (start + slots < n_own).astype(jnp.float32)
         xb, yb = data.x[idx], data.y[idx]
+        lengths = jnp.where(w > 0, data.lengths[idx], 0) if plan.lengths else None  # a padding slot is empty
+        weight = w * data.weights[idx] if plan.weighted else w
         rnn = None
         if plan.stateful:  # reset at the start of each epoch, else carried from the last batch
             rnn = jax.tree_util.tree_map(lambda z: jnp.where(b == 0, jnp.zeros_like(z), z), model.rnn)
         key = jax.random.fold_in(jax.random.key(const.seed), epoch * steps_own + b) if dropout else None
 
         def batch_loss(flat):
-            pred, new_rnn = network_forward(spec, unravel(flat), xb, rnn, key=key)
-            return jnp.sum(loss_fn(pred, yb) * w) / jnp.sum(w), new_rnn
+            if plan.lengths:
+                pred, new_rnn = network_forward(spec, unravel(flat), xb, key=key, lengths=lengths, batch_stats=True)
+            else:
+                pred, new_rnn = network_forward(spec, unravel(flat), xb, rnn, key=key)
+            return jnp.sum(loss_fn(pred, yb) * weight) / jnp.sum(w), new_rnn
 
         (loss, new_rnn), grads = jax.value_and_grad(batch_loss, has_aux=True)(model.flat)
         optimizer = make_optimizer(plan.optimizer, const.lr, clip_norm=plan.clip_norm, clip_value=plan.clip_value)

@@ -1,4 +1,9 @@
-"""Losses by name, Keras' definitions: each maps ``(y_pred, y_true)`` to one value per sample."""
+"""Losses by name, Keras' definitions: each maps ``(y_pred, y_true)`` to one value per sample.
+
+The ``*_from_logits`` losses take the network's raw outputs (a linear last layer) and apply the
+softmax or sigmoid inside the loss, as Keras' ``from_logits=True``: exact where the clipped
+probabilities of ``categorical_crossentropy`` lose the gradient of a confidently wrong case.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +45,17 @@ def sparse_categorical_crossentropy(y_pred: jax.Array, y_true: jax.Array) -> jax
     return categorical_crossentropy(y_pred, one_hot)
 
 
+def softmax_crossentropy_from_logits(y_pred: jax.Array, y_true: jax.Array) -> jax.Array:
+    """Categorical cross-entropy of ``softmax(y_pred)`` against one-hot (or soft) ``y_true``."""
+    return -jnp.sum(y_true * jax.nn.log_softmax(y_pred, axis=-1), axis=-1)
+
+
+def sigmoid_crossentropy_from_logits(y_pred: jax.Array, y_true: jax.Array) -> jax.Array:
+    """Binary cross-entropy of ``sigmoid(y_pred)`` against 0/1 ``y_true``, averaged over outputs
+    (one output for two classes, one per label for multi-label data)."""
+    return jnp.mean(jnp.maximum(y_pred, 0) - y_pred * y_true + jnp.log1p(jnp.exp(-jnp.abs(y_pred))), axis=-1)
+
+
 LOSSES = {
     "mse": mse,
     "mean_squared_error": mse,
@@ -49,4 +65,6 @@ LOSSES = {
     "binary_crossentropy": binary_crossentropy,
     "categorical_crossentropy": categorical_crossentropy,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+    "softmax_crossentropy_from_logits": softmax_crossentropy_from_logits,
+    "sigmoid_crossentropy_from_logits": sigmoid_crossentropy_from_logits,
 }
