@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from lstmcast import recipes
+from lstmcast.classify import LSTMClassifier
 from lstmcast._checks import count_or_fraction, fraction, number, output_path, positive_int, series_values
 from lstmcast.cli import main
 from lstmcast.data import future_index
@@ -24,6 +25,7 @@ from lstmcast.train import EarlyStopping, TrainConfig, fit_many
 from lstmcast.transforms import Difference, Pipeline, StandardScale, make_windows
 
 Y = 100.0 + 10 * np.sin(np.arange(48) / 2) + np.arange(48)
+CASES, LABELS = [np.sin(np.arange(n))[:, None] for n in (5, 7, 6, 8)], ["a", "b", "a", "b"]
 NAIVE = [Persistence()]
 
 BAD_COUNTS = [0, -1, True, 2.5, 4.0, float("nan"), float("inf"), "3", None]
@@ -52,6 +54,11 @@ COUNT_ENTRY_POINTS = {
     "Difference lag": lambda v: Difference(v),
     "future_index horizon": lambda v: future_index(pd.Series(Y, index=pd.RangeIndex(48)), v),
     "recommended_params season": lambda v: recommended_params(Y, v),
+    "LSTMClassifier units": lambda v: LSTMClassifier(units=v).fit(CASES, LABELS),
+    "LSTMClassifier conv_filters": lambda v: LSTMClassifier(conv_filters=(4, v), conv_widths=(3, 3)).fit(CASES, LABELS),
+    "LSTMClassifier train_steps": lambda v: LSTMClassifier(train_steps=v).fit(CASES, LABELS),
+    "LSTMClassifier n_models": lambda v: LSTMClassifier(n_models=v).fit(CASES, LABELS),
+    "LSTMClassifier max_lstm_steps": lambda v: LSTMClassifier(max_lstm_steps=v).fit(CASES, LABELS),
 }
 
 
@@ -60,6 +67,15 @@ COUNT_ENTRY_POINTS = {
 def test_every_count_refuses_the_same_bad_values(entry_point, value):
     with pytest.raises(InvalidInputError):
         COUNT_ENTRY_POINTS[entry_point](value)
+
+
+@pytest.mark.parametrize("value", [0, -1, True, 2.5, 4.0, float("nan"), "3"], ids=repr)
+@pytest.mark.parametrize("name", ["epochs", "batch_size"])
+def test_classifier_epochs_and_batch_refuse_them_too_but_none_means_chosen_from_the_data(name, value):
+    with pytest.raises(InvalidInputError):
+        LSTMClassifier(**{name: value}).fit(CASES, LABELS)
+    model = LSTMClassifier(**{name: None, "units": 2, "conv_filters": (), "conv_widths": (), "n_models": 1, "train_steps": 2})
+    assert model.fit(CASES, LABELS).epochs_run_[0] >= 1
 
 
 @pytest.mark.parametrize("value", [0, -1, True, 2.5, 4.0, "3"], ids=repr)
@@ -159,6 +175,7 @@ def _writers():
         "plot_future": lambda path, **kw: plot_future(path, index=np.arange(48), y=Y, future_index=[48, 49], mean=[1.0, 2.0], **kw),
         "save_network": lambda path, **kw: save_network(path, NetworkSpec(), _weights(), **kw),
         "LSTMForecaster.save": lambda path, **kw: _tiny_lstm().save(path, **kw),
+        "LSTMClassifier.save": lambda path, **kw: _tiny_classifier().save(path, **kw),
     }
 
 
@@ -177,7 +194,13 @@ def _tiny_lstm():
     return _TINY["model"]
 
 
-@pytest.mark.parametrize("writer", ["write_csv", "write_json", "plot_future", "save_network", "LSTMForecaster.save"])
+def _tiny_classifier():
+    if "classifier" not in _TINY:
+        _TINY["classifier"] = LSTMClassifier(units=2, conv_filters=(2,), conv_widths=(3,), epochs=1, n_models=1).fit(CASES, LABELS)
+    return _TINY["classifier"]
+
+
+@pytest.mark.parametrize("writer", ["write_csv", "write_json", "plot_future", "save_network", "LSTMForecaster.save", "LSTMClassifier.save"])
 def test_every_writer_refuses_an_existing_file_and_a_missing_folder(writer, tmp_path):
     write = _writers()[writer]
     taken = tmp_path / "taken.out"
@@ -199,6 +222,10 @@ def csv_file(tmp_path):
     path = tmp_path / "data.csv"
     dates = pd.date_range("2000-01-01", periods=48, freq="MS").strftime("%Y-%m")
     pd.DataFrame({"month": dates, "sales": Y.round(2)}).to_csv(path, index=False)
+    ts = "@problemName tiny\n@classLabel true a b\n@data\n" + "".join(
+        f"{','.join(f'{v:.3f}' for v in case[:, 0])}:{label}\n" for case, label in zip(CASES, LABELS)
+    )
+    (tmp_path / "cases.ts").write_text(ts)
     return path
 
 
@@ -213,6 +240,10 @@ CLI_OPTIONS = {
     "--test-size": lambda data, out, v: ["evaluate", data, "--test-size", v],
     "--windows": lambda data, out, v: ["evaluate", data, "--test-size", 6, "--windows", v],
     "recipe --seeds": lambda data, out, v: ["recipe", "run", "airline", "--seeds", v, "--out", out.parent],
+    "classify --seeds": lambda data, out, v: ["classify", data.parent / "cases.ts", data.parent / "cases.ts", "--output", out, "--seeds", v],
+    "classify --epochs": lambda data, out, v: ["classify", data.parent / "cases.ts", data.parent / "cases.ts", "--output", out, "--epochs", v],
+    "classify --units": lambda data, out, v: ["classify", data.parent / "cases.ts", data.parent / "cases.ts", "--output", out, "--units", v],
+    "toy recipe --seeds": lambda data, out, v: ["recipe", "run", "toy-classifier", "--seeds", v, "--out", out.parent],
 }
 
 

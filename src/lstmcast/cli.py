@@ -53,14 +53,15 @@ def recipe_list() -> None:
     """List the recipes and the tutorials they reproduce."""
     from lstmcast import recipes
 
+    width = max(len(name) for name in recipes.RECIPES)
     for recipe in recipes.RECIPES.values():
-        typer.echo(f"{recipe.name:11s} {recipe.title}")
-        typer.echo(f"{'':11s} tutorial: {recipe.tutorial}")
+        typer.echo(f"{recipe.name:{width}s} {recipe.title}")
+        typer.echo(f"{'':{width}s} tutorial: {recipe.tutorial}")
 
 
 @recipe_app.command("run")
 def recipe_run(
-    name: str = typer.Argument(..., help="airline, milk, shampoo or sunspots (see `lstmcast recipe list`)."),
+    name: str = typer.Argument(..., help="airline, milk, shampoo, gridsearch, sunspots or toy-classifier (see `lstmcast recipe list`)."),
     seeds: Optional[int] = typer.Option(None, "--seeds", help="Networks trained at once (seeds 0..N-1; default 5, shampoo 30); reports their distribution and the ensemble."),
     fixed: bool = typer.Option(False, "--fixed", help="The tutorial's settings without its leak (scaler fitted on the training part)."),
     improved: bool = typer.Option(False, "--improved", help="lstmcast's recommended settings for this series."),
@@ -147,6 +148,9 @@ def _print_recipe(summary: dict) -> None:
     from lstmcast.report import metrics_table
 
     console = Console()
+    if summary.get("kind") == "classification":
+        _print_classification_recipe(console, summary)
+        return
     rmse, metrics, seconds = summary["test_rmse"], summary["metrics"], summary["model_seconds"]
     lstm = next(iter(metrics))
     rows = [
@@ -166,6 +170,34 @@ def _print_recipe(summary: dict) -> None:
     console.print(f"Measured on: {summary['measured_on']}; 'LSTM (N seeds)' is the mean ± std of the seeds' scores.")
     lowest = min((v, k) for k, v in rmse.items() if k != "lstm_std" and v is not None)
     console.print(f"Lowest test RMSE: {lowest[1]} ({lowest[0]:.4g}).")
+    for deviation in summary["deviations"]:
+        console.print(f"[dim]- {deviation}[/dim]")
+    if "run_dir" in summary:
+        console.print(f"Run folder: {summary['run_dir']}  ({summary['seconds']:.1f} s in all)")
+
+
+def _print_classification_recipe(console, summary: dict) -> None:
+    from lstmcast.report import metrics_table
+
+    keras = "keras_binary_accuracy" in summary["per_seed"][0]
+    rows = [
+        {
+            "seed": s["seed"],
+            **({"Keras 'accuracy'": s["keras_binary_accuracy"]} if keras else {}),
+            "class accuracy": s["class_accuracy"],
+            "predicted": " ".join(map(str, s["predicted_classes"])),
+            "new seq.": s["new_sequence_class"],
+        }
+        for s in summary["per_seed"]
+    ]
+    rows.append({"seed": "mean", "class accuracy": summary["ensemble"]["class_accuracy"], "new seq.": summary["ensemble"]["new_sequence_class"]})
+    table = metrics_table(rows, title=f"{summary['title']}: {summary['variant']}", columns=list(rows[0]))
+    console.print(table)
+    console.print("'mean': the ensemble (the seeds' outputs averaged)." + (" Keras 'accuracy': binary accuracy over the 24 one-hot cells." if keras else ""))
+    console.print(
+        f"Measured on: {summary['measured_on']}. True classes: 1 2 3 2 3 1; the notebook classified the new "
+        f"sequence [0 0 0 0 0 1] as 1. {summary['seeds_with_every_class_right']} of {summary['seeds']} seeds get every class right."
+    )
     for deviation in summary["deviations"]:
         console.print(f"[dim]- {deviation}[/dim]")
     if "run_dir" in summary:
@@ -393,6 +425,109 @@ def search(
     Console().print(metrics_table(table.to_dict("records"), title=f"{series.name}: {result.metric} over {len(result.folds)} rolling-origin folds", columns=columns))
     typer.echo(f"best: {', '.join(f'{k}={v}' for k, v in result.best_params.items())} ({result.metric} {table['score_mean'].iloc[0]:.4g}); "
                f"{len(table)} configurations in {result.seconds:.1f} s" + (f"; wrote {output}" if output else ""))
+
+
+@dataclass
+class SequenceFileOptions:
+    """How to read labelled sequences (``lstmcast.data.load_ts`` / ``load_sequences_csv``)."""
+
+    missing: str = typer.Option("error", "--missing", help="Missing values ('?'): error or interpolate.", rich_help_panel=_DATA_HELP)
+    case_col: str = typer.Option("case_id", "--case-col", help="Long CSV: the case column.", rich_help_panel=_DATA_HELP)
+    time_col: str = typer.Option("t", "--time-col", help="Long CSV: the time column.", rich_help_panel=_DATA_HELP)
+    label_col: str = typer.Option("label", "--label-col", help="Long CSV: the label column.", rich_help_panel=_DATA_HELP)
+
+    def load(self, path: Path):
+        from lstmcast.data import load_sequences_csv, load_ts
+
+        if path.suffix.lower() == ".csv":
+            return load_sequences_csv(path, case_col=self.case_col, time_col=self.time_col, label_col=self.label_col, missing=self.missing)
+        return load_ts(path, missing=self.missing)
+
+
+@app.command()
+@_with_options(files=SequenceFileOptions)
+def classify(
+    train: Path = typer.Argument(..., help="Training cases: a .ts file (UEA/UCR archive format) or a long CSV (case_id, t, channels..., label)."),
+    test: Path = typer.Argument(..., help="Cases to classify, in the same format (labels optional: with them, the scores)."),
+    seeds: Optional[int] = typer.Option(None, "--seeds", help="Ensemble size (default 5)."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", help="Training epochs (default: chosen from the data's size)."),
+    units: Optional[int] = typer.Option(None, "--units", help="LSTM units (default 64)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="CSV of the predictions: case, label, predicted, proba_<class>..."),
+    save: Optional[Path] = typer.Option(None, "--save", help="Save the fitted classifier (.npz, no pickle)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
+    files: SequenceFileOptions = None,
+) -> None:
+    """Train an LSTM-FCN classifier on TRAIN and classify TEST: accuracy, balanced accuracy, confusion matrix."""
+    import time
+
+    from rich.console import Console
+
+    from lstmcast._checks import output_path
+    from lstmcast.classify import LSTMClassifier
+    from lstmcast.report import write_csv
+
+    for path in (output, save):
+        if path is not None:
+            output_path(path, overwrite=overwrite, option="--overwrite")
+    training, testing = files.load(train), files.load(test)
+    if training.y is None:
+        raise InvalidInputError(f"{train} has no labels; the training file needs one label per case")
+    given = {"n_models": seeds, "epochs": epochs, "units": units}
+    model = LSTMClassifier(**{k: v for k, v in given.items() if v is not None}, verbose=1)
+    started = time.perf_counter()
+    model.fit(training.X, training.y)
+    fit_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    proba = model.predict_proba(testing.X)
+    predict_seconds = time.perf_counter() - started
+    predicted = model.classes_[proba.argmax(axis=1)]
+    if save is not None:
+        model.save(save, overwrite=overwrite)
+    if output is not None:
+        write_csv(output, classification_frame(testing, predicted, proba, model.classes_), index=False, overwrite=overwrite)
+    console = Console()
+    console.print(
+        f"{training.name or train.name}: {len(training)} training cases, {len(testing)} test cases, "
+        f"{training.n_channels} channel(s), {len(model.classes_)} classes; {model.n_models} networks trained in {fit_seconds:.1f} s "
+        f"(epochs {model.epochs_run_.max()}), predicted in {predict_seconds:.2f} s"
+    )
+    if testing.y is not None:
+        _print_scores(console, testing.y, predicted, model.classes_)
+    written = [str(p) for p in (output, save) if p is not None]
+    if written:
+        console.print(f"wrote {' and '.join(written)}")
+
+
+def classification_frame(cases, predicted, proba, classes):
+    """One row per case, in file order: ``case``, ``label`` (the true label, where the file has
+    one), ``predicted`` and ``proba_<class>`` for every class."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"case": cases.case_ids})
+    if cases.y is not None:
+        frame["label"] = cases.y
+    frame["predicted"] = predicted
+    for k, label in enumerate(classes.tolist()):
+        frame[f"proba_{label}"] = proba[:, k]
+    return frame
+
+
+def _print_scores(console, truth, predicted, classes) -> None:
+    from rich.table import Table
+
+    from lstmcast.classify import accuracy, balanced_accuracy, confusion_matrix
+
+    unseen = sorted({str(label) for label in truth} - {str(c) for c in classes.tolist()})
+    console.print(f"accuracy {accuracy(truth, predicted):.4f}   balanced accuracy {balanced_accuracy(truth, predicted):.4f}"
+                  + (f"   (labels never seen in training, counted wrong: {', '.join(unseen)})" if unseen else ""))
+    matrix = confusion_matrix(truth, predicted, labels=classes.tolist())
+    table = Table(title="confusion matrix (rows: true label, columns: predicted)")
+    table.add_column("true \\ predicted", no_wrap=True)
+    for label in matrix.columns:
+        table.add_column(str(label), justify="right")
+    for label, row in matrix.iterrows():
+        table.add_row(str(label), *[str(v) for v in row.tolist()])
+    console.print(table)
 
 
 def _grid_option(item: str) -> tuple[str, list]:

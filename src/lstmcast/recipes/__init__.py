@@ -51,6 +51,18 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class ClassificationRecipe:
+    """A recipe that classifies sequences instead of forecasting: its module's ``run(variant,
+    seeds=, epochs=, verbose=)`` returns the summary."""
+
+    name: str
+    title: str
+    tutorial: str
+    runner: Callable[..., dict[str, Any]]
+    variants: tuple[str, ...] = ("faithful", "improved")
+
+
+@dataclass(frozen=True)
 class Recipe:
     name: str
     title: str
@@ -299,6 +311,21 @@ RECIPES: dict[str, Recipe] = {
 }
 
 
+def _toy_classifier(variant: str, **options: Any) -> dict[str, Any]:
+    from lstmcast.recipes import toy_classifier
+
+    return toy_classifier.run(variant, **options)
+
+
+def _toy_registration() -> ClassificationRecipe:
+    from lstmcast.recipes.toy_classifier import TITLE, TUTORIAL
+
+    return ClassificationRecipe("toy-classifier", TITLE, TUTORIAL, _toy_classifier)
+
+
+RECIPES["toy-classifier"] = _toy_registration()
+
+
 def names() -> list[str]:
     return list(RECIPES)
 
@@ -313,6 +340,8 @@ def plan(name: str, variant: str = "faithful", *, seeds: int | None = None, epoc
     """The recipe, its series and what the variant runs (only a recipe that searches for its
     settings trains anything here: the search, on the training part)."""
     recipe = get(name)
+    if isinstance(recipe, ClassificationRecipe):
+        raise InvalidInputError(f"{name} classifies sequences: it has no forecasting plan; use lstmcast.recipes.run")
     one_of(variant, VARIANTS, "variant")
     common: dict[str, Any] = {"n_models": recipe.default_seeds if seeds is None else positive_int(seeds, "seeds"), "seed": 0, "verbose": verbose}
     if epochs is not None:
@@ -335,9 +364,12 @@ def run(
     """Run a recipe; returns the summary (also written, with predictions and plots, to a run folder
     under ``out_root`` unless it is None). ``seeds`` defaults to the recipe's (5; shampoo 30);
     ``epochs`` overrides the recipe's (for quick looks); ``baselines`` replace the default ones;
-    with an ``executor`` the models are fitted there (see ``lstmcast.evaluate.walk_forward``)."""
+    with an ``executor`` the models are fitted there (see ``lstmcast.evaluate.walk_forward``).
+    A classification recipe writes its summary and each seed's predictions."""
     from lstmcast.evaluate import walk_forward
 
+    if isinstance(get(name), ClassificationRecipe):
+        return _run_classification(get(name), variant, seeds=seeds, epochs=epochs, out_root=out_root, verbose=verbose)
     started = time.perf_counter()
     recipe, series, chosen = plan(name, variant, seeds=seeds, epochs=epochs, verbose=verbose)
     forecaster = chosen.forecaster
@@ -382,6 +414,19 @@ def run(
     if out_root is not None:
         summary["run_dir"] = str(_write_run(recipe, variant, series, evaluation, lstm, summary, out_root))
     summary["seconds"] = time.perf_counter() - started
+    return summary
+
+
+def _run_classification(recipe: ClassificationRecipe, variant: str, *, seeds, epochs, out_root, verbose) -> dict[str, Any]:
+    one_of(variant, recipe.variants, f"variant of {recipe.name}")
+    summary = jsonable(recipe.runner(variant, seeds=seeds, epochs=epochs, verbose=verbose))
+    if out_root is not None:
+        from lstmcast.report import new_run_dir, write_json
+
+        run_dir = new_run_dir(out_root, f"{recipe.name}-{variant}")
+        write_json(run_dir / "config.json", {k: summary[k] for k in ("recipe", "variant", "tutorial", "seeds", "settings", "deviations")})
+        write_json(run_dir / "metrics.json", {k: v for k, v in summary.items() if k not in ("settings", "tutorial")})
+        summary["run_dir"] = str(run_dir)
     return summary
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from lstmcast._checks import non_negative_int, number, one_of, positive_int
 from lstmcast.errors import InvalidInputError
 from lstmcast.train.losses import LOSSES
-from lstmcast.train.optimizers import DEFAULT_LEARNING_RATES
+from lstmcast.train.optimizers import DEFAULT_LEARNING_RATES, LR_SCHEDULES
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,9 @@ class TrainConfig:
     ``shuffle=None`` means shuffle each epoch unless ``stateful`` (stateful runs are never
     shuffled: sample ``j`` of a batch continues sample ``j`` of the previous batch, and the LSTM
     state is carried across batches and reset at each epoch's start). ``learning_rate=None`` takes
-    the optimizer's Keras default.
+    the optimizer's Keras default. ``lr_schedule="cosine"`` lowers the rate along half a cosine
+    from ``learning_rate`` in the first epoch to near 0 in the last (Loshchilov and Hutter's
+    annealing without restarts, stepped once per epoch); ``"constant"`` keeps it.
     """
 
     epochs: int = 100
@@ -50,6 +52,7 @@ class TrainConfig:
     clip_norm: float | None = None
     clip_value: float | None = None
     early_stopping: EarlyStopping | None = None
+    lr_schedule: str = "constant"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "epochs", positive_int(self.epochs, "epochs"))
@@ -60,6 +63,7 @@ class TrainConfig:
             raise InvalidInputError("a stateful network is trained in order: use shuffle=False (or leave it unset)")
         one_of(self.loss, sorted(LOSSES), "loss")
         one_of(self.optimizer, sorted(DEFAULT_LEARNING_RATES), "optimizer")
+        one_of(self.lr_schedule, LR_SCHEDULES, "lr_schedule")
         for name in ("learning_rate", "clip_norm", "clip_value"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, number(getattr(self, name), name, above=0.0))

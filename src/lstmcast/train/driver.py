@@ -256,7 +256,7 @@ def _check_config(config: TrainConfig) -> TrainConfig:
 
 def _static_key(spec: NetworkSpec, config: TrainConfig, train: Samples, validation: Samples | None) -> tuple:
     """What two jobs must share to train in one program (see ``fit_jobs``)."""
-    settings = (config.loss, config.optimizer, config.clip_norm, config.clip_value, config.shuffles, config.stateful, config.early_stopping)
+    settings = (config.loss, config.optimizer, config.clip_norm, config.clip_value, config.shuffles, config.stateful, config.early_stopping, config.lr_schedule)
     data = (train.x.shape[1:], validation is not None, train.lengths is not None, train.weights is not None)
     return (width_free_key(spec), settings, data, config.batch_size)
 
@@ -315,6 +315,7 @@ def _prepare_group(members: list[_Member], config: TrainConfig, data: list[tuple
         masked=any(m.spec != wide for m in members),
         lengths=with_lengths,
         weighted=weighted,
+        lr_schedule=config.lr_schedule,
     )
     if initial_flat is None:
         initial_flat = np.stack([_embedded(m.spec, wide, init_network(m.spec, m.seed)) for m in members])

@@ -32,7 +32,7 @@ import numpy as np
 from lstmcast._runtime import jit
 from lstmcast.nn.network import NetworkSpec, network_forward, unravel_weights
 from lstmcast.train.losses import LOSSES
-from lstmcast.train.optimizers import make_optimizer
+from lstmcast.train.optimizers import make_optimizer, schedule_factor
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class Plan:
     masked: bool = False  # some model is a narrower network embedded in spec (ModelConstants.mask)
     lengths: bool = False  # sequences padded at the end, with their lengths (TrainData.lengths)
     weighted: bool = False  # samples weigh differently in the loss (TrainData.weights)
+    lr_schedule: str = "constant"
 
 
 class ModelState(NamedTuple):
@@ -185,7 +186,8 @@ def run_chunk(plan: Plan, state: ModelState, consts: ModelConstants, data: Train
             return jnp.sum(loss_fn(pred, yb) * weight) / jnp.sum(w), new_rnn
 
         (loss, new_rnn), grads = jax.value_and_grad(batch_loss, has_aux=True)(model.flat)
-        optimizer = make_optimizer(plan.optimizer, const.lr, clip_norm=plan.clip_norm, clip_value=plan.clip_value)
+        rate = const.lr * schedule_factor(plan.lr_schedule, epoch, const.epochs)
+        optimizer = make_optimizer(plan.optimizer, rate, clip_norm=plan.clip_norm, clip_value=plan.clip_value)
         updates, opt_state = optimizer.update(grads * const.mask if plan.masked else grads, model.opt, model.flat)
         new = model._replace(
             flat=model.flat + updates,

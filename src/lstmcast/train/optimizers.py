@@ -13,6 +13,15 @@ import jax.numpy as jnp
 import optax
 
 DEFAULT_LEARNING_RATES = {"adam": 1e-3, "sgd": 1e-2, "rmsprop": 1e-3}
+LR_SCHEDULES = ("constant", "cosine")
+
+
+def schedule_factor(schedule: str, epoch, epochs):
+    """What the learning rate is multiplied by in ``epoch`` (0-based) of ``epochs``: 1 for
+    ``"constant"``; ``(1 + cos(pi * epoch / epochs)) / 2`` for ``"cosine"``."""
+    if schedule == "constant":
+        return 1.0
+    return 0.5 * (1.0 + jnp.cos(jnp.pi * epoch / epochs))
 
 
 class KerasAdamState(NamedTuple):
