@@ -221,7 +221,9 @@ def test_panel_frame_lays_out_forecasts_beside_their_times():
     with pytest.raises(InvalidInputError, match="one per series"):
         panel_frame(panel.ids, future, {"LSTM": mean[:1]})
     with pytest.raises(InvalidInputError, match="'s0'"):
-        panel_frame(panel.ids, future, {"LSTM": [np.full(3, np.nan), mean[1]]})
+        panel_frame(panel.ids, future, {"LSTM": [np.full(3, np.inf), mean[1]]})
+    # NaN marks a value a model does not give (an interval it could not calibrate): kept as NaN
+    assert panel_frame(panel.ids, future, {"LSTM": [np.full(3, np.nan), mean[1]]})["LSTM"].isna().sum() == 3
 
 
 def test_a_panel_checks_what_it_is_built_from():

@@ -294,7 +294,8 @@ def panel_frame(
     ids: Sequence[str], index: Sequence[pd.Index], columns: dict[str, Sequence[np.ndarray]]
 ) -> pd.DataFrame:
     """A long table of many series: ``unique_id``, ``ds``, then one column per entry of
-    ``columns``, each a list of per-series arrays of numbers aligned with ``index[k]``.
+    ``columns``, each a list of per-series arrays of numbers aligned with ``index[k]`` (NaN marks
+    a value a model does not give; infinity is refused).
 
     This is how values and forecasts become a frame (``ids`` and ``index`` from a ``Panel``, or
     its ``future_index`` for forecasts): series in the given order, rows in the order of each
@@ -329,7 +330,7 @@ def panel_frame(
             raise InvalidInputError(
                 f"columns[{name!r}] has {len(arrays)} arrays but there are {len(ids)} series; give one per series"
             )
-        parts = [series_values(a, f"columns[{name!r}] of series {i!r}", min_length=0) for i, a in zip(ids, arrays)]
+        parts = [_values_or_missing(a, f"columns[{name!r}] of series {i!r}") for i, a in zip(ids, arrays)]
         wrong = [k for k, (part, n) in enumerate(zip(parts, lengths)) if len(part) != n]
         if wrong:
             k = wrong[0]
@@ -339,6 +340,20 @@ def panel_frame(
             )
         data[name] = np.concatenate(parts)
     return pd.DataFrame(data)
+
+
+def _values_or_missing(values: Any, name: str) -> np.ndarray:
+    """One series of output values: numbers, NaN allowed (a value a model does not give, such as
+    an interval for a series it could not calibrate), infinity not."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"{name} must hold numbers") from None
+    if array.ndim != 1:
+        raise InvalidInputError(f"{name} must be one series (1-D), got shape {array.shape}")
+    if np.isinf(array).any():
+        raise InvalidInputError(f"{name} holds an infinite value at position {int(np.flatnonzero(np.isinf(array))[0])}")
+    return array
 
 
 # --- building a Panel from a long table: every check over all rows at once ---------------------

@@ -10,7 +10,7 @@ trainer (a worker process that only computes baselines starts faster).
 from typing import Any
 
 from lstmcast.forecast.base import Forecaster, clone
-from lstmcast.forecast.baselines import AutoARIMA, AutoETS, AutoTheta, Persistence, SeasonalNaive, default_baselines
+from lstmcast.forecast.baselines import AutoARIMA, AutoETS, AutoTheta, Naive2, Persistence, SeasonalNaive, default_baselines
 from lstmcast.forecast.defaults import recommended_params
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "AutoTheta",
     "Forecaster",
     "LSTMForecaster",
+    "Naive2",
     "Persistence",
     "SeasonalNaive",
     "clone",

@@ -33,7 +33,7 @@ from lstmcast.data import future_index, validate_series
 from lstmcast.data.validate import time_label
 from lstmcast.errors import InvalidInputError
 
-__all__ = ["Forecaster", "RESERVED_COLUMNS", "check_alias", "clone", "members_of"]
+__all__ = ["Forecaster", "RESERVED_COLUMNS", "check_alias", "clone", "interval_levels", "members_of"]
 
 RESERVED_COLUMNS = ("unique_id", "ds", "cutoff", "y")
 """Column names of lstmcast's long frames, which no alias may take."""
@@ -46,6 +46,22 @@ def check_alias(alias: Any) -> str:
             f"alias must be a non-empty name other than {', '.join(RESERVED_COLUMNS)}; got {alias!r}"
         )
     return alias
+
+
+def interval_levels(level: Any) -> list[float]:
+    """``level`` (a coverage in percent, or several) as a list of floats strictly between 0 and 100."""
+    from lstmcast._checks import number
+
+    values = [level] if not isinstance(level, (list, tuple)) else list(level)
+    if not values:
+        raise InvalidInputError("level is a coverage in percent, e.g. 95, or a list such as [80, 95]; got an empty list")
+    out = []
+    for value in values:
+        value = number(value, "level", above=0.0)
+        if value >= 100:
+            raise InvalidInputError(f"a level is a coverage in percent between 0 and 100, e.g. 80 or 95; got {value:g}")
+        out.append(value)
+    return out
 
 
 def members_of(prediction: np.ndarray | pd.DataFrame, alias: str) -> np.ndarray:
@@ -101,14 +117,30 @@ class Forecaster(Estimator):
         self.y_ = values
         self.index_ = index
 
-    def predict(self, horizon: int, *, members: bool = False, spread: bool = False) -> np.ndarray | pd.DataFrame:
-        """The ``horizon`` values after the training data (the members' mean)."""
+    def predict(self, horizon: int, *, members: bool = False, spread: bool = False, level: Any = None) -> np.ndarray | pd.DataFrame:
+        """The ``horizon`` values after the training data (the members' mean). ``level`` (a
+        coverage in percent, or a list such as ``[80, 95]``) adds prediction intervals,
+        ``<alias>-lo-<level>`` and ``<alias>-hi-<level>``, for models that calibrate them."""
         self._check_fitted("y_")
         horizon = positive_int(horizon, "horizon")
         forecasts = np.asarray(self._forecast(horizon), np.float64)
+        if level is not None:
+            if self.index_ is None:
+                raise InvalidInputError("prediction intervals come in a frame: fit on a pandas Series (lstmcast.data.load_csv gives one)")
+            frame = self._frame(future_index(self.index_, horizon), forecasts, members, spread)
+            center = frame[self.alias].to_numpy()
+            for value, half in self._half_widths(horizon, interval_levels(level)).items():
+                frame[f"{self.alias}-lo-{value:g}"] = center - half
+                frame[f"{self.alias}-hi-{value:g}"] = center + half
+            return frame
         if self.index_ is None:
             return self._array(forecasts, members, spread)
         return self._frame(future_index(self.index_, horizon), forecasts, members, spread)
+
+    def _half_widths(self, horizon: int, levels: list[float]) -> dict[float, np.ndarray]:
+        """Each level's interval half-width per horizon step (a subclass that calibrates intervals
+        overrides this)."""
+        raise InvalidInputError(f"{type(self).__name__} gives no prediction intervals")
 
     def predict_one_step(
         self, y_new: Any, *, members: bool = False, include_history: bool = False

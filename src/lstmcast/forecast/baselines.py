@@ -7,6 +7,8 @@ network, under the same rules (``lstmcast.forecast.base``):
 ``Persistence``    ``yhat_t = y_{t-1}`` (one step); the last value repeated (``predict``).
 ``SeasonalNaive``  ``yhat_t = y_{t-season}``; the last season repeated. Equals persistence when
                    ``season == 1``.
+``Naive2``         persistence of the seasonally adjusted series: the M competitions' benchmark,
+                   against which OWA is measured.
 ``AutoETS``        ``statsforecast.models.AutoETS(season_length=season)``.
 ``AutoARIMA``      ``statsforecast.models.AutoARIMA(season_length=season)``.
 ``AutoTheta``      ``statsforecast.models.AutoTheta(season_length=season)``, multi-step only: its
@@ -40,7 +42,7 @@ from lstmcast._checks import season as check_season
 from lstmcast.errors import BaselineFitError, InvalidInputError
 from lstmcast.forecast.base import Forecaster
 
-__all__ = ["AutoARIMA", "AutoETS", "AutoTheta", "Persistence", "SeasonalNaive", "default_baselines"]
+__all__ = ["AutoARIMA", "AutoETS", "AutoTheta", "Naive2", "Persistence", "SeasonalNaive", "default_baselines"]
 
 _CACHE_FORMAT = 2  # bump when the way baselines are computed changes
 # One-step statistical baselines run one filter pass per test point (exact, no leak) up to this
@@ -96,6 +98,44 @@ class SeasonalNaive(Forecaster):
 
     def _one_step(self, new: np.ndarray, include_history: bool) -> np.ndarray:
         return _lagged(self.y_, new, self.season_, include_history)
+
+
+class Naive2(Forecaster):
+    """The M competitions' benchmark behind OWA: persistence of the seasonally adjusted series.
+
+    Seasonal when the 90% autocorrelation test says so (``lstmcast.transforms.is_seasonal``, at
+    least three seasons of data): the series is divided by its classical multiplicative seasonal
+    factors, the last adjusted value is carried forward and the factors put back; otherwise it is
+    persistence. Factors come from the training values only. Needs positive values when seasonal.
+    """
+
+    def __init__(self, *, season: int = 1, alias: str = "naive2") -> None:
+        self.season = season
+        self.alias = alias
+
+    def _fit(self, values: np.ndarray) -> None:
+        from lstmcast.transforms.seasonality import is_seasonal, seasonal_factors
+
+        self.season_ = season = check_season(self.season)
+        seasonal = is_seasonal(values, season)
+        if seasonal and np.any(values <= 0):
+            raise InvalidInputError("Naive2's multiplicative seasonal adjustment needs positive values; use season=1 or SeasonalNaive")
+        self.factors_ = seasonal_factors(values, season) if seasonal else np.ones(1)
+
+    def _factor(self, positions: np.ndarray) -> np.ndarray:
+        return self.factors_[positions % len(self.factors_)]
+
+    def _forecast(self, horizon: int) -> np.ndarray:
+        n = len(self.y_)
+        level = self.y_[-1] / self._factor(np.array([n - 1]))[0]
+        return (level * self._factor(np.arange(n, n + horizon)))[None, :]
+
+    def _one_step(self, new: np.ndarray, include_history: bool) -> np.ndarray:
+        y_all = np.concatenate([self.y_, new])
+        positions = np.arange(len(y_all))
+        predictions = np.full(len(y_all), np.nan)
+        predictions[1:] = y_all[:-1] / self._factor(positions[:-1]) * self._factor(positions[1:])
+        return (predictions if include_history else predictions[len(self.y_) :])[None, :]
 
 
 def _lagged(y_train: np.ndarray, new: np.ndarray, lag: int, include_history: bool) -> np.ndarray:

@@ -12,6 +12,7 @@ forecaster protocol of ``lstmcast.forecast.base`` (frames out after fitting a Se
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -21,13 +22,15 @@ import numpy as np
 import pandas as pd
 
 from lstmcast._checks import count_or_fraction, non_negative_int, one_of, positive_int, series_values
+from lstmcast._estimator import _same
 from lstmcast._io import jsonable
 from lstmcast._shapes import pad_rows, power_of_two
 from lstmcast.errors import InvalidInputError, ModelFileError
-from lstmcast.forecast.base import Forecaster
+from lstmcast.forecast.base import Forecaster, check_alias
 from lstmcast.nn import (
     Dense,
     NetworkSpec,
+    ensemble_forward,
     ensemble_outputs,
     ensemble_recursive,
     ensemble_stateful,
@@ -38,6 +41,7 @@ from lstmcast.train import EarlyStopping, TrainConfig, fit_many
 from lstmcast.transforms import Difference, Log, MinMaxScale, Pipeline, StandardScale, from_config, make_windows
 
 SCALINGS = ("minmax", "standard", None)
+STRATEGIES = ("recursive", "direct")
 
 
 class LSTMForecaster(Forecaster):
@@ -95,6 +99,12 @@ class LSTMForecaster(Forecaster):
         seed: int = 0,
         verbose: int = 0,
         alias: str = "lstm",
+        strategy: str = "recursive",
+        horizon: int | None = None,
+        normalization: str = "auto",
+        max_windows: int = 64,
+        conformal_windows: int = 0,
+        season: int | None = None,
     ) -> None:
         self.look_back = look_back
         self.units = units
@@ -122,6 +132,12 @@ class LSTMForecaster(Forecaster):
         self.seed = seed
         self.verbose = verbose
         self.alias = alias
+        self.strategy = strategy
+        self.horizon = horizon
+        self.normalization = normalization
+        self.max_windows = max_windows
+        self.conformal_windows = conformal_windows
+        self.season = season
 
     # -- the parts, built from the parameters -------------------------------------------------
     def _pipeline(self) -> Pipeline:
@@ -136,12 +152,23 @@ class LSTMForecaster(Forecaster):
             steps.append(StandardScale())
         return Pipeline(tuple(steps))
 
+    def _outputs(self) -> int:
+        """What the network outputs: the next value (recursive) or the next ``horizon`` (direct)."""
+        one_of(self.strategy, STRATEGIES, "strategy")
+        if self.strategy == "recursive":
+            return 1
+        if self.horizon is None:
+            raise InvalidInputError("strategy='direct' outputs the whole horizon at once: give horizon=H")
+        if self.stateful:
+            raise InvalidInputError("a stateful network forecasts recursively: use strategy='recursive' with stateful=True")
+        return positive_int(self.horizon, "horizon")
+
     def _spec(self) -> NetworkSpec:
         dense = tuple(Dense(d) if not isinstance(d, (tuple, list)) else Dense(*d) for d in self.dense)
         return NetworkSpec(
             input_dim=1,
             lstm_units=self.units,
-            dense=dense + (Dense(1),),
+            dense=dense + (Dense(self._outputs()),),
             dropout=self.dropout,
             recurrent_dropout=self.recurrent_dropout,
         )
@@ -171,6 +198,74 @@ class LSTMForecaster(Forecaster):
         return positive_int(self.n_models, "n_models")
 
     # -- fitting ---------------------------------------------------------------------------------
+    def fit(self, y: Any) -> "LSTMForecaster":
+        """Fit on one series (an array, or a pandas Series with a time index), or on a panel: a
+        long frame ``unique_id, ds, y`` or a ``lstmcast.data.Panel``, which trains one global
+        network on windows drawn from every series (``lstmcast.forecast.global_lstm``)."""
+        from lstmcast.data import Panel, from_long
+
+        for name in ("y_", "index_", "panel_", "scalings_", "calibration_scores_", "fallback_series_"):
+            self.__dict__.pop(name, None)
+        if isinstance(y, pd.DataFrame) and {"unique_id", "ds", "y"} <= set(y.columns):
+            y = from_long(y)
+        if not isinstance(y, Panel):
+            super().fit(y)
+            if non_negative_int(self.conformal_windows, "conformal_windows"):
+                self._calibrate_single_series()
+            return self
+        from lstmcast.forecast.global_lstm import fit_panel
+
+        check_alias(self.alias)
+        changed = [name for name in _SINGLE_SERIES_ONLY if not _same(getattr(self, name), _DEFAULTS[name])]
+        if changed:
+            raise InvalidInputError(
+                f"{', '.join(changed)} transform one series; a panel is normalised series by series "
+                "(normalization='auto', 'log' or 'level'): leave them at their defaults"
+            )
+        fit_panel(self, y)
+        return self
+
+    def _calibrate_single_series(self) -> None:
+        """Conformal scores for prediction intervals: ``conformal_windows`` copies of this model
+        refitted (together, in one program) on the series cut ``horizon + j`` values before its
+        end, ``j = 0 .. conformal_windows - 1``, each forecasting the ``horizon`` values after its
+        cut; the absolute errors per horizon step are the scores."""
+        from lstmcast.forecast.base import clone
+
+        if self.horizon is None:
+            raise InvalidInputError("calibrating intervals needs the horizon they are for: give horizon=H with conformal_windows")
+        horizon, windows = positive_int(self.horizon, "horizon"), positive_int(self.conformal_windows, "conformal_windows")
+        cuts = [len(self.y_) - horizon - j for j in range(windows)]
+        copies = [clone(self).set_params(conformal_windows=0, verbose=0) for _ in cuts]
+        try:
+            fit_together(copies, [self.y_[:cut] for cut in cuts])
+        except InvalidInputError as error:
+            raise InvalidInputError(
+                f"conformal_windows={windows} refits the model on the series cut up to {horizon + windows - 1} values "
+                f"before its end, which leaves too little to train on ({error}); use fewer windows or a shorter horizon"
+            ) from None
+        self.calibration_scores_ = np.stack([np.abs(self.y_[cut : cut + horizon] - copy.predict(horizon)) for copy, cut in zip(copies, cuts)])
+
+    def _half_widths(self, horizon: int, levels: list[float]) -> dict[float, np.ndarray]:
+        from lstmcast.forecast.panel import conformal_quantiles
+
+        if "calibration_scores_" not in self.__dict__:
+            raise InvalidInputError("this model was not calibrated for intervals: fit it with horizon=H and conformal_windows=K (e.g. 20)")
+        if horizon > self.calibration_scores_.shape[1]:
+            raise InvalidInputError(f"the intervals were calibrated for horizon={self.calibration_scores_.shape[1]}; refit with horizon={horizon}")
+        return conformal_quantiles(self.calibration_scores_[:, :horizon], levels)
+
+    def predict(self, horizon: int, *, members: bool = False, spread: bool = False, level: Any = None):
+        """The ``horizon`` values after the training data: see ``Forecaster.predict``; after a
+        panel, the long frame ``unique_id, ds, <alias>`` (``level`` adds conformal intervals)."""
+        if "panel_" in self.__dict__:
+            from lstmcast.forecast.global_lstm import predict_panel
+
+            if spread:
+                raise InvalidInputError("spread= is for one series; a panel's members come with members=True")
+            return predict_panel(self, horizon, level=level, members=members)
+        return super().predict(horizon, members=members, spread=spread, level=level)
+
     def _fit(self, values: np.ndarray) -> None:
         plan = self._training_plan(values)
         result = fit_many(plan.spec, plan.x, plan.y, plan.config, seeds=plan.seeds, validation_data=plan.validation, verbose=plan.verbose)
@@ -185,7 +280,8 @@ class LSTMForecaster(Forecaster):
         spec = self._spec()
         pipeline = self._pipeline()
         transform_state = pipeline.fit(values)
-        x, target = make_windows(pipeline.apply(values, transform_state), look_back)
+        outputs = self._outputs()
+        x, target = make_windows(pipeline.apply(values, transform_state), look_back, outputs)
         n_val = count_or_fraction(self.validation_size, "validation_size", len(x), allow_zero=True)
         if n_val >= len(x):
             raise InvalidInputError(
@@ -195,7 +291,7 @@ class LSTMForecaster(Forecaster):
             if n_val:
                 raise InvalidInputError("give validation_size or validation_data, not both")
             own = series_values(self.validation_data, "validation_data")
-            validation = make_windows(pipeline.apply(own, transform_state), look_back)
+            validation = make_windows(pipeline.apply(own, transform_state), look_back, outputs)
             train_x, train_y = x, target
         else:
             validation = (x[-n_val:], target[-n_val:]) if n_val else None
@@ -218,9 +314,16 @@ class LSTMForecaster(Forecaster):
 
     # -- forecasting -----------------------------------------------------------------------------
     def _forecast(self, horizon: int) -> np.ndarray:
-        """Each member fed its previous forecasts (recursive): ``(n_models, horizon)``."""
+        """Each member's forecast, ``(n_models, horizon)``: fed its previous forecasts (recursive),
+        or the network's outputs at once (direct)."""
         z = self.pipeline_.apply(self.y_, self.transform_state_)
         look_back = self.look_back
+        if self.strategy == "direct":
+            if horizon > self.spec_.output_dim:
+                raise InvalidInputError(f"this model forecasts directly up to horizon={self.spec_.output_dim}; refit with horizon={horizon}")
+            x = z[-look_back:].astype(np.float32)[None, :, None]
+            z_future = np.asarray(ensemble_forward(self.spec_, self.params_, x, [look_back]), np.float64)[:, 0, :horizon]
+            return np.stack([self.pipeline_.invert(zk, self.transform_state_, self.y_) for zk in z_future])
         state = None
         if self.stateful:
             # The state after every window that precedes the last one, which then starts the forecast.
@@ -257,21 +360,36 @@ class LSTMForecaster(Forecaster):
 
     # -- persistence -----------------------------------------------------------------------------
     def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
-        """Save the fitted forecaster (parameters, transforms, training data, weights) to one file."""
+        """Save the fitted forecaster (parameters, transforms or per-series scalings, training
+        data, calibration scores, weights) to one file; ``load`` gives it back exactly."""
         self._check_fitted("params_")
-        metadata = {
-            "kind": "LSTMForecaster",
-            "params": jsonable(self.get_params(deep=False)),
-            "transforms": self.pipeline_.to_config(),
-            "transform_state": self.transform_state_,
-            "y": self.y_.tolist(),
-            "index": None if self.index_ is None else _index_to_json(self.index_),
-        }
+        metadata: dict[str, Any] = {"kind": "LSTMForecaster", "params": jsonable(self.get_params(deep=False))}
+        if "panel_" in self.__dict__:
+            panel = self.panel_
+            metadata["panel"] = {
+                "ids": list(panel.ids),
+                "values": [v.tolist() for v in panel.values],
+                "index": [_index_to_json(index) for index in panel.index],
+                "scalings": [None if s is None else s.to_json() for s in self.scalings_],
+                "fallback": list(self.fallback_series_),
+            }
+        else:
+            metadata.update(
+                transforms=self.pipeline_.to_config(),
+                transform_state=self.transform_state_,
+                y=self.y_.tolist(),
+                index=None if self.index_ is None else _index_to_json(self.index_),
+            )
+        if "calibration_scores_" in self.__dict__:
+            metadata["calibration_scores"] = self.calibration_scores_.tolist()
         return save_network(path, self.spec_, self.params_, metadata=metadata, overwrite=overwrite)
 
     @classmethod
     def load(cls, path: str | Path) -> "LSTMForecaster":
         """Load a forecaster written by ``save``; it forecasts exactly as before."""
+        from lstmcast.data import Panel
+        from lstmcast.forecast.panel import SeriesScaling
+
         spec, params, metadata = load_network(path)
         if metadata.get("kind") != "LSTMForecaster":
             raise ModelFileError(f"{path} holds a network, not an LSTMForecaster")
@@ -280,10 +398,25 @@ class LSTMForecaster(Forecaster):
             if getattr(forecaster, key) is not None:
                 setattr(forecaster, key, tuple(getattr(forecaster, key)))
         forecaster.dense = tuple(tuple(d) if isinstance(d, list) else d for d in forecaster.dense)
+        if "calibration_scores" in metadata:
+            forecaster.calibration_scores_ = np.asarray(metadata["calibration_scores"], np.float64)
+        if "panel" in metadata:
+            info = metadata["panel"]
+            index = [_index_from_json(i) for i in info["index"]]
+            forecaster.spec_, forecaster.params_ = spec, params
+            forecaster.panel_ = Panel(tuple(info["ids"]), tuple(np.asarray(v, np.float64) for v in info["values"]), tuple(index))
+            forecaster.scalings_ = [None if s is None else SeriesScaling.from_json(s) for s in info["scalings"]]
+            forecaster.fallback_series_ = list(info["fallback"])
+            return forecaster
         forecaster._set_fitted(spec, from_config(metadata["transforms"]), metadata["transform_state"], params)
         forecaster.y_ = np.asarray(metadata["y"], np.float64)
         forecaster.index_ = None if metadata["index"] is None else _index_from_json(metadata["index"])
         return forecaster
+
+
+# Settings that transform one series; a panel is normalised series by series instead.
+_SINGLE_SERIES_ONLY = ("log", "difference", "scale", "feature_range", "scale_range", "stateful", "validation_size", "validation_data")
+_DEFAULTS = {name: parameter.default for name, parameter in inspect.signature(LSTMForecaster.__init__).parameters.items()}
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from lstmcast.transforms.base import Transform
 from lstmcast.transforms.difference import Difference
 from lstmcast.transforms.pipeline import Pipeline, chain, from_config
 from lstmcast.transforms.pointwise import Log, MinMaxScale, StandardScale
+from lstmcast.transforms.seasonality import autocorrelation, is_seasonal, seasonal_factors
 from lstmcast.transforms.windows import last_window, make_windows
 
 __all__ = [
@@ -28,8 +29,11 @@ __all__ = [
     "Pipeline",
     "StandardScale",
     "Transform",
+    "autocorrelation",
     "chain",
     "from_config",
+    "is_seasonal",
     "last_window",
     "make_windows",
+    "seasonal_factors",
 ]

@@ -1,0 +1,189 @@
+"""``LSTMForecaster`` on a panel: one global network for many series, and its intervals.
+
+``fit_panel`` trains in two steps, both compiled as ensembles of seeds in one program:
+
+1. **Held-back fit.** The network is trained on every window whose target ends before each
+   series' last ``horizon`` values, and forecasts those values from there (the validation tail).
+   Their loss stops training early (with ``patience``) and says how many epochs to train; their
+   errors are the conformal calibration scores of the prediction intervals (per horizon step,
+   on the network's normalised footing, so series of any scale pool together).
+2. **Final fit.** The same network, trained on every window for the epochs the held-back fit
+   chose (each seed its own), forecasts from the end of every series.
+
+Forecasts of the members are averaged on the normalised footing, then put back in each series'
+units (``lstmcast.forecast.panel.denormalize``); ``level=[80, 95]`` adds split-conformal
+intervals. Series shorter than ``min_length`` values are forecast by ``Naive2`` instead and listed
+in ``fallback_series_`` (the CLI says so).
+"""
+
+from __future__ import annotations
+
+import time
+import numpy as np
+
+from lstmcast._checks import positive_int
+from lstmcast._checks import season as check_season
+from lstmcast.errors import InvalidInputError
+from lstmcast.forecast.base import interval_levels
+from lstmcast.forecast.panel import (
+    Windows,
+    choose_scaling,
+    conformal_quantiles,
+    cut_windows,
+    denormalize,
+    normalize,
+    training_windows,
+)
+
+# A series needs this many values for the global model (fewer: Naive2, listed as a fallback).
+MIN_LENGTH = 3
+
+
+def fit_panel(model, panel) -> None:
+    """Fit ``model`` (an ``LSTMForecaster``) on ``panel`` (a ``lstmcast.data.Panel``): see the
+    module docstring. Sets the fitted attributes the panel methods read."""
+    from lstmcast.train import EarlyStopping, TrainConfig, TrainJob, TrainResult, fit_jobs, fit_many
+
+    started = time.perf_counter()
+    if model.horizon is None:
+        raise InvalidInputError("a panel model is trained for a horizon (its validation tail and intervals use it): give horizon=H")
+    horizon = positive_int(model.horizon, "horizon")
+    look_back = positive_int(model.look_back, "look_back")
+    max_windows = positive_int(model.max_windows, "max_windows")
+    spec, outputs = model._spec(), model._outputs()
+    season = panel.season if model.season is None else check_season(model.season)
+    lengths = panel.lengths
+    short = lengths < MIN_LENGTH
+    fallback = [panel.ids[k] for k in np.flatnonzero(short)]
+    scalings = [choose_scaling(values, season, model.normalization) if not is_short else None for values, is_short in zip(panel.values, short)]
+    zs = [normalize(values, scaling) if scaling is not None else np.zeros(0) for values, scaling in zip(panel.values, scalings)]
+    seeds = [model.seed + k for k in range(model.n_members)]
+    verbose = model.verbose
+
+    # 1. held back: train before each series' last `horizon` values, validate on them
+    held_ends = np.where(short, 0, lengths - horizon)
+    validating = np.flatnonzero(held_ends >= 1)
+    if len(validating) == 0:
+        raise InvalidInputError(
+            f"no series is longer than horizon={horizon}: nothing is left to validate and calibrate on; use a shorter horizon"
+        )
+    train = training_windows(zs, look_back, outputs, held_ends, max_windows)
+    tail = _tail_windows(zs, validating, held_ends, look_back, outputs, horizon)
+    config = model._train_config(validating=True)
+    held = fit_many(spec, train.x, train.y, config, seeds=seeds, lengths=train.lengths,
+                    validation_data=(tail.x, tail.y, tail.lengths), verbose=verbose)
+    model.spec_ = spec
+    model.params_ = held.params
+    starts = held_ends[validating]
+    predicted = _forecast_normalized(model, [zs[k] for k in validating], starts, horizon)  # (members, series, horizon)
+    truth = np.stack([zs[k][t : t + horizon] - zs[k][t - 1] for k, t in zip(validating, starts)])
+    model.calibration_scores_ = np.abs(predicted.mean(axis=0) - truth)
+
+    # 2. final: every window, each seed for the epochs its held-back twin chose
+    early = config.early_stopping is not None
+    epochs = (held.best_epoch + 1) if early else np.full(len(seeds), config.epochs)
+    epochs = np.maximum(epochs, 1)
+    final_config = {name: getattr(config, name) for name in ("batch_size", "shuffle", "loss", "optimizer", "learning_rate", "lr_schedule")}
+    full = training_windows(zs, look_back, outputs, np.where(short, 0, lengths), max_windows)
+    jobs = [TrainJob(spec, full.x, full.y, TrainConfig(epochs=int(e), **final_config), seed=s, lengths=full.lengths) for s, e in zip(seeds, epochs)]
+    final = TrainResult.stack(fit_jobs(jobs, verbose=verbose))
+    model.params_ = final.params
+    model.panel_ = panel
+    model.scalings_ = scalings
+    model.fallback_series_ = fallback
+    model.history_ = {"held_back": held.history, "final": final.history}
+    model.epochs_run_ = np.asarray(final.epochs_run)
+    model.held_back_epochs_ = np.asarray(held.epochs_run)
+    model.train_seconds_ = time.perf_counter() - started
+    model.windows_ = {"held_back": len(train.x), "final": len(full.x), "validation_series": int(len(validating))}
+
+
+def _tail_windows(zs, validating, ends, look_back, outputs, horizon) -> Windows:
+    """The validation windows: from each validated series' held-back end, its last ``horizon``
+    values (one window for a direct network, one per step for a one-step network)."""
+    if outputs == horizon:
+        return cut_windows([zs[k] for k in validating], look_back, horizon, [np.array([ends[k]]) for k in validating])
+    return cut_windows([zs[k] for k in validating], look_back, 1, [np.arange(ends[k], ends[k] + horizon) for k in validating])
+
+
+def _forecast_normalized(model, zs: list[np.ndarray], starts: np.ndarray, horizon: int) -> np.ndarray:
+    """Each member's forecast of ``horizon`` values after position ``starts[k]`` of every series,
+    relative to the value before it: ``(members, series, horizon)``."""
+    from lstmcast.nn import ensemble_forward
+
+    look_back = model.look_back
+    if model.strategy == "direct":
+        windows = cut_windows(zs, look_back, horizon, [np.array([t]) for t in starts], targets=False)
+        return np.asarray(ensemble_forward(model.spec_, model.params_, windows.x, windows.lengths), np.float64)[:, :, :horizon]
+    # recursive: each member fed its own forecasts, all series at once
+    members = np.asarray(next(iter(_leaves(model.params_)))).shape[0]
+    out = np.zeros((members, len(zs), horizon))
+    for member in range(members):
+        params = _member(model.params_, member)
+        paths = [z[:t].copy() for z, t in zip(zs, starts)]
+        for step in range(horizon):
+            windows = cut_windows(paths, look_back, 1, [np.array([len(p)]) for p in paths], targets=False)
+            delta = np.asarray(ensemble_forward(model.spec_, params, windows.x, windows.lengths), np.float64)[0, :, 0]
+            for k, path in enumerate(paths):
+                paths[k] = np.append(path, path[-1] + delta[k])
+        out[member] = np.stack([p[t:] - z[t - 1] for p, z, t in zip(paths, zs, starts)])
+    return out
+
+
+def _leaves(params):
+    import jax
+
+    return jax.tree_util.tree_leaves(params)
+
+
+def _member(params, k: int):
+    import jax
+
+    return jax.tree_util.tree_map(lambda a: np.asarray(a)[k : k + 1], params)
+
+
+def predict_panel(model, horizon: int, *, level: list[float] | None = None, members: bool = False):
+    """The long frame ``unique_id, ds, <alias>`` (and ``<alias>-lo-<level>``, ``<alias>-hi-<level>``
+    per level; ``<alias>-member-k`` with ``members``) for the ``horizon`` values after every series."""
+    from lstmcast.data import panel_frame
+    from lstmcast.forecast.baselines import Naive2
+
+    horizon = positive_int(horizon, "horizon")
+    if horizon > model.horizon:
+        raise InvalidInputError(f"this panel model was trained for horizon={model.horizon}; refit with horizon={horizon} to forecast further")
+    panel, alias = model.panel_, model.alias
+    levels = [] if level is None else interval_levels(level)
+    usable = [k for k, s in enumerate(model.scalings_) if s is not None]
+    zs = [normalize(panel.values[k], model.scalings_[k]) for k in usable]
+    ends = np.array([len(z) for z in zs])
+    relative = _forecast_normalized(model, zs, ends, horizon)  # (members, series, horizon)
+    mean = relative.mean(axis=0)
+    half = conformal_quantiles(model.calibration_scores_[:, :horizon], levels) if levels else {}
+    columns: dict[str, list] = {alias: [None] * len(panel)}
+    for lv in levels:
+        columns[f"{alias}-lo-{_name(lv)}"] = [None] * len(panel)
+        columns[f"{alias}-hi-{_name(lv)}"] = [None] * len(panel)
+    if members:
+        for m in range(len(relative)):
+            columns[f"{alias}-member-{m}"] = [None] * len(panel)
+    for row, k in enumerate(usable):
+        z, scaling = zs[row], model.scalings_[k]
+        positions = np.arange(len(z), len(z) + horizon)
+        back = lambda d: denormalize(z[-1] + d, scaling, positions)  # noqa: E731
+        columns[alias][k] = back(mean[row])
+        for lv in levels:
+            columns[f"{alias}-lo-{_name(lv)}"][k] = back(mean[row] - half[lv])
+            columns[f"{alias}-hi-{_name(lv)}"][k] = back(mean[row] + half[lv])
+        if members:
+            for m in range(len(relative)):
+                columns[f"{alias}-member-{m}"][k] = back(relative[m, row])
+    for k, scaling in enumerate(model.scalings_):
+        if scaling is None:  # too short for the network: Naive2, no interval
+            naive = Naive2(season=1).fit(panel.values[k]).predict(horizon)
+            for name in columns:
+                columns[name][k] = naive if name == alias or name.startswith(f"{alias}-member-") else np.full(horizon, np.nan)
+    return panel_frame(panel.ids, panel.future_index(horizon), columns)
+
+
+def _name(level: float) -> str:
+    return f"{level:g}"

@@ -1,0 +1,166 @@
+"""The global LSTM on a panel: per-series normalisation, windows, conformal intervals (with an
+empirical coverage check on a synthetic panel), frames out, saving, and the rules of the mode."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lstmcast.data import from_long
+from lstmcast.errors import InvalidInputError
+from lstmcast.forecast import LSTMForecaster
+from lstmcast.forecast.panel import SeriesScaling, choose_scaling, conformal_quantiles, cut_windows, denormalize, normalize
+from lstmcast.transforms import is_seasonal, seasonal_factors
+
+TINY = dict(look_back=6, units=6, epochs=4, batch_size=64, n_models=2, horizon=3)
+
+
+def panel_frame(n_series=24, seed=0, freq="MS", lengths=(14, 40), season=12):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n_series):
+        n = int(rng.integers(*lengths))
+        t = np.arange(n)
+        y = (20 + i) * np.exp(np.cumsum(rng.normal(0.005, 0.04, n))) * (1 + 0.15 * np.sin(2 * np.pi * t / season))
+        ds = pd.date_range("2000-01-01", periods=n, freq=freq) if freq else np.arange(1, n + 1)
+        rows.append(pd.DataFrame({"unique_id": f"s{i:02d}", "ds": ds, "y": y}))
+    return pd.concat(rows, ignore_index=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(st.floats(-50, 50, allow_nan=False), min_size=3, max_size=40),
+    positive=st.booleans(),
+    season=st.sampled_from([1, 4, 12]),
+)
+def test_normalisation_inverts_exactly(values, positive, season):
+    y = np.asarray(values)
+    if positive:
+        y = np.abs(y) + 1.0
+    scaling = choose_scaling(y, season)
+    z = normalize(y, scaling)
+    np.testing.assert_allclose(denormalize(z, scaling, np.arange(len(y))), y, rtol=1e-10, atol=1e-10)
+
+
+def test_scaling_is_chosen_from_the_data():
+    t = np.arange(60)
+    seasonal = (100 + t) * (1 + 0.3 * np.sin(2 * np.pi * t / 12))
+    chosen = choose_scaling(seasonal, 12)
+    assert chosen.log and is_seasonal(seasonal, 12)
+    np.testing.assert_allclose(chosen.factors, seasonal_factors(seasonal, 12))
+    np.testing.assert_allclose(normalize(seasonal, chosen), np.log(seasonal / np.asarray(chosen.factors)[t % 12]))
+    signed = np.sin(t / 3.0) * 5
+    assert choose_scaling(signed, 12) == SeriesScaling(False, (1.0,), float(np.abs(np.diff(signed)).mean()))
+    assert choose_scaling(seasonal, 12, "log").factors == (1.0,)
+    assert not choose_scaling(seasonal, 12, "level").log
+    with pytest.raises(InvalidInputError):
+        choose_scaling(signed, 1, "log")
+
+
+def test_windows_are_relative_to_their_last_input_and_padded_at_the_end():
+    zs = [np.arange(10.0), np.arange(4.0) * 2]
+    windows = cut_windows(zs, 4, 2, [np.array([2, 6]), np.array([1])])
+    expected_x = [[0 - 1, 1 - 1, 0, 0], [2 - 5, 3 - 5, 4 - 5, 5 - 5], [0, 0, 0, 0]]
+    np.testing.assert_allclose(windows.x[:, :, 0], expected_x)
+    np.testing.assert_array_equal(windows.lengths, [2, 4, 1])
+    np.testing.assert_allclose(windows.y, [[2 - 1, 3 - 1], [6 - 5, 7 - 5], [2 - 0, 4 - 0]])
+    np.testing.assert_array_equal(windows.series, [0, 0, 1])
+
+
+def test_conformal_quantile_is_the_finite_sample_rank():
+    scores = np.random.default_rng(0).exponential(size=(39, 2))
+    q = conformal_quantiles(scores, [80, 95, 99])
+    for level in (80, 95):
+        rank = int(np.ceil(40 * level / 100))
+        np.testing.assert_allclose(q[level], np.sort(scores, axis=0)[rank - 1])
+    assert np.all(np.isinf(q[99]))  # 40 * 0.99 > 39 scores: no finite bound
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    frame = panel_frame()
+    return LSTMForecaster(**TINY, patience=2).fit(frame), frame
+
+
+def test_predict_gives_a_long_frame_continuing_each_series(fitted):
+    model, frame = fitted
+    forecast = model.predict(3, level=[80, 95], members=True)
+    assert list(forecast.columns[:3]) == ["unique_id", "ds", "lstm"]
+    assert {"lstm-lo-80", "lstm-hi-80", "lstm-lo-95", "lstm-hi-95", "lstm-member-0", "lstm-member-1"} <= set(forecast.columns)
+    for uid, part in forecast.groupby("unique_id"):
+        last = frame.loc[frame["unique_id"] == uid, "ds"].max()
+        assert list(part["ds"]) == list(pd.date_range(last, periods=4, freq="MS")[1:])
+    assert np.all(forecast["lstm-lo-95"] <= forecast["lstm-lo-80"]) and np.all(forecast["lstm-lo-80"] <= forecast["lstm"])
+    assert np.all(forecast["lstm"] <= forecast["lstm-hi-80"]) and np.all(forecast["lstm-hi-80"] <= forecast["lstm-hi-95"])
+    assert np.all(forecast["lstm"] > 0)  # a log model never forecasts a negative level for a positive series
+    assert list(model.predict(2).columns) == ["unique_id", "ds", "lstm"]
+    with pytest.raises(InvalidInputError, match="horizon=3"):
+        model.predict(4)
+
+
+def test_integer_time_continues_with_the_next_integers():
+    frame = panel_frame(n_series=12, freq=None)
+    forecast = LSTMForecaster(**TINY).fit(frame).predict(3)
+    for uid, part in forecast.groupby("unique_id"):
+        n = int((frame["unique_id"] == uid).sum())
+        assert part["ds"].tolist() == [n + 1, n + 2, n + 3]
+
+
+def test_direct_and_recursive_strategies(fitted):
+    frame = panel_frame(n_series=12, seed=1)
+    direct = LSTMForecaster(**TINY, strategy="direct").fit(frame)
+    recursive = LSTMForecaster(**TINY, strategy="recursive").fit(frame)
+    assert direct.spec_.output_dim == 3 and recursive.spec_.output_dim == 1
+    for model in (direct, recursive):
+        assert model.predict(3)["lstm"].notna().all()
+
+
+def test_save_and_load_a_panel_model(tmp_path, fitted):
+    model, _ = fitted
+    back = LSTMForecaster.load(model.save(tmp_path / "panel.npz"))
+    pd.testing.assert_frame_equal(back.predict(3, level=90), model.predict(3, level=90))
+
+
+def test_short_series_are_forecast_by_naive2_and_listed():
+    frame = panel_frame(n_series=10)
+    tiny = pd.DataFrame({"unique_id": "tiny", "ds": pd.date_range("2000-01-01", periods=2, freq="MS"), "y": [5.0, 6.0]})
+    model = LSTMForecaster(**TINY).fit(pd.concat([frame, tiny]))
+    assert model.fallback_series_ == ["tiny"]
+    row = model.predict(3, level=80).query("unique_id == 'tiny'")
+    np.testing.assert_allclose(row["lstm"], 6.0)
+    assert row["lstm-lo-80"].isna().all()
+
+
+def test_panel_mode_rules():
+    frame = panel_frame(n_series=6)
+    with pytest.raises(InvalidInputError, match="horizon"):
+        LSTMForecaster(look_back=4).fit(frame)
+    with pytest.raises(InvalidInputError, match="log"):
+        LSTMForecaster(**TINY, log=True).fit(frame)
+    with pytest.raises(InvalidInputError, match="spread"):
+        LSTMForecaster(**TINY).fit(frame).predict(3, spread=True)
+    with pytest.raises(InvalidInputError, match="level"):
+        LSTMForecaster(**TINY).fit(frame).predict(3, level=100)
+
+
+def test_intervals_cover_held_back_data_about_as_often_as_they_say():
+    """A synthetic panel of 300 random walks with seasonality: fit on all but the last 4 points of
+    each series, forecast them with 80% and 95% intervals, count how often the truth falls inside."""
+    frame = panel_frame(n_series=300, seed=5, lengths=(24, 48))
+    horizon = 4
+    last = frame.groupby("unique_id")["ds"].transform("max")
+    cutoff = frame["ds"] > last - pd.DateOffset(months=horizon)
+    model = LSTMForecaster(look_back=8, units=8, epochs=6, batch_size=256, n_models=2, horizon=horizon).fit(frame[~cutoff])
+    forecast = model.predict(horizon, level=[80, 95]).merge(frame[cutoff], on=["unique_id", "ds"])
+    assert len(forecast) == 300 * horizon
+    for level in (80, 95):
+        inside = (forecast["y"] >= forecast[f"lstm-lo-{level}"]) & (forecast["y"] <= forecast[f"lstm-hi-{level}"])
+        assert abs(inside.mean() * 100 - level) < 6, (level, inside.mean())
+
+
+def test_a_frame_without_the_long_columns_is_refused():
+    with pytest.raises(InvalidInputError):
+        LSTMForecaster(**TINY).fit(pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}))
+    panel = from_long(panel_frame(n_series=4))
+    assert len(LSTMForecaster(**TINY).fit(panel).predict(1)) == 4
