@@ -25,9 +25,8 @@ DATASETS = ("GunPoint", "ItalyPowerDemand", "ArrowHead", "BasicMotions", "Japane
 # Departures from LSTMClassifier()'s defaults, by name ("default" is the defaults themselves).
 CANDIDATES: dict[str, dict] = {
     "default": {},
-    "longer": {"train_steps": 1600},
-    "wider": {"conv_filters": (64, 128, 64)},
-    "wider_longer": {"conv_filters": (64, 128, 64), "train_steps": 1600},
+    "narrow": {"conv_filters": (32, 64, 32)},
+    "narrow_longer": {"conv_filters": (32, 64, 32), "train_steps": 1600},
 }
 
 

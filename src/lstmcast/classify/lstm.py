@@ -73,7 +73,7 @@ class LSTMClassifier(Estimator):
         dropout: float = 0.0,
         recurrent_dropout: float = 0.0,
         lstm_output_dropout: float = 0.8,
-        conv_filters: Sequence[int] = (32, 64, 32),
+        conv_filters: Sequence[int] = (64, 128, 64),
         conv_widths: Sequence[int] = (8, 5, 3),
         dense: Sequence[int | tuple[int, str]] = (),
         max_lstm_steps: int = 32,
