@@ -224,6 +224,19 @@ class CsvOptions:
     na_value: list[str] = typer.Option([], "--na-value", help="A marker of missing values, e.g. -1 (repeatable).", rich_help_panel=_DATA_HELP)
     missing: str = typer.Option("error", "--missing", help="error, interpolate or drop (ends only).", rich_help_panel=_DATA_HELP)
     date_format: Optional[str] = typer.Option(None, "--date-format", help="strptime format of the dates, e.g. %d/%m/%Y.", rich_help_panel=_DATA_HELP)
+    id_col: Optional[str] = typer.Option(None, "--id-col", help="Long format: the series id column (default unique_id; with it, ds and y).", rich_help_panel=_DATA_HELP)
+
+    def is_panel(self, path: Path) -> bool:
+        """A long-format file: ``--id-col`` given, or a header with unique_id, ds and y."""
+        from lstmcast.data import is_long_format
+        from lstmcast.data.files import csv_columns
+
+        return self.id_col is not None or is_long_format(csv_columns(path, self.sep))
+
+    def load_panel(self, path: Path):
+        from lstmcast.data import load_panel_csv
+
+        return load_panel_csv(path, id_col=self.id_col or "unique_id", date_col=self.date_col or "ds", value_col=self.value_col or "y", sep=self.sep)
 
     def load(self, path: Path):
         from lstmcast.data import load_csv
@@ -262,12 +275,19 @@ class ModelOptions:
         """Recommended settings for the ``training`` series, with every option given taking precedence."""
         from lstmcast.forecast import recommended_params
 
-        params = recommended_params(training, season)
+        return {**recommended_params(training, season), **self._given()}
+
+    def panel_params(self, season: int, horizon: int) -> dict[str, Any]:
+        """Recommended settings for a panel, with every option given taking precedence."""
+        from lstmcast.forecast import recommended_panel_params
+
+        return {**recommended_panel_params(season, horizon), **self._given()}
+
+    def _given(self) -> dict[str, Any]:
         given = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "season" and getattr(self, f.name) is not None}
         if "seeds" in given:
             given["n_models"] = given.pop("seeds")
-        params.update(given)
-        return params
+        return given
 
 
 def _with_options(**groups: type) -> Callable:
@@ -302,40 +322,80 @@ def _settings(params: dict) -> str:
 @app.command()
 @_with_options(csv=CsvOptions, model=ModelOptions)
 def forecast(
-    data: Path = typer.Argument(..., help="CSV file with a date column and a value column."),
-    horizon: int = typer.Option(..., "--horizon", "-h", help="How many points to forecast after the data."),
-    output: Path = typer.Option(..., "--output", "-o", help="CSV to write: ds, lstm (ensemble mean), lstm-min, lstm-max."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="PNG of the history and the forecast with the ensemble's spread."),
+    data: Path = typer.Argument(..., help="CSV file: one series (a date and a value column) or many in long format (unique_id, ds, y)."),
+    horizon: int = typer.Option(..., "--horizon", "-h", help="How many points to forecast after the data (after every series)."),
+    output: Path = typer.Option(..., "--output", "-o", help="CSV to write: [unique_id,] ds, lstm (ensemble mean) and the interval columns."),
+    level: list[float] = typer.Option([], "--level", help="Prediction interval coverage in percent, e.g. --level 80 --level 95 (conformal)."),
+    spread: bool = typer.Option(False, "--spread", help="One series: also write lstm-min and lstm-max, the seeds' range (not an interval)."),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="One series: PNG of the history and the forecast with its interval."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
     csv: CsvOptions = None,
     model: ModelOptions = None,
 ) -> None:
-    """Forecast the next HORIZON points of a series (ensemble mean, with the members' spread)."""
+    """Forecast the next HORIZON points of a series, or of every series of a long-format file."""
     from lstmcast._checks import output_path, positive_int
-    from lstmcast.forecast import LSTMForecaster
-    from lstmcast.report import plot_future, write_csv
 
     horizon = positive_int(horizon, "--horizon")
     for path in (output, plot):
         if path is not None:
             output_path(path, overwrite=overwrite, option="--overwrite")
-    series = csv.load(data)
+    if csv.is_panel(data):
+        if plot is not None or spread:
+            raise InvalidInputError("--plot and --spread are for one series; a long-format file gets its forecasts and intervals in --output")
+        _forecast_panel(csv.load_panel(data), horizon, level, output, overwrite, model)
+    else:
+        _forecast_series(csv.load(data), horizon, level, spread, output, plot, overwrite, model)
+
+
+def _forecast_series(series, horizon: int, level: list[float], spread: bool, output: Path, plot: Path | None, overwrite: bool, model: "ModelOptions") -> None:
+    from lstmcast.data.validate import time_label
+    from lstmcast.forecast import LSTMForecaster
+    from lstmcast.report import plot_future, write_csv
+
     params = model.params(series, model.season_of(series))
+    if level:  # conformal intervals: refits cut 20 windows (fewer for a short series) before the end
+        params.update(horizon=horizon, conformal_windows=max(1, min(_CONFORMAL_WINDOWS, len(series) - horizon - 24)))
     fitted = LSTMForecaster(**params, verbose=1).fit(series)
-    frame = fitted.predict(horizon, spread=True)
+    frame = fitted.predict(horizon, spread=spread, level=level or None)
     write_csv(output, frame, index=False, overwrite=overwrite)
     n = fitted.n_members
     if plot is not None:
+        band = (f"lstm-lo-{max(level):g}", f"lstm-hi-{max(level):g}", f"{max(level):g}% conformal interval") if level else (
+            ("lstm-min", "lstm-max", f"min-max of {n} seeds") if spread else None)
         plot_future(
             plot, index=series.index, y=series.to_numpy(), future_index=frame["ds"], mean=frame["lstm"],
-            lower=frame["lstm-min"], upper=frame["lstm-max"],
-            title=f"{series.name}: LSTM forecast, mean of {n} seeds (band: their min-max)",
-            ylabel=str(series.name), band_label=f"min-max of {n} seeds", overwrite=overwrite,
+            lower=None if band is None else frame[band[0]], upper=None if band is None else frame[band[1]],
+            title=f"{series.name}: LSTM forecast, mean of {n} seeds" + (f" (band: {band[2]})" if band else ""),
+            ylabel=str(series.name), band_label=None if band is None else band[2], overwrite=overwrite,
         )
-    from lstmcast.data.validate import time_label
-
     typer.echo(f"wrote {output}" + (f" and {plot}" if plot else "") + f": {horizon} points from {time_label(frame['ds'].iloc[0])} "
                f"(settings: {_settings(params)}; epochs run {fitted.epochs_run_.tolist()})")
+
+
+# One series' conformal intervals come from this many refits (enough for a 95% interval).
+_CONFORMAL_WINDOWS = 20
+
+
+def _forecast_panel(panel, horizon: int, level: list[float], output: Path, overwrite: bool, model: "ModelOptions") -> None:
+    import time
+
+    from lstmcast.forecast import LSTMForecaster
+    from lstmcast.report import write_csv
+
+    started = time.perf_counter()
+    season = panel.season if model.season is None else model.season_of(None)
+    params = model.panel_params(season, horizon)
+    typer.echo(f"{len(panel)} series, {int(panel.lengths.min())} to {int(panel.lengths.max())} values each; training one network "
+               f"for all of them ({params['n_models']} seeds: a held-back fit for early stopping and intervals, then the final fit)")
+    fitted = LSTMForecaster(**params, verbose=1).fit(panel)
+    frame = fitted.predict(horizon, level=level or None)
+    write_csv(output, frame, index=False, overwrite=overwrite)
+    note = ""
+    if fitted.fallback_series_:
+        shown = ", ".join(fitted.fallback_series_[:5]) + (" ..." if len(fitted.fallback_series_) > 5 else "")
+        note = f"; {len(fitted.fallback_series_)} series too short for the network were forecast by Naive2, without intervals: {shown}"
+    typer.echo(f"wrote {output}: {horizon} points after each of {len(panel)} series in {time.perf_counter() - started:.1f} s "
+               f"(settings: {_settings(params)}; epochs run {fitted.epochs_run_.tolist()}){note}")
 
 
 @app.command()
@@ -425,6 +485,63 @@ def search(
     Console().print(metrics_table(table.to_dict("records"), title=f"{series.name}: {result.metric} over {len(result.folds)} rolling-origin folds", columns=columns))
     typer.echo(f"best: {', '.join(f'{k}={v}' for k, v in result.best_params.items())} ({result.metric} {table['score_mean'].iloc[0]:.4g}); "
                f"{len(table)} configurations in {result.seconds:.1f} s" + (f"; wrote {output}" if output else ""))
+
+
+@app.command("cross-validate")
+@_with_options(csv=CsvOptions, model=ModelOptions)
+def cross_validate_command(
+    data: Path = typer.Argument(..., help="CSV file: one series, or many in long format (unique_id, ds, y)."),
+    horizon: int = typer.Option(..., "--horizon", "-h", help="Points forecast from each cut-off."),
+    windows: int = typer.Option(1, "--windows", help="Rolling-origin cut-offs, a horizon apart, the last a horizon before each series' end."),
+    level: list[float] = typer.Option([], "--level", help="Interval coverage to check, in percent (repeatable)."),
+    arima: bool = typer.Option(False, "--arima", help="Add AutoARIMA to the baselines (minutes on large panels)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="CSV of the scores per series, cut-off and model."),
+    forecasts: Optional[Path] = typer.Option(None, "--forecasts", help="CSV of every forecast beside the truth (unique_id, ds, cutoff, y, models...)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
+    csv: CsvOptions = None,
+    model: ModelOptions = None,
+) -> None:
+    """Rolling-origin evaluation of the LSTM beside Naive2, seasonal naive, AutoETS and AutoTheta: sMAPE, MASE, OWA."""
+    from rich.console import Console
+
+    from lstmcast._checks import output_path, positive_int
+    from lstmcast.data import Panel
+    from lstmcast.evaluate import cross_validate
+    from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, LSTMForecaster, Naive2, SeasonalNaive
+    from lstmcast.report import metrics_table, write_csv
+
+    horizon, windows = positive_int(horizon, "--horizon"), positive_int(windows, "--windows")
+    for path in (output, forecasts):
+        if path is not None:
+            output_path(path, overwrite=overwrite, option="--overwrite")
+    if csv.is_panel(data):
+        panel = csv.load_panel(data)
+    else:
+        series = csv.load(data)
+        panel = Panel((str(series.name or "series"),), (series.to_numpy(),), (series.index,))
+    season = panel.season if model.season is None else model.season_of(None)
+    models = [LSTMForecaster(**model.panel_params(season, horizon), verbose=1), Naive2(season=season), SeasonalNaive(season=season), AutoETS(season=season), AutoTheta(season=season)]
+    if arima:
+        models.append(AutoARIMA(season=season))
+    result = cross_validate(models, panel, horizon=horizon, n_windows=windows, season=season, level=level or None)
+    table = result.table()
+    headers = {"model": "model", "smape": "sMAPE", "mase": "MASE", "owa": "OWA", "rmse": "RMSE"}
+    headers.update({f"coverage_{lv:g}": f"{lv:g}% cover" for lv in result.levels})
+    headers.update(seconds="s", failed="failed")
+    rows = [{"model": alias, **row} for alias, row in table.to_dict("index").items()]
+    Console().print(metrics_table(rows, title=f"{data.name}: {result.kind}, {len(panel)} series", columns=headers))
+    per_series = result.scores.pivot_table(index=["unique_id", "cutoff"], columns="model", values="smape")
+    best = per_series.idxmin(axis=1).value_counts()
+    typer.echo(
+        f"season {season}; sMAPE and MASE are means over series and cut-offs (MASE scaled by each training part's in-sample "
+        f"seasonal-naive error), OWA against Naive2. Lowest sMAPE per series and cut-off: "
+        + ", ".join(f"{alias} {int(best.get(alias, 0))}" for alias in result.aliases)
+        + ". 'failed': series a model could not forecast (the LSTM's: too short, forecast by Naive2)."
+    )
+    if output is not None:
+        write_csv(output, result.scores, index=False, overwrite=overwrite)
+    if forecasts is not None:
+        write_csv(forecasts, result.forecasts, index=False, overwrite=overwrite)
 
 
 @dataclass

@@ -33,7 +33,7 @@ from pandas.tseries.offsets import BaseOffset, Tick
 
 from lstmcast._checks import non_negative_int, positive_int, series_values
 from lstmcast.data.frequency import future_index, season_length
-from lstmcast.data.sequences import _file_path, _unreadable
+from lstmcast.data.files import file_path, unreadable
 from lstmcast.data.validate import time_label
 from lstmcast.errors import DataFileError, InvalidInputError
 
@@ -261,7 +261,7 @@ def load_panel_csv(
     line 1) in messages. Raises ``DataFileError`` for a file that is missing, unreadable, empty or
     lacks a column (listing those it has), ``InvalidInputError`` for its contents.
     """
-    path = _file_path(path)
+    path = file_path(path)
     if not isinstance(sep, str) or not sep:
         raise InvalidInputError(f"sep must be the field separator, such as ',' or ';', got {sep!r}")
     try:
@@ -279,7 +279,7 @@ def load_panel_csv(
             f"and time: {id_col},{date_col},{value_col}"
         ) from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise _unreadable(path, error, "a CSV file", f"; check sep= (now {sep!r})") from None
+        raise unreadable(path, error, "a CSV file", f"; check sep= (now {sep!r})") from None
     frame = frame.dropna(how="all")  # blank lines
     if frame.empty:
         raise DataFileError(f"{path} has no data rows, only a header")

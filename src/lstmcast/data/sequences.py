@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from lstmcast._checks import finite_array, one_of, positive_int
+from lstmcast.data.files import file_path, unreadable
 from lstmcast.errors import DataFileError, InvalidInputError
 
 __all__ = ["Sequences", "load_sequences_csv", "load_ts"]
@@ -208,12 +209,12 @@ def load_ts(path: str | os.PathLike, *, missing: str = "error") -> Sequences:
     bad argument.
     """
     missing = one_of(missing, _MISSING_POLICIES, "missing")
-    path = _file_path(path)
+    path = file_path(path)
     try:
         with open(path, encoding="utf-8-sig") as file:  # universal newlines: \r\n and \r end lines too
             lines = file.read().split("\n")
     except (OSError, UnicodeDecodeError) as error:
-        raise _unreadable(path, error, "a .ts file") from None
+        raise unreadable(path, error, "a .ts file") from None
     header, data_line = _ts_header(path, lines)
     labels = _ts_class_labels(path, header)
     channels = _ts_channels(path, header)
@@ -285,7 +286,7 @@ def load_sequences_csv(
     1), ``InvalidInputError`` for a bad argument.
     """
     missing = one_of(missing, _MISSING_POLICIES, "missing")
-    path = _file_path(path)
+    path = file_path(path)
     roles = [case_col, time_col] + ([] if label_col is None else [label_col])
     if len(set(roles)) != len(roles):
         raise InvalidInputError(
@@ -355,23 +356,6 @@ def load_sequences_csv(
 
 
 # --- shared by both readers ----------------------------------------------------------------------
-
-
-def _file_path(path: Any) -> str | os.PathLike:
-    if not isinstance(path, (str, os.PathLike)):
-        raise InvalidInputError(f"path must be a file path (a str or pathlib.Path), got {type(path).__name__}")
-    return path
-
-
-def _unreadable(path: str | os.PathLike, error: Exception, kind: str, hint: str = "") -> DataFileError:
-    """The ``DataFileError`` for a file that cannot be opened or parsed at all."""
-    if isinstance(error, FileNotFoundError):
-        return DataFileError(f"no file at {path}; check the path")
-    if isinstance(error, IsADirectoryError):
-        return DataFileError(f"{path} is a folder, not {kind}")
-    if isinstance(error, UnicodeDecodeError):
-        return DataFileError(f"{path} is not a UTF-8 text file; is it really {kind}?")
-    return DataFileError(f"cannot read {path} as {kind}: {error}{hint}")
 
 
 def _fill_gaps(
@@ -657,7 +641,7 @@ def _read_text_table(path: str | os.PathLike, sep: str) -> pd.DataFrame:
             "step: case_id,t,<channels...>,label"
         ) from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.ParserWarning) as error:
-        raise _unreadable(path, error, "a CSV file", f"; check sep= (now {sep!r})") from None
+        raise unreadable(path, error, "a CSV file", f"; check sep= (now {sep!r})") from None
     frame = frame.fillna("").apply(lambda column: column.str.strip())
     frame = frame[(frame != "").any(axis=1)]
     if frame.empty:

@@ -11,7 +11,7 @@ from typing import Any
 
 from lstmcast.forecast.base import Forecaster, clone
 from lstmcast.forecast.baselines import AutoARIMA, AutoETS, AutoTheta, Naive2, Persistence, SeasonalNaive, default_baselines
-from lstmcast.forecast.defaults import recommended_params
+from lstmcast.forecast.defaults import recommended_panel_params, recommended_params
 
 __all__ = [
     "AutoARIMA",
@@ -25,6 +25,7 @@ __all__ = [
     "clone",
     "default_baselines",
     "fit_together",
+    "recommended_panel_params",
     "recommended_params",
 ]
 

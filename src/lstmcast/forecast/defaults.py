@@ -19,12 +19,19 @@ from lstmcast._checks import series_values
 from lstmcast.errors import InvalidInputError
 
 
-def recommended_params(y: Any, season: int = 1) -> dict[str, Any]:
+def recommended_params(y: Any, season: int = 1, horizon: int | None = None) -> dict[str, Any]:
     """``LSTMForecaster`` parameters for series ``y`` (its training values) with seasonal period
     ``season``: a look-back of one season and a seasonal difference when ``y`` holds four
     seasons or more (else a short look-back and a lag-1 difference), a log for positive series,
     batch 8 (32 beyond 1,000 windows), and a validation tail of about 10% of the windows (at
-    least one season) for early stopping."""
+    least one season) for early stopping. For a panel (a long frame or a ``Panel``) see
+    ``recommended_panel_params``, which needs the ``horizon``."""
+    from lstmcast.data import Panel
+
+    if isinstance(y, Panel) or (hasattr(y, "columns") and {"unique_id", "ds", "y"} <= set(y.columns)):
+        if horizon is None:
+            raise InvalidInputError("the recommended settings for a panel depend on the horizon: pass horizon=H")
+        return recommended_panel_params(season, horizon)
     values = series_values(y, "y")
     season = check_season(season)
     n = len(values)
@@ -44,5 +51,30 @@ def recommended_params(y: Any, season: int = 1) -> dict[str, Any]:
         "batch_size": 8 if windows < 1000 else 32,
         "validation_size": int(max(season if seasonal else 1, round(0.1 * windows))),
         "patience": 30,
+        "n_models": 5,
+    }
+
+
+def recommended_panel_params(season: int, horizon: int) -> dict[str, Any]:
+    """``LSTMForecaster`` parameters for a panel, a global network forecasting ``horizon`` values
+    directly (chosen by backtests inside the M1 and M3 training files,
+    ``benchmarks/competitions_defaults.py``): a look-back of two horizons (at least two seasons),
+    64 units, mean absolute error on the normalised footing, batch 256, up to 30 epochs stopped
+    early on each series' last ``horizon`` training values, the 64 most recent windows of each
+    series, 5 seeds."""
+    from lstmcast._checks import positive_int
+
+    season, horizon = check_season(season), positive_int(horizon, "horizon")
+    return {
+        "look_back": int(max(2 * horizon, 2 * season)),
+        "units": 64,
+        "loss": "mae",
+        "epochs": 30,
+        "batch_size": 256,
+        "patience": 5,
+        "strategy": "direct",
+        "horizon": horizon,
+        "season": season,
+        "max_windows": 64,
         "n_models": 5,
     }

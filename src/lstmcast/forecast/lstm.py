@@ -70,6 +70,8 @@ class LSTMForecaster(Forecaster):
     ['1961-01', '1961-02', '1961-03']
     """
 
+    fits_panels = True  # given a panel, one global network: evaluations fit it once per cut-off
+
     def __init__(
         self,
         *,

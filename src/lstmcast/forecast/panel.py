@@ -140,11 +140,18 @@ def cut_windows(zs: list[np.ndarray], look_back: int, horizon: int, cutoffs: lis
 def conformal_quantiles(scores: np.ndarray, levels: list[float]) -> dict[float, np.ndarray]:
     """Split-conformal half-widths: for each level (in percent), per horizon step (column of
     ``scores``, the absolute errors of held-out forecasts), the ``ceil((n + 1) * level / 100)``-th
-    smallest score (inf when there are too few scores for that level)."""
+    smallest score. Too few scores for a level (that rank beyond ``n``) is an error: the honest
+    interval would be infinite."""
     scores = np.sort(np.asarray(scores, np.float64), axis=0)
     n = len(scores)
     out = {}
     for level in levels:
         rank = int(np.ceil((n + 1) * level / 100.0))
-        out[level] = np.full(scores.shape[1], np.inf) if rank > n else scores[rank - 1]
+        if rank > n:
+            needed = int(np.ceil(level / (100.0 - level)))
+            raise InvalidInputError(
+                f"a {level:g}% conformal interval needs at least {needed} calibration forecasts, but there are {n}; "
+                "calibrate on more windows or series (conformal_windows=, a longer history) or ask for a lower level"
+            )
+        out[level] = scores[rank - 1]
     return out

@@ -1,0 +1,75 @@
+"""How the panel LSTM's settings were chosen: backtests inside the M1 and M3 training files only.
+
+For each dataset, every training series is cut before its last ``h`` values (``h`` the
+competition's horizon); the models are fitted on the rest and scored on those ``h`` values, as
+``benchmarks/competitions.py`` scores the test files (which this script never reads). Candidates
+are departures from ``recommended_panel_params``; the table gives each one's OWA against Naive2
+on the same points, beside AutoETS's and AutoTheta's.
+
+    python benchmarks/competitions_defaults.py                          # every candidate
+    python benchmarks/competitions_defaults.py --candidates default --datasets m3_yearly
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from competitions import DATA, DATASETS, season_of
+
+# Departures from recommended_panel_params, by name.
+CANDIDATES: dict[str, dict] = {
+    "default": {},
+}
+
+
+def validation_split(name: str):
+    """The training file's panel cut before each series' last ``h`` values, and those values."""
+    from lstmcast.data import Panel, load_panel_csv
+
+    train = load_panel_csv(DATA / f"{name}_train.csv")
+    horizon = int(load_panel_csv(DATA / f"{name}_test.csv").lengths.max())  # only its shape: h
+    head = train.cut(-horizon)
+    tail = Panel(train.ids, tuple(v[-horizon:] for v in train.values), tuple(i[-horizon:] for i in train.index))
+    return head, tail, horizon
+
+
+def evaluate(name: str, candidates: list[str], baselines: bool) -> list[dict]:
+    from lstmcast.evaluate import holdout
+    from lstmcast.forecast import AutoETS, AutoTheta, LSTMForecaster, Naive2, recommended_panel_params
+
+    head, tail, horizon = validation_split(name)
+    season = season_of(name)
+    models = [LSTMForecaster(**{**recommended_panel_params(season, horizon), **CANDIDATES[c]}, alias=f"lstm_{c}") for c in candidates]
+    models += [Naive2(season=season)] + ([AutoETS(season=season), AutoTheta(season=season)] if baselines else [])
+    started = time.perf_counter()
+    table = holdout(models, head, tail, season=season, level=[80, 95]).table()
+    rows = []
+    for alias, row in table.iterrows():
+        rows.append({"dataset": name, "model": alias, **{k: float(v) for k, v in row.items() if v == v}})
+    print(f"{name} ({time.perf_counter() - started:.0f} s): " + ", ".join(f"{r['model']} {r['owa']:.3f}" for r in rows), flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--candidates", nargs="+", default=list(CANDIDATES), choices=list(CANDIDATES))
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
+    parser.add_argument("--no-baselines", action="store_true", help="Naive2 only (it is OWA's reference)")
+    parser.add_argument("--output", type=Path)
+    args = parser.parse_args()
+    rows = [row for name in args.datasets for row in evaluate(name, args.candidates, not args.no_baselines)]
+    models = list(dict.fromkeys(r["model"] for r in rows))
+    print("\n| model | " + " | ".join(args.datasets) + " | mean |")
+    print("| --- |" + " --- |" * (len(args.datasets) + 1))
+    for model in models:
+        values = [next((r["owa"] for r in rows if r["model"] == model and r["dataset"] == d), float("nan")) for d in args.datasets]
+        print(f"| {model} | " + " | ".join(f"{v:.3f}" for v in values) + f" | {sum(values) / len(values):.3f} |")
+    if args.output:
+        args.output.write_text(json.dumps(rows, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
