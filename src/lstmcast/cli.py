@@ -379,12 +379,23 @@ _CONFORMAL_WINDOWS = 20
 def _forecast_panel(panel, horizon: int, level: list[float], output: Path, overwrite: bool, model: "ModelOptions") -> None:
     import time
 
+    import numpy as np
+
     from lstmcast.forecast import LSTMForecaster
+    from lstmcast.forecast.global_lstm import calibrating
+    from lstmcast.forecast.panel import calibration_needed
     from lstmcast.report import write_csv
 
     started = time.perf_counter()
     season = panel.season if model.season is None else model.season_of(None)
     params = model.panel_params(season, horizon)
+    calibrated = int(np.sum(calibrating(panel.lengths, horizon)))
+    for value in level:
+        if calibrated < calibration_needed(value):
+            raise InvalidInputError(
+                f"a {value:g}% interval needs at least {calibration_needed(value)} series longer than the horizon to calibrate on; "
+                f"this file has {calibrated}: ask for a lower --level, or forecast without intervals"
+            )
     typer.echo(f"{len(panel)} series, {int(panel.lengths.min())} to {int(panel.lengths.max())} values each; training one network "
                f"for all of them ({params['n_models']} seeds: a held-back fit for early stopping and intervals, then the final fit)")
     fitted = LSTMForecaster(**params, verbose=1).fit(panel)

@@ -39,6 +39,12 @@ from lstmcast.forecast.panel import (
 MIN_LENGTH = 3
 
 
+def calibrating(lengths: np.ndarray, horizon: int) -> np.ndarray:
+    """Which series validate and calibrate: those the network forecasts with at least one value
+    before their last ``horizon``."""
+    return (lengths >= MIN_LENGTH) & (lengths - horizon >= 1)
+
+
 def fit_panel(model, panel) -> None:
     """Fit ``model`` (an ``LSTMForecaster``) on ``panel`` (a ``lstmcast.data.Panel``): see the
     module docstring. Sets the fitted attributes the panel methods read."""
@@ -62,7 +68,7 @@ def fit_panel(model, panel) -> None:
 
     # 1. held back: train before each series' last `horizon` values, validate on them
     held_ends = np.where(short, 0, lengths - horizon)
-    validating = np.flatnonzero(held_ends >= 1)
+    validating = np.flatnonzero(calibrating(lengths, horizon))
     if len(validating) == 0:
         raise InvalidInputError(
             f"no series is longer than horizon={horizon}: nothing is left to validate and calibrate on; use a shorter horizon"

@@ -137,6 +137,15 @@ def cut_windows(zs: list[np.ndarray], look_back: int, horizon: int, cutoffs: lis
     )
 
 
+def calibration_needed(level: float) -> int:
+    """The fewest calibration forecasts that give a finite split-conformal interval at ``level``
+    percent: the smallest ``n`` with ``ceil((n + 1) * level / 100) <= n``."""
+    n = 1
+    while int(np.ceil((n + 1) * level / 100.0)) > n:
+        n += 1
+    return n
+
+
 def conformal_quantiles(scores: np.ndarray, levels: list[float]) -> dict[float, np.ndarray]:
     """Split-conformal half-widths: for each level (in percent), per horizon step (column of
     ``scores``, the absolute errors of held-out forecasts), the ``ceil((n + 1) * level / 100)``-th
@@ -148,7 +157,7 @@ def conformal_quantiles(scores: np.ndarray, levels: list[float]) -> dict[float, 
     for level in levels:
         rank = int(np.ceil((n + 1) * level / 100.0))
         if rank > n:
-            needed = int(np.ceil(level / (100.0 - level)))
+            needed = calibration_needed(level)
             raise InvalidInputError(
                 f"a {level:g}% conformal interval needs at least {needed} calibration forecasts, but there are {n}; "
                 "calibrate on more windows or series (conformal_windows=, a longer history) or ask for a lower level"
