@@ -22,7 +22,24 @@ from competitions import DATA, DATASETS, season_of
 # Departures from recommended_panel_params, by name.
 CANDIDATES: dict[str, dict] = {
     "default": {},
+    "fixed20": {"patience": None, "epochs": 20},
+    "fixed40": {"patience": None, "epochs": 40},
+    "patience10": {"patience": 10, "epochs": 60},
+    "all_windows": {"max_windows": 10_000},
+    "recursive": {"strategy": "recursive"},
+    "units32": {"units": 32},
+    "dense": {"dense": ((64, "relu"),)},
+    "proto": {"look_back": "h,2h", "patience": None, "epochs": 20, "combine": "median", "n_models": 3, "max_windows": 10_000},
+    "proto_es": {"look_back": "h,2h", "combine": "median", "n_models": 3, "max_windows": 10_000},
 }
+
+
+def settings_for(candidate: str, horizon: int) -> dict:
+    """A candidate's departures, with look-backs written in horizons ("h,2h") turned into numbers."""
+    settings = dict(CANDIDATES[candidate])
+    if isinstance(settings.get("look_back"), str):
+        settings["look_back"] = tuple(int(part.replace("h", "") or 1) * horizon for part in settings["look_back"].split(","))
+    return settings
 
 
 def validation_split(name: str):
@@ -42,7 +59,7 @@ def evaluate(name: str, candidates: list[str], baselines: bool) -> list[dict]:
 
     head, tail, horizon = validation_split(name)
     season = season_of(name)
-    models = [LSTMForecaster(**{**recommended_panel_params(season, horizon), **CANDIDATES[c]}, alias=f"lstm_{c}") for c in candidates]
+    models = [LSTMForecaster(**{**recommended_panel_params(season, horizon), **settings_for(c, horizon)}, alias=f"lstm_{c}") for c in candidates]
     models += [Naive2(season=season)] + ([AutoETS(season=season), AutoTheta(season=season)] if baselines else [])
     started = time.perf_counter()
     table = holdout(models, head, tail, season=season, level=[80, 95]).table()

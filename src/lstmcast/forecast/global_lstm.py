@@ -19,9 +19,10 @@ in ``fallback_series_`` (the CLI says so).
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 import numpy as np
 
-from lstmcast._checks import positive_int
+from lstmcast._checks import one_of, positive_int
 from lstmcast._checks import season as check_season
 from lstmcast.errors import InvalidInputError
 from lstmcast.forecast.base import interval_levels
@@ -37,6 +38,7 @@ from lstmcast.forecast.panel import (
 
 # A series needs this many values for the global model (fewer: Naive2, listed as a fallback).
 MIN_LENGTH = 3
+COMBINATIONS = ("mean", "median")
 
 
 def calibrating(lengths: np.ndarray, horizon: int) -> np.ndarray:
@@ -48,22 +50,24 @@ def calibrating(lengths: np.ndarray, horizon: int) -> np.ndarray:
 def fit_panel(model, panel) -> None:
     """Fit ``model`` (an ``LSTMForecaster``) on ``panel`` (a ``lstmcast.data.Panel``): see the
     module docstring. Sets the fitted attributes the panel methods read."""
-    from lstmcast.train import EarlyStopping, TrainConfig, TrainJob, TrainResult, fit_jobs, fit_many
+    from lstmcast.train import TrainConfig, TrainJob, TrainResult, fit_jobs
 
     started = time.perf_counter()
     if model.horizon is None:
         raise InvalidInputError("a panel model is trained for a horizon (its validation tail and intervals use it): give horizon=H")
     horizon = positive_int(model.horizon, "horizon")
-    look_back = positive_int(model.look_back, "look_back")
+    look_backs = look_backs_of(model)
+    one_of(model.combine, COMBINATIONS, "combine")
     max_windows = positive_int(model.max_windows, "max_windows")
     spec, outputs = model._spec(), model._outputs()
     season = panel.season if model.season is None else check_season(model.season)
     lengths = panel.lengths
     short = lengths < MIN_LENGTH
-    fallback = [panel.ids[k] for k in np.flatnonzero(short)]
     scalings = [choose_scaling(values, season, model.normalization) if not is_short else None for values, is_short in zip(panel.values, short)]
     zs = [normalize(values, scaling) if scaling is not None else np.zeros(0) for values, scaling in zip(panel.values, scalings)]
-    seeds = [model.seed + k for k in range(model.n_members)]
+    # members: every look-back with every seed, windows padded to the longest look-back (one program)
+    members = [(look_back, model.seed + k) for look_back in look_backs for k in range(model.n_members)]
+    widest = max(look_backs)
     verbose = model.verbose
 
     # 1. held back: train before each series' last `horizon` values, validate on them
@@ -73,35 +77,57 @@ def fit_panel(model, panel) -> None:
         raise InvalidInputError(
             f"no series is longer than horizon={horizon}: nothing is left to validate and calibrate on; use a shorter horizon"
         )
-    train = training_windows(zs, look_back, outputs, held_ends, max_windows)
-    tail = _tail_windows(zs, validating, held_ends, look_back, outputs, horizon)
     config = model._train_config(validating=True)
-    held = fit_many(spec, train.x, train.y, config, seeds=seeds, lengths=train.lengths,
-                    validation_data=(tail.x, tail.y, tail.lengths), verbose=verbose)
-    model.spec_ = spec
-    model.params_ = held.params
+    jobs = []
+    for look_back, seed in members:
+        train = _padded(training_windows(zs, look_back, outputs, held_ends, max_windows), widest)
+        tail = _padded(_tail_windows(zs, validating, held_ends, look_back, outputs, horizon), widest)
+        jobs.append(TrainJob(spec, train.x, train.y, config, seed=seed, lengths=train.lengths, validation_data=(tail.x, tail.y, tail.lengths)))
+    held = TrainResult.stack(fit_jobs(jobs, verbose=verbose))
+    model.spec_, model.params_, model.member_look_backs_ = spec, held.params, np.array([lb for lb, _ in members])
     starts = held_ends[validating]
     predicted = _forecast_normalized(model, [zs[k] for k in validating], starts, horizon)  # (members, series, horizon)
     truth = np.stack([zs[k][t : t + horizon] - zs[k][t - 1] for k, t in zip(validating, starts)])
-    model.calibration_scores_ = np.abs(predicted.mean(axis=0) - truth)
+    model.calibration_scores_ = np.abs(combine(predicted, model.combine) - truth)
 
-    # 2. final: every window, each seed for the epochs its held-back twin chose
-    early = config.early_stopping is not None
-    epochs = (held.best_epoch + 1) if early else np.full(len(seeds), config.epochs)
-    epochs = np.maximum(epochs, 1)
+    # 2. final: every window, each member for the epochs its held-back twin chose
+    epochs = (held.best_epoch + 1) if config.early_stopping is not None else np.full(len(members), config.epochs)
     final_config = {name: getattr(config, name) for name in ("batch_size", "shuffle", "loss", "optimizer", "learning_rate", "lr_schedule")}
-    full = training_windows(zs, look_back, outputs, np.where(short, 0, lengths), max_windows)
-    jobs = [TrainJob(spec, full.x, full.y, TrainConfig(epochs=int(e), **final_config), seed=s, lengths=full.lengths) for s, e in zip(seeds, epochs)]
+    jobs, full = [], None
+    for (look_back, seed), epoch in zip(members, np.maximum(epochs, 1)):
+        full = _padded(training_windows(zs, look_back, outputs, np.where(short, 0, lengths), max_windows), widest)
+        jobs.append(TrainJob(spec, full.x, full.y, TrainConfig(epochs=int(epoch), **final_config), seed=seed, lengths=full.lengths))
     final = TrainResult.stack(fit_jobs(jobs, verbose=verbose))
     model.params_ = final.params
     model.panel_ = panel
     model.scalings_ = scalings
-    model.fallback_series_ = fallback
+    model.fallback_series_ = [panel.ids[k] for k in np.flatnonzero(short)]
     model.history_ = {"held_back": held.history, "final": final.history}
     model.epochs_run_ = np.asarray(final.epochs_run)
     model.held_back_epochs_ = np.asarray(held.epochs_run)
     model.train_seconds_ = time.perf_counter() - started
-    model.windows_ = {"held_back": len(train.x), "final": len(full.x), "validation_series": int(len(validating))}
+    model.windows_ = {"held_back": len(jobs[0].x), "final": len(full.x), "validation_series": int(len(validating))}
+
+
+def look_backs_of(model) -> list[int]:
+    """The model's look-back, or its look-backs (a list: one ensemble member per look-back and seed)."""
+    values = model.look_back if isinstance(model.look_back, (list, tuple)) else [model.look_back]
+    if not values:
+        raise InvalidInputError("look_back is a whole number or a list of them, not an empty list")
+    return [positive_int(v, "look_back") for v in values]
+
+
+def combine(forecasts: np.ndarray, how: str) -> np.ndarray:
+    """The members' forecasts ``(members, ...)`` combined into one: their mean or median."""
+    return np.median(forecasts, axis=0) if how == "median" else forecasts.mean(axis=0)
+
+
+def _padded(windows: Windows, steps: int) -> Windows:
+    """``windows`` with their inputs padded at the end to ``steps`` (their lengths say where they end)."""
+    extra = steps - windows.x.shape[1]
+    if extra == 0:
+        return windows
+    return replace(windows, x=np.pad(windows.x, ((0, 0), (0, extra), (0, 0))))
 
 
 def _tail_windows(zs, validating, ends, look_back, outputs, horizon) -> Windows:
@@ -114,38 +140,35 @@ def _tail_windows(zs, validating, ends, look_back, outputs, horizon) -> Windows:
 
 def _forecast_normalized(model, zs: list[np.ndarray], starts: np.ndarray, horizon: int) -> np.ndarray:
     """Each member's forecast of ``horizon`` values after position ``starts[k]`` of every series,
-    relative to the value before it: ``(members, series, horizon)``."""
+    relative to the value before it: ``(members, series, horizon)``. Members with the same
+    look-back run in one call."""
     from lstmcast.nn import ensemble_forward
 
-    look_back = model.look_back
-    if model.strategy == "direct":
-        windows = cut_windows(zs, look_back, horizon, [np.array([t]) for t in starts], targets=False)
-        return np.asarray(ensemble_forward(model.spec_, model.params_, windows.x, windows.lengths), np.float64)[:, :, :horizon]
-    # recursive: each member fed its own forecasts, all series at once
-    members = np.asarray(next(iter(_leaves(model.params_)))).shape[0]
-    out = np.zeros((members, len(zs), horizon))
-    for member in range(members):
-        params = _member(model.params_, member)
-        paths = [z[:t].copy() for z, t in zip(zs, starts)]
-        for step in range(horizon):
-            windows = cut_windows(paths, look_back, 1, [np.array([len(p)]) for p in paths], targets=False)
-            delta = np.asarray(ensemble_forward(model.spec_, params, windows.x, windows.lengths), np.float64)[0, :, 0]
-            for k, path in enumerate(paths):
-                paths[k] = np.append(path, path[-1] + delta[k])
-        out[member] = np.stack([p[t:] - z[t - 1] for p, z, t in zip(paths, zs, starts)])
+    look_backs = model.member_look_backs_
+    widest = int(look_backs.max())
+    out = np.zeros((len(look_backs), len(zs), horizon))
+    for look_back in np.unique(look_backs):
+        chosen = np.flatnonzero(look_backs == look_back)
+        params = _members(model.params_, chosen)
+        if model.strategy == "direct":
+            windows = _padded(cut_windows(zs, int(look_back), horizon, [np.array([t]) for t in starts], targets=False), widest)
+            out[chosen] = np.asarray(ensemble_forward(model.spec_, params, windows.x, windows.lengths), np.float64)[:, :, :horizon]
+            continue
+        # recursive: each member fed its own forecasts, all series at once
+        for row, member in enumerate(chosen):
+            paths = [z[:t].copy() for z, t in zip(zs, starts)]
+            for _ in range(horizon):
+                windows = _padded(cut_windows(paths, int(look_back), 1, [np.array([len(p)]) for p in paths], targets=False), widest)
+                delta = np.asarray(ensemble_forward(model.spec_, _members(params, [row]), windows.x, windows.lengths), np.float64)[0, :, 0]
+                paths = [np.append(path, path[-1] + d) for path, d in zip(paths, delta)]
+            out[member] = np.stack([p[t:] - z[t - 1] for p, z, t in zip(paths, zs, starts)])
     return out
 
 
-def _leaves(params):
+def _members(params, chosen) -> dict:
     import jax
 
-    return jax.tree_util.tree_leaves(params)
-
-
-def _member(params, k: int):
-    import jax
-
-    return jax.tree_util.tree_map(lambda a: np.asarray(a)[k : k + 1], params)
+    return jax.tree_util.tree_map(lambda a: np.asarray(a)[np.asarray(chosen)], params)
 
 
 def predict_panel(model, horizon: int, *, level: list[float] | None = None, members: bool = False):
@@ -163,7 +186,7 @@ def predict_panel(model, horizon: int, *, level: list[float] | None = None, memb
     zs = [normalize(panel.values[k], model.scalings_[k]) for k in usable]
     ends = np.array([len(z) for z in zs])
     relative = _forecast_normalized(model, zs, ends, horizon)  # (members, series, horizon)
-    mean = relative.mean(axis=0)
+    mean = combine(relative, model.combine)
     half = conformal_quantiles(model.calibration_scores_[:, :horizon], levels) if levels else {}
     columns: dict[str, list] = {alias: [None] * len(panel)}
     for lv in levels:

@@ -107,6 +107,7 @@ class LSTMForecaster(Forecaster):
         max_windows: int = 64,
         conformal_windows: int = 0,
         season: int | None = None,
+        combine: str = "mean",
     ) -> None:
         self.look_back = look_back
         self.units = units
@@ -140,6 +141,7 @@ class LSTMForecaster(Forecaster):
         self.max_windows = max_windows
         self.conformal_windows = conformal_windows
         self.season = season
+        self.combine = combine
 
     # -- the parts, built from the parameters -------------------------------------------------
     def _pipeline(self) -> Pipeline:
@@ -373,6 +375,7 @@ class LSTMForecaster(Forecaster):
                 "values": [v.tolist() for v in panel.values],
                 "index": [_index_to_json(index) for index in panel.index],
                 "scalings": [None if s is None else s.to_json() for s in self.scalings_],
+                "look_backs": self.member_look_backs_.tolist(),
                 "fallback": list(self.fallback_series_),
             }
         else:
@@ -396,6 +399,8 @@ class LSTMForecaster(Forecaster):
         if metadata.get("kind") != "LSTMForecaster":
             raise ModelFileError(f"{path} holds a network, not an LSTMForecaster")
         forecaster = cls(**metadata["params"])
+        if isinstance(forecaster.look_back, list):
+            forecaster.look_back = tuple(forecaster.look_back)
         for key in ("feature_range", "scale_range"):
             if getattr(forecaster, key) is not None:
                 setattr(forecaster, key, tuple(getattr(forecaster, key)))
@@ -409,6 +414,7 @@ class LSTMForecaster(Forecaster):
             forecaster.panel_ = Panel(tuple(info["ids"]), tuple(np.asarray(v, np.float64) for v in info["values"]), tuple(index))
             forecaster.scalings_ = [None if s is None else SeriesScaling.from_json(s) for s in info["scalings"]]
             forecaster.fallback_series_ = list(info["fallback"])
+            forecaster.member_look_backs_ = np.asarray(info["look_backs"])
             return forecaster
         forecaster._set_fitted(spec, from_config(metadata["transforms"]), metadata["transform_state"], params)
         forecaster.y_ = np.asarray(metadata["y"], np.float64)
