@@ -31,6 +31,10 @@ CANDIDATES: dict[str, dict] = {
     "dense": {"dense": ((64, "relu"),)},
     "proto": {"look_back": "h,2h", "patience": None, "epochs": 20, "combine": "median", "n_models": 3, "max_windows": 10_000},
     "proto_es": {"look_back": "h,2h", "combine": "median", "n_models": 3, "max_windows": 10_000},
+    "proto_3lb": {"look_back": "h,2h,3h", "patience": None, "epochs": 20, "combine": "median", "n_models": 3, "max_windows": 10_000},
+    "proto_40": {"look_back": "h,2h", "patience": None, "epochs": 40, "combine": "median", "n_models": 3, "max_windows": 10_000},
+    "proto_log": {"look_back": "h,2h", "patience": None, "epochs": 20, "combine": "median", "n_models": 3, "max_windows": 10_000, "normalization": "log"},
+    "proto_32x5": {"look_back": "h,2h", "patience": None, "epochs": 20, "combine": "median", "n_models": 5, "units": 32, "max_windows": 10_000},
 }
 
 

@@ -78,7 +78,9 @@ def rmse(y_true: object, y_pred: object) -> float:
     """
     t, p = _pair(y_true, y_pred)
     m, u = _scaled_abs_mean(_errors(t, p))
-    return m * float(np.sqrt(np.mean(u * u)))
+    value = m * float(np.sqrt(np.mean(u * u)))
+    # The smallest subnormal error, halved by the mean, rounds to 0: keep "0 only when equal".
+    return max(value, float(np.nextafter(0.0, 1.0))) if m > 0 else 0.0
 
 
 def mae(y_true: object, y_pred: object) -> float:

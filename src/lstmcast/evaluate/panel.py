@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from lstmcast._checks import positive_int
+from lstmcast._tasks import run_tasks
 from lstmcast._checks import season as check_season
 from lstmcast.errors import BaselineFitError, InvalidInputError
 from lstmcast.evaluate.metrics import mae, rmse, seasonal_naive_scale, smape
@@ -142,16 +143,21 @@ def _models(models) -> list[Forecaster]:
 
 
 def _evaluate(models, folds, horizon, season, levels, executor, kind) -> PanelEvaluation:
-    jobs = [(model, cut, horizon, season, levels) for model in models for cut, _, _ in folds]
-    results = _run(executor, jobs)
+    jobs, owners = [], []
+    for m, model in enumerate(models):
+        for f, (cut, _, _) in enumerate(folds):
+            for part in _partitions(model, cut, executor):
+                jobs.append((model, part, horizon, season, levels))
+                owners.append((m, f))
+    results = run_tasks(_fit_and_forecast, jobs, executor=executor, label="fits (model x cut-off x partition)")
     rows, score_rows, seconds, failed = [], [], {}, {}
     for m, model in enumerate(models):
         seconds[model.alias], failed[model.alias] = 0.0, []
-        for f, (cut, actual, _) in enumerate(folds):
-            frame, took, failures = results[m * len(folds) + f]
-            seconds[model.alias] += took
-            failed[model.alias] += [uid for uid in failures if uid not in failed[model.alias]]
-            rows.append(frame.assign(model=model.alias, fold=f))
+        for f in range(len(folds)):
+            parts = [result for result, owner in zip(results, owners) if owner == (m, f)]
+            seconds[model.alias] += sum(took for _, took, _ in parts)
+            failed[model.alias] += [uid for _, _, failures in parts for uid in failures if uid not in failed[model.alias]]
+            rows.append(pd.concat([frame for frame, _, _ in parts], ignore_index=True).assign(model=model.alias, fold=f))
     forecasts = _wide(rows, folds, horizon)
     for (cut, actual, _), f in zip(folds, range(len(folds))):
         training = dict(zip(cut.ids, cut.values))
@@ -173,6 +179,19 @@ def _evaluate(models, folds, horizon, season, levels, executor, kind) -> PanelEv
     return PanelEvaluation(kind, forecasts.drop(columns="fold"), pd.DataFrame(score_rows), seconds, failed, levels)
 
 
+# Series per task when a series-by-series model (a baseline) runs on an executor: enough work to
+# outweigh a task's overhead, small enough to spread a panel over many workers.
+PARTITION = 64
+
+
+def _partitions(model: Forecaster, panel, executor) -> list:
+    """The panels a model's fit is split into: the whole panel for a global model or in-process,
+    else partitions of ``PARTITION`` series (by unique_id), one task each."""
+    if executor is None or getattr(model, "fits_panels", False) or len(panel) <= PARTITION:
+        return [panel]
+    return [panel.select(panel.ids[start : start + PARTITION]) for start in range(0, len(panel), PARTITION)]
+
+
 def _wide(rows, folds, horizon) -> pd.DataFrame:
     """The models' long frames side by side, with ``cutoff`` and ``y``."""
     merged = None
@@ -192,13 +211,6 @@ def _wide(rows, folds, horizon) -> pd.DataFrame:
             base = base.merge(frame[["unique_id", "ds", *columns]], on=["unique_id", "ds"], how="left")
         merged = base if merged is None else pd.concat([merged, base], ignore_index=True)
     return merged
-
-
-def _run(executor: Executor | None, jobs: list[tuple]) -> list:
-    if executor is None:
-        return [_fit_and_forecast(*job) for job in jobs]
-    futures = [executor.submit(_fit_and_forecast, *job) for job in jobs]
-    return [future.result() for future in futures]
 
 
 def _fit_and_forecast(model: Forecaster, panel, horizon: int, season: int, levels: list[float]):

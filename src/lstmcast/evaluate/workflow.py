@@ -26,6 +26,7 @@ import pandas as pd
 
 from lstmcast._checks import count_or_fraction, positive_int, series_values
 from lstmcast._checks import season as check_season
+from lstmcast._tasks import run_tasks
 from lstmcast.data import validate_series
 from lstmcast.errors import InvalidInputError
 from lstmcast.evaluate.metrics import METRICS, score
@@ -114,7 +115,7 @@ def walk_forward(
     if not isinstance(score_slice, slice):
         raise InvalidInputError(f"score_slice must be a slice of the test points, e.g. slice(1, -1); got {score_slice!r}")
     train = values[:start] if series is None else series.iloc[:start]
-    results = _run(executor, _walk_forward_job, [(model, train, values[start:], bool(in_sample)) for model in every])
+    results = run_tasks(_walk_forward_job, [(model, train, values[start:], bool(in_sample)) for model in every], executor=executor, label="models")
     test_positions = np.arange(start, len(values))
     positions = test_positions[score_slice]
     if len(positions) == 0:
@@ -170,7 +171,7 @@ def backtest(
         raise InvalidInputError(f"{len(values)} points are too few for {n_windows} windows of horizon {horizon} every {step} points")
     every = _models(models, baselines, lambda: default_baselines(season, one_step=False))
     jobs = [(model, values[:cutoff] if series is None else series.iloc[:cutoff], horizon) for model in every for cutoff in cutoffs]
-    results = iter(_run(executor, _backtest_job, jobs))
+    results = iter(run_tasks(_backtest_job, jobs, executor=executor, label="fits (model x cut-off)"))
     members, seconds, fitted = {}, {}, {}
     for model in every:
         runs = [next(results) for _ in cutoffs]
@@ -205,17 +206,6 @@ def _backtest_job(model: Forecaster, y_train: np.ndarray | pd.Series, horizon: i
     fitted = clone(model).fit(y_train)
     forecast = members_of(fitted.predict(horizon, members=True), fitted.alias)
     return fitted, forecast, time.perf_counter() - begun
-
-
-def _run(executor: Executor | None, job: Callable, arguments: list[tuple]) -> list:
-    """``job(*a)`` for each ``a``, in order: here, or all submitted to ``executor`` before any
-    result is awaited."""
-    if executor is None:
-        return [job(*a) for a in arguments]
-    if not isinstance(executor, Executor) and not hasattr(executor, "submit"):
-        raise InvalidInputError(f"executor must be a concurrent.futures.Executor (or have submit()), got {type(executor).__name__}")
-    futures = [executor.submit(job, *a) for a in arguments]
-    return [future.result() for future in futures]
 
 
 # -- checks and shaping -----------------------------------------------------------------------------
