@@ -40,6 +40,8 @@ def run_tasks(
     if not hasattr(executor, "submit"):
         raise InvalidInputError(f"executor must be a concurrent.futures.Executor (or have submit()), got {type(executor).__name__}")
     futures = {executor.submit(function, *args): k for k, args in enumerate(arguments)}
+    if hasattr(executor, "run_deferred"):  # an executor that keeps some jobs for this thread runs them now
+        executor.run_deferred()
     results: list[Any] = [None] * len(arguments)
     bar = _Bar(len(arguments), label, enabled=progress)
     try:

@@ -44,6 +44,47 @@ def _root(
     """lstmcast: the Keras LSTM tutorials' workflow, done right and a thousand times faster."""
 
 
+_SCALE_HELP = "Scaling out (see README, Scaling out)"
+
+
+@dataclass
+class ScaleOptions:
+    """Where the parallel parts of a job run (``lstmcast.scale.cluster``)."""
+
+    workers: Optional[int] = typer.Option(None, "--workers", help="Run the parallel tasks on a local Dask cluster of N worker processes.", rich_help_panel=_SCALE_HELP)
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run them on an existing Dask cluster, e.g. tcp://host:8786.", rich_help_panel=_SCALE_HELP)
+
+    def executor(self):
+        from lstmcast.scale import cluster
+
+        return cluster(self.scheduler, workers=self.workers)
+
+
+def _with_options(**groups: type) -> Callable:
+    """Add the options of each dataclass in ``groups`` to a command's signature (typer reads it),
+    and hand the command one instance per group under the group's name."""
+
+    def decorate(command: Callable) -> Callable:
+        own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.name not in groups]
+        added = [
+            inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=typing.get_type_hints(group)[f.name])
+            for group in groups.values()
+            for f in fields(group)
+        ]
+
+        @functools.wraps(command)
+        def run(**kwargs: Any) -> Any:
+            for name, group in groups.items():
+                kwargs[name] = group(**{f.name: kwargs.pop(f.name) for f in fields(group)})
+            return command(**kwargs)
+
+        run.__signature__ = inspect.Signature(own + added)
+        run.__annotations__ = {p.name: p.annotation for p in own + added}
+        return run
+
+    return decorate
+
+
 recipe_app = typer.Typer(help="The classic Keras LSTM tutorials, one command each, beside honest baselines.", no_args_is_help=True)
 app.add_typer(recipe_app, name="recipe")
 
@@ -60,6 +101,7 @@ def recipe_list() -> None:
 
 
 @recipe_app.command("run")
+@_with_options(scale=ScaleOptions)
 def recipe_run(
     name: str = typer.Argument(..., help="airline, milk, shampoo, gridsearch, sunspots or toy-classifier (see `lstmcast recipe list`)."),
     seeds: Optional[int] = typer.Option(None, "--seeds", help="Networks trained at once (seeds 0..N-1; default 5, shampoo 30); reports their distribution and the ensemble."),
@@ -68,6 +110,7 @@ def recipe_run(
     epochs: Optional[int] = typer.Option(None, "--epochs", help="Override the number of epochs (for a quick look)."),
     out: Path = typer.Option(Path("runs"), "--out", help="Folder for the run folder (runs/<recipe>-<variant>-<timestamp>/)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the table."),
+    scale: ScaleOptions = None,
 ) -> None:
     """Run a tutorial recipe: train, evaluate one-step walk-forward beside baselines, write a run folder."""
     from lstmcast import recipes
@@ -77,7 +120,8 @@ def recipe_run(
         raise InvalidInputError("choose at most one of --fixed and --improved")
     variant = "fixed" if fixed else "improved" if improved else "faithful"
     _import_in_background("matplotlib.backends.backend_agg", "matplotlib.figure")
-    with _BaselinesInBackground() as executor:
+    in_process = scale.workers is None and scale.scheduler is None
+    with (_BaselinesInBackground() if in_process else scale.executor()) as executor:
         summary = recipes.run(name, variant=variant, seeds=seeds, epochs=epochs, out_root=out, verbose=0 if as_json else 1, executor=executor)
     if as_json:
         typer.echo(to_json(summary))
@@ -100,6 +144,8 @@ class _BaselinesInBackground(Executor):
     compute while the LSTM trains. A network's job runs when its result is first asked for, after
     every job has been submitted."""
 
+    in_process = True  # a search runs its programs side by side here, not through this executor
+
     def __init__(self) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -107,14 +153,22 @@ class _BaselinesInBackground(Executor):
         # Spawned, not forked (JAX's threads make fork unsafe), and started now: the worker imports
         # lstmcast's evaluation while this process loads data, searches or trains.
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._deferred: list[_Deferred] = []
         self._pool.submit(_import_evaluation)
 
     def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
         from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, Persistence, SeasonalNaive
 
         if not (args and isinstance(args[0], (Persistence, SeasonalNaive, AutoETS, AutoARIMA, AutoTheta))):
-            return _Deferred(fn, args, kwargs)
+            self._deferred.append(_Deferred(fn, args, kwargs))
+            return self._deferred[-1]
         return self._pool.submit(fn, *args, **kwargs)
+
+    def run_deferred(self) -> None:
+        """Run the jobs kept for this thread (``lstmcast._tasks.run_tasks`` calls it once every job
+        is submitted, so the baselines compute in the worker meanwhile)."""
+        while self._deferred:
+            self._deferred.pop(0).result()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
@@ -290,37 +344,12 @@ class ModelOptions:
         return given
 
 
-def _with_options(**groups: type) -> Callable:
-    """Add the options of each dataclass in ``groups`` to a command's signature (typer reads it),
-    and hand the command one instance per group under the group's name."""
-
-    def decorate(command: Callable) -> Callable:
-        own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.name not in groups]
-        added = [
-            inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=typing.get_type_hints(group)[f.name])
-            for group in groups.values()
-            for f in fields(group)
-        ]
-
-        @functools.wraps(command)
-        def run(**kwargs: Any) -> Any:
-            for name, group in groups.items():
-                kwargs[name] = group(**{f.name: kwargs.pop(f.name) for f in fields(group)})
-            return command(**kwargs)
-
-        run.__signature__ = inspect.Signature(own + added)
-        run.__annotations__ = {p.name: p.annotation for p in own + added}
-        return run
-
-    return decorate
-
-
 def _settings(params: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in params.items())
 
 
 @app.command()
-@_with_options(csv=CsvOptions, model=ModelOptions)
+@_with_options(csv=CsvOptions, model=ModelOptions, scale=ScaleOptions)
 def forecast(
     data: Path = typer.Argument(..., help="CSV file: one series (a date and a value column) or many in long format (unique_id, ds, y)."),
     horizon: int = typer.Option(..., "--horizon", "-h", help="How many points to forecast after the data (after every series)."),
@@ -331,6 +360,7 @@ def forecast(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
     csv: CsvOptions = None,
     model: ModelOptions = None,
+    scale: ScaleOptions = None,
 ) -> None:
     """Forecast the next HORIZON points of a series, or of every series of a long-format file."""
     from lstmcast._checks import output_path, positive_int
@@ -342,7 +372,7 @@ def forecast(
     if csv.is_panel(data):
         if plot is not None or spread:
             raise InvalidInputError("--plot and --spread are for one series; a long-format file gets its forecasts and intervals in --output")
-        _forecast_panel(csv.load_panel(data), horizon, level, output, overwrite, model)
+        _forecast_panel(csv.load_panel(data), horizon, level, output, overwrite, model, scale)
     else:
         _forecast_series(csv.load(data), horizon, level, spread, output, plot, overwrite, model)
 
@@ -376,7 +406,12 @@ def _forecast_series(series, horizon: int, level: list[float], spread: bool, out
 _CONFORMAL_WINDOWS = 20
 
 
-def _forecast_panel(panel, horizon: int, level: list[float], output: Path, overwrite: bool, model: "ModelOptions") -> None:
+def _forecast_panel(panel, horizon: int, level: list[float], output: Path, overwrite: bool, model: "ModelOptions", scale: ScaleOptions) -> None:
+    with scale.executor() as executor:  # reached (or started) before any work; the network trains here
+        _forecast_panel_on(panel, horizon, level, output, overwrite, model, executor)
+
+
+def _forecast_panel_on(panel, horizon: int, level: list[float], output: Path, overwrite: bool, model: "ModelOptions", executor) -> None:
     import time
 
     import numpy as np
@@ -399,7 +434,7 @@ def _forecast_panel(panel, horizon: int, level: list[float], output: Path, overw
     typer.echo(f"{len(panel)} series, {int(panel.lengths.min())} to {int(panel.lengths.max())} values each; training one network "
                f"for all of them ({params['n_models']} seeds: a held-back fit for early stopping and intervals, then the final fit)")
     fitted = LSTMForecaster(**params, verbose=1).fit(panel)
-    frame = fitted.predict(horizon, level=level or None)
+    frame = fitted.predict(horizon, level=level or None, executor=executor)  # by partition, on a cluster
     write_csv(output, frame, index=False, overwrite=overwrite)
     note = ""
     if fitted.fallback_series_:
@@ -410,7 +445,7 @@ def _forecast_panel(panel, horizon: int, level: list[float], output: Path, overw
 
 
 @app.command()
-@_with_options(csv=CsvOptions, model=ModelOptions)
+@_with_options(csv=CsvOptions, model=ModelOptions, scale=ScaleOptions)
 def evaluate(
     data: Path = typer.Argument(..., help="CSV file with a date column and a value column."),
     test_size: int = typer.Option(..., "--test-size", help="Points at the end held out for testing."),
@@ -418,6 +453,7 @@ def evaluate(
     windows: int = typer.Option(3, "--windows", help="Backtest cut-offs (rolling origin)."),
     csv: CsvOptions = None,
     model: ModelOptions = None,
+    scale: ScaleOptions = None,
 ) -> None:
     """Score the LSTM beside baselines: one-step walk-forward on the test part, then a multi-step backtest."""
     from rich.console import Console
@@ -438,10 +474,12 @@ def evaluate(
     lstm = LSTMForecaster(**params)
     console = Console()
     headers = {"model": "model", "rmse": "RMSE", "mae": "MAE", "smape": "sMAPE %", "mase": "MASE", "seconds": "s"}
-    for result in (
-        walk_forward(lstm, series, test_size=test_size, season=season),
-        backtest(lstm, series, horizon=horizon, n_windows=windows, season=season),
-    ):
+    with scale.executor() as executor:
+        results = (
+            walk_forward(lstm, series, test_size=test_size, season=season, executor=executor),
+            backtest(lstm, series, horizon=horizon, n_windows=windows, season=season, executor=executor),
+        )
+    for result in results:
         rows = [{"model": alias, **row} for alias, row in result.table().to_dict("index").items()]
         console.print(metrics_table(rows, title=f"{series.name}: {result.kind}", columns={k: headers[k] for k in ("model", *TABLE_METRICS, "seconds")}))
     console.print(
@@ -451,7 +489,7 @@ def evaluate(
 
 
 @app.command()
-@_with_options(csv=CsvOptions, model=ModelOptions)
+@_with_options(csv=CsvOptions, model=ModelOptions, scale=ScaleOptions)
 def search(
     data: Path = typer.Argument(..., help="CSV file with a date column and a value column (the training data)."),
     grid: list[str] = typer.Option(..., "--grid", help="A parameter and its values, e.g. units=2,4,8 (repeatable)."),
@@ -462,6 +500,7 @@ def search(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output file."),
     csv: CsvOptions = None,
     model: ModelOptions = None,
+    scale: ScaleOptions = None,
 ) -> None:
     """Grid search for an LSTM on your series: every combination scored by rolling-origin folds."""
     from rich.console import Console
@@ -488,7 +527,8 @@ def search(
         if output is not None:  # the table so far, replaced atomically: an interrupted search keeps its rows
             write_csv(output, pd.DataFrame(rows), index=False, overwrite=overwrite or len(rows) > 1)
 
-    result = grid_search(estimator, param_grid, series, cv=cv, metric=metric, season=season, refit=False, on_row=write_row, verbose=1)
+    with scale.executor() as executor:
+        result = grid_search(estimator, param_grid, series, cv=cv, metric=metric, season=season, refit=False, on_row=write_row, verbose=1, executor=executor)
     if output is not None:
         write_csv(output, result.table, index=False, overwrite=True)
     table = result.table.sort_values("rank")
@@ -499,7 +539,7 @@ def search(
 
 
 @app.command("cross-validate")
-@_with_options(csv=CsvOptions, model=ModelOptions)
+@_with_options(csv=CsvOptions, model=ModelOptions, scale=ScaleOptions)
 def cross_validate_command(
     data: Path = typer.Argument(..., help="CSV file: one series, or many in long format (unique_id, ds, y)."),
     horizon: int = typer.Option(..., "--horizon", "-h", help="Points forecast from each cut-off."),
@@ -511,6 +551,7 @@ def cross_validate_command(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
     csv: CsvOptions = None,
     model: ModelOptions = None,
+    scale: ScaleOptions = None,
 ) -> None:
     """Rolling-origin evaluation of the LSTM beside Naive2, seasonal naive, AutoETS and AutoTheta: sMAPE, MASE, OWA."""
     from rich.console import Console
@@ -534,7 +575,8 @@ def cross_validate_command(
     models = [LSTMForecaster(**model.panel_params(season, horizon), verbose=1), Naive2(season=season), SeasonalNaive(season=season), AutoETS(season=season), AutoTheta(season=season)]
     if arima:
         models.append(AutoARIMA(season=season))
-    result = cross_validate(models, panel, horizon=horizon, n_windows=windows, season=season, level=level or None)
+    with scale.executor() as executor:
+        result = cross_validate(models, panel, horizon=horizon, n_windows=windows, season=season, level=level or None, executor=executor)
     table = result.table()
     headers = {"model": "model", "smape": "sMAPE", "mase": "MASE", "owa": "OWA", "rmse": "RMSE"}
     headers.update({f"coverage_{lv:g}": f"{lv:g}% cover" for lv in result.levels})
@@ -691,8 +733,9 @@ def main() -> None:
             error.show()
             sys.exit(2)
         _fail(error.format_message())
-    except typer.Abort:
-        _fail("interrupted")
+    except (typer.Abort, KeyboardInterrupt):
+        print("lstmcast: interrupted; output files hold what was finished (written atomically)", file=sys.stderr)
+        sys.exit(130)
     if isinstance(code, int) and code:
         sys.exit(code)
 

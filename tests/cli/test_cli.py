@@ -52,7 +52,7 @@ def test_forecast_writes_dates_at_the_series_frequency(monkeypatch, capsys, mont
     output, plot = tmp_path / "forecast.csv", tmp_path / "forecast.png"
     code, out, err = run_cli(
         monkeypatch, capsys, "forecast", monthly_csv, "--date-col", "month", "--value-col", "sales", "--horizon", 6,
-        "--epochs", 3, "--seeds", 2, "--output", output, "--plot", plot,
+        "--epochs", 3, "--seeds", 2, "--output", output, "--plot", plot, "--spread",
     )
     assert code == 0, err
     frame = pd.read_csv(output, parse_dates=["ds"])

@@ -25,13 +25,14 @@ __all__ = [
     "clone",
     "default_baselines",
     "fit_together",
+    "program_key",
     "recommended_panel_params",
     "recommended_params",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("LSTMForecaster", "fit_together"):
+    if name in ("LSTMForecaster", "fit_together", "program_key"):
         from lstmcast.forecast import lstm
 
         return getattr(lstm, name)

@@ -18,6 +18,7 @@ in ``fallback_series_`` (the CLI says so).
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import replace
 import numpy as np
@@ -171,9 +172,32 @@ def _members(params, chosen) -> dict:
     return jax.tree_util.tree_map(lambda a: np.asarray(a)[np.asarray(chosen)], params)
 
 
-def predict_panel(model, horizon: int, *, level: list[float] | None = None, members: bool = False):
+# Series per task when a panel's forecasts are computed on an executor.
+PARTITION = 256
+
+
+def predict_panel(model, horizon: int, *, level: list[float] | None = None, members: bool = False, executor=None):
     """The long frame ``unique_id, ds, <alias>`` (and ``<alias>-lo-<level>``, ``<alias>-hi-<level>``
-    per level; ``<alias>-member-k`` with ``members``) for the ``horizon`` values after every series."""
+    per level; ``<alias>-member-k`` with ``members``) for the ``horizon`` values after every series.
+    With an ``executor``, partitions of ``PARTITION`` series (by unique_id) are forecast as tasks
+    of their own, each by a copy of the model holding only its series; the frame is the same."""
+    import pandas as pd
+
+    from lstmcast._tasks import run_tasks
+
+    panel = model.panel_
+    if executor is None or len(panel) <= PARTITION:
+        return _predict_partition(model, horizon, level, members)
+    parts = []
+    for start in range(0, len(panel), PARTITION):
+        part = copy.copy(model)
+        part.panel_ = panel.select(panel.ids[start : start + PARTITION])
+        part.scalings_ = model.scalings_[start : start + PARTITION]
+        parts.append((part, horizon, level, members))
+    return pd.concat(run_tasks(_predict_partition, parts, executor=executor, label="forecast partitions"), ignore_index=True)
+
+
+def _predict_partition(model, horizon: int, level: list[float] | None, members: bool):
     from lstmcast.data import panel_frame
     from lstmcast.forecast.baselines import Naive2
 

@@ -259,15 +259,18 @@ class LSTMForecaster(Forecaster):
             raise InvalidInputError(f"the intervals were calibrated for horizon={self.calibration_scores_.shape[1]}; refit with horizon={horizon}")
         return conformal_quantiles(self.calibration_scores_[:, :horizon], levels)
 
-    def predict(self, horizon: int, *, members: bool = False, spread: bool = False, level: Any = None):
+    def predict(self, horizon: int, *, members: bool = False, spread: bool = False, level: Any = None, executor: Any = None):
         """The ``horizon`` values after the training data: see ``Forecaster.predict``; after a
-        panel, the long frame ``unique_id, ds, <alias>`` (``level`` adds conformal intervals)."""
+        panel, the long frame ``unique_id, ds, <alias>`` (``level`` adds conformal intervals;
+        ``executor`` forecasts partitions of the panel as tasks, ``lstmcast.scale.cluster``)."""
         if "panel_" in self.__dict__:
             from lstmcast.forecast.global_lstm import predict_panel
 
             if spread:
                 raise InvalidInputError("spread= is for one series; a panel's members come with members=True")
-            return predict_panel(self, horizon, level=level, members=members)
+            return predict_panel(self, horizon, level=level, members=members, executor=executor)
+        if executor is not None:
+            raise InvalidInputError("executor= splits a panel's forecasts; one series is forecast in this process")
         return super().predict(horizon, members=members, spread=spread, level=level)
 
     def _fit(self, values: np.ndarray) -> None:
@@ -465,6 +468,19 @@ def fit_together(models: Sequence[Forecaster], series: Sequence[Any], *, verbose
         model._fitted_from(plan, TrainResult.stack(results[first : first + len(plan.seeds)]))
         model._keep(values, index)
     return list(models)
+
+
+def program_key(model: Forecaster, y: Any) -> tuple | None:
+    """The compiled program ``model``'s networks would train in when fitted on ``y``
+    (``lstmcast.train.program_key``); None for a model without a network. Models with equal keys
+    share a program in ``fit_together``, so a distributed job sends them to one worker."""
+    from lstmcast.train import TrainJob
+    from lstmcast.train import program_key as job_key
+
+    if not isinstance(model, LSTMForecaster):
+        return None
+    plan = model._training_plan(model._training_values(y)[0])
+    return job_key(TrainJob(plan.spec, plan.x, plan.y, plan.config, plan.seeds[0], plan.validation))
 
 
 def _all_windows(z: np.ndarray, look_back: int) -> np.ndarray:

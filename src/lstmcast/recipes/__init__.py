@@ -74,7 +74,7 @@ class Recipe:
 
 
 # -- airline (tutorial 003) and milk (000): the same code ----------------------------------------------
-def _airline_style(variant: str, series, common: dict[str, Any]) -> Plan:
+def _airline_style(variant: str, series, common: dict[str, Any], executor: Executor | None = None) -> Plan:
     """``MinMaxScaler((0, 1))`` fitted on the whole series, ``train_size = int(len * 0.67)``,
     ``create_dataset(look_back=1)`` on each part (it drops each part's last window: the training
     windows end one point early and the test windows score test[1:-1]), LSTM(4) -> Dense(1), MSE,
@@ -114,7 +114,7 @@ def _recommended(training: np.ndarray, season: int) -> dict[str, Any]:
 
 
 # -- shampoo (002) -----------------------------------------------------------------------------------
-def _shampoo(variant: str, series, common: dict[str, Any]) -> Plan:
+def _shampoo(variant: str, series, common: dict[str, Any], executor: Executor | None = None) -> Plan:
     """36 months, the last 12 tested one step ahead; first difference; a stateful LSTM(4) trained
     3,000 epochs at batch 1 in order, the state reset each epoch."""
     from lstmcast.forecast import LSTMForecaster
@@ -153,7 +153,7 @@ def _sunspots_series():
     return load("sunspots_daily")["1848-12-23":"2017-06-30"]
 
 
-def _sunspots(variant: str, series, common: dict[str, Any]) -> Plan:
+def _sunspots(variant: str, series, common: dict[str, Any], executor: Executor | None = None) -> Plan:
     """Raw values (no scaling); train ``year < 2000``, test ``year >= 2000``; windows of 10 cut
     from each part separately; LSTM(64) -> Dense(32) (linear) -> Dense(1); MSE, Adam, batch 32,
     shuffled, up to 1,000 epochs; EarlyStopping(val_loss, min_delta=1e-3, patience=5,
@@ -184,7 +184,7 @@ def _sunspots(variant: str, series, common: dict[str, Any]) -> Plan:
 _GRID = {"units": [2, 3, 4, 5], "batch_size": [1, 2, 3, 4, 5]}  # the tutorial's neurons x batch_size, epochs 100
 
 
-def _gridsearch(variant: str, series, common: dict[str, Any]) -> Plan:
+def _gridsearch(variant: str, series, common: dict[str, Any], executor: Executor | None = None) -> Plan:
     """Tutorial 003's grid over neurons 2-5 x batch size 1-5 (100 epochs) for the airline network.
 
     faithful: its scoring, replicated: ``GridSearchCV``'s default 3 folds (``KFold``, not time
@@ -216,7 +216,7 @@ def _gridsearch(variant: str, series, common: dict[str, Any]) -> Plan:
     else:
         base = _airline_style("improved", series, common).forecaster
         grid = {"units": [8, 16, 32], "batch_size": [4, 8, 16]}
-    result = grid_search(base, grid, values[:train_size], cv=RollingOrigin(3, 12), season=12, refit=False, verbose=common.get("verbose", 0))
+    result = grid_search(base, grid, values[:train_size], cv=RollingOrigin(3, 12), season=12, refit=False, verbose=common.get("verbose", 0), executor=executor)
     plan = _airline_style(variant, series, {**common, **result.best_params})
     report = {
         "configurations": result.configurations,
@@ -336,7 +336,7 @@ def get(name: str) -> Recipe:
     return RECIPES[name]
 
 
-def plan(name: str, variant: str = "faithful", *, seeds: int | None = None, epochs: int | None = None, verbose: int = 0) -> tuple[Recipe, Any, Plan]:
+def plan(name: str, variant: str = "faithful", *, seeds: int | None = None, epochs: int | None = None, verbose: int = 0, executor: Executor | None = None) -> tuple[Recipe, Any, Plan]:
     """The recipe, its series and what the variant runs (only a recipe that searches for its
     settings trains anything here: the search, on the training part)."""
     recipe = get(name)
@@ -347,7 +347,7 @@ def plan(name: str, variant: str = "faithful", *, seeds: int | None = None, epoc
     if epochs is not None:
         common["epochs"] = positive_int(epochs, "epochs")
     series = recipe.load()
-    return recipe, series, recipe.plan(variant, series, common)
+    return recipe, series, recipe.plan(variant, series, common, executor)
 
 
 def run(
@@ -371,7 +371,9 @@ def run(
     if isinstance(get(name), ClassificationRecipe):
         return _run_classification(get(name), variant, seeds=seeds, epochs=epochs, out_root=out_root, verbose=verbose)
     started = time.perf_counter()
-    recipe, series, chosen = plan(name, variant, seeds=seeds, epochs=epochs, verbose=verbose)
+    # a search inside the plan runs on a cluster's executor; the two-way in-process one is for models
+    search_executor = executor if executor is not None and not getattr(executor, "in_process", False) else None
+    recipe, series, chosen = plan(name, variant, seeds=seeds, epochs=epochs, verbose=verbose, executor=search_executor)
     forecaster = chosen.forecaster
     evaluation = walk_forward(
         forecaster,

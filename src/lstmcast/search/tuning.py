@@ -24,6 +24,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from lstmcast._checks import non_negative_int, one_of, positive_int, series_values
+from lstmcast._tasks import run_tasks
 from lstmcast._checks import season as check_season
 from lstmcast.errors import InvalidInputError
 from lstmcast.evaluate.metrics import mae, mase, rmse, smape
@@ -86,6 +88,7 @@ def grid_search(
     refit: bool = True,
     on_row: Callable[[dict[str, Any]], None] | None = None,
     verbose: int = 1,
+    executor: Executor | None = None,
 ) -> SearchResult:
     """Score every combination of ``param_grid`` (a dict of lists, or a list of such dicts, as
     scikit-learn's ``ParameterGrid``) by rolling-origin cross-validation on ``y``.
@@ -93,8 +96,10 @@ def grid_search(
     ``cv`` defaults to 3 expanding folds of one season each (at least 2 points); ``metric`` is
     ``"rmse"``, ``"mae"``, ``"smape"`` or ``"mase"`` (scaled on each fold's training part with
     ``season``). ``on_row`` is called with each configuration's row as soon as it is scored.
+    With an ``executor`` (``lstmcast.scale.cluster``) the configurations that share a compiled
+    program are one task, trained and scored on one worker; the table is the same.
     """
-    return _search(estimator, list(_grid(param_grid)), y, cv=cv, metric=metric, season=season, mode=mode, refit=refit, on_row=on_row, verbose=verbose)
+    return _search(estimator, list(_grid(param_grid)), y, cv=cv, metric=metric, season=season, mode=mode, refit=refit, on_row=on_row, verbose=verbose, executor=executor)
 
 
 _DEFAULTS = {name: p.default for name, p in inspect.signature(grid_search).parameters.items() if p.kind == p.KEYWORD_ONLY}
@@ -113,7 +118,7 @@ def random_search(
     """Score ``n_iter`` configurations drawn from ``distributions`` (name -> a list to pick from,
     a callable ``f(rng)``, or an object with ``rvs(random_state=rng)`` such as a scipy
     distribution), reproducibly from ``seed``. The other keywords are ``grid_search``'s (``cv``,
-    ``metric``, ``season``, ``mode``, ``refit``, ``on_row``, ``verbose``)."""
+    ``metric``, ``season``, ``mode``, ``refit``, ``on_row``, ``verbose``, ``executor``)."""
     unknown = sorted(set(options) - _SEARCH_OPTIONS)
     if unknown:
         raise InvalidInputError(f"random_search has no option {unknown[0]!r}; its options are n_iter, seed, {', '.join(sorted(_SEARCH_OPTIONS))}")
@@ -150,9 +155,7 @@ def _draw(values: Any, rng: np.random.Generator, name: str) -> Any:
     raise InvalidInputError(f"distributions[{name!r}] must be a list, a callable f(rng) or have rvs(); got {values!r}")
 
 
-def _search(estimator, candidates, y, *, cv, metric, season, mode, refit, on_row, verbose) -> SearchResult:
-    from lstmcast.forecast import fit_together
-
+def _search(estimator, candidates, y, *, cv, metric, season, mode, refit, on_row, verbose, executor=None) -> SearchResult:
     started = time.perf_counter()
     if not isinstance(estimator, Forecaster):
         raise InvalidInputError(f"the estimator must be an lstmcast forecaster, got {type(estimator).__name__}")
@@ -165,21 +168,33 @@ def _search(estimator, candidates, y, *, cv, metric, season, mode, refit, on_row
         raise InvalidInputError(f"cv must be a lstmcast.search.RollingOrigin, got {type(cv).__name__}")
     folds = cv.folds(len(values), season)
     configured = [clone(estimator).set_params(**params) for params in candidates]
-    models = [clone(model) for model in configured for _ in folds]
-    training = [values[fold.train_start : fold.train_end] for _ in configured for fold in folds]
     begun = time.perf_counter()
-    fit_together(models, training, verbose=verbose)  # its own progress bar: the epochs of every program
-    share = (time.perf_counter() - begun) / len(configured)
-    rows, scores = [], []
-    with _Progress(len(candidates), enabled=verbose > 0) as progress:
-        for c, params in enumerate(candidates):
-            fold_scores = np.stack([_fold_scores(models[c * len(folds) + f], values, fold, metric, season, mode) for f, fold in enumerate(folds)])
-            scores.append(fold_scores)
-            row = {**params, "score_mean": float(fold_scores.mean()), "score_std": float(fold_scores.std(ddof=1)) if fold_scores.size > 1 else 0.0, "seconds": share}
-            rows.append(row)
+    if executor is None:  # every program in one call: XLA runs them side by side
+        groups = [list(range(len(configured)))]
+    else:  # one task per compiled program, so a worker compiles it once
+        from lstmcast.forecast import program_key
+
+        keyed: dict[Any, list[int]] = {}
+        for c, model in enumerate(configured):
+            key = program_key(model, values[folds[0].train_start : folds[0].train_end])
+            keyed.setdefault(("configuration", c) if key is None else key, []).append(c)
+        groups = list(keyed.values())
+    rows: list[dict | None] = [None] * len(candidates)
+    scores: list[np.ndarray | None] = [None] * len(candidates)
+
+    def done(g: int, fold_scores: list[np.ndarray]) -> None:
+        for c, own in zip(groups[g], fold_scores):
+            scores[c] = own
+            rows[c] = {**candidates[c], "score_mean": float(own.mean()), "score_std": float(own.std(ddof=1)) if own.size > 1 else 0.0,
+                       "seconds": (time.perf_counter() - begun) / len(groups[g])}
             if on_row is not None:
-                on_row(row)
-            progress.advance()
+                on_row(rows[c])
+
+    arguments = [([configured[c] for c in group], values, folds, metric, season, mode, verbose if executor is None else 0) for group in groups]
+    run_tasks(_fit_and_score, arguments, executor=executor, on_done=done, label="programs (groups of configurations)", progress=verbose > 0)
+    seconds = time.perf_counter() - begun
+    for row in rows:  # a share of the joint time: the configurations trained together
+        row["seconds"] = seconds / len(rows)
     table = pd.DataFrame(rows)
     table["rank"] = table["score_mean"].rank(method="min").astype(int)
     best = int(np.argmin(table["score_mean"].to_numpy()))
@@ -188,28 +203,17 @@ def _search(estimator, candidates, y, *, cv, metric, season, mode, refit, on_row
     return SearchResult(table, best_params, best_estimator, metric, folds, scores, time.perf_counter() - started)
 
 
-class _Progress:
-    """A bar over configurations as they are scored (rich, shown on a terminal only)."""
+def _fit_and_score(configured: list[Forecaster], values: np.ndarray, folds: list[Fold], metric: str, season: int, mode: str, verbose: int) -> list[np.ndarray]:
+    """One task of a search: every configuration of ``configured`` fitted on every fold (their
+    networks in as few programs as possible) and scored: per configuration ``(folds, members)``."""
+    from lstmcast.forecast import fit_together
 
-    def __init__(self, total: int, *, enabled: bool) -> None:
-        self.total, self.enabled, self._bar = total, enabled, None
-
-    def __enter__(self) -> "_Progress":
-        if self.enabled:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self._bar = Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("configurations"), transient=True)
-            self._task = self._bar.add_task("search", total=self.total)
-            self._bar.start()
-        return self
-
-    def advance(self) -> None:
-        if self._bar is not None:
-            self._bar.advance(self._task)
-
-    def __exit__(self, *exc) -> None:
-        if self._bar is not None:
-            self._bar.stop()
+    models = [clone(model) for model in configured for _ in folds]
+    fit_together(models, [values[fold.train_start : fold.train_end] for _ in configured for fold in folds], verbose=verbose)
+    return [
+        np.stack([_fold_scores(models[c * len(folds) + f], values, fold, metric, season, mode) for f, fold in enumerate(folds)])
+        for c in range(len(configured))
+    ]
 
 
 def _fold_scores(model: Forecaster, values: np.ndarray, fold: Fold, metric: str, season: int, mode: str) -> np.ndarray:

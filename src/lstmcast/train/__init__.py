@@ -6,7 +6,7 @@ many different networks at once).
 """
 
 from lstmcast.train.config import EarlyStopping, TrainConfig, TrainResult
-from lstmcast.train.driver import TrainJob, fit, fit_jobs, fit_many
+from lstmcast.train.driver import TrainJob, fit, fit_jobs, fit_many, program_key
 from lstmcast.train.losses import LOSSES
 from lstmcast.train.optimizers import DEFAULT_LEARNING_RATES, make_optimizer, scale_by_keras_adam
 
@@ -21,5 +21,6 @@ __all__ = [
     "fit_jobs",
     "fit_many",
     "make_optimizer",
+    "program_key",
     "scale_by_keras_adam",
 ]

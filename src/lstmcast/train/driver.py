@@ -254,6 +254,13 @@ def _check_config(config: TrainConfig) -> TrainConfig:
     return config
 
 
+def program_key(job: TrainJob) -> tuple:
+    """What decides the compiled program ``job`` trains in: jobs with equal keys train together in
+    ``fit_jobs`` (a distributed search sends each key's jobs to one worker)."""
+    train = _as_samples(job.spec, "training", job.x, job.y, job.lengths, job.sample_weight)
+    return _static_key(job.spec, _check_config(job.config), train, _validation(job.spec, job.validation_data))
+
+
 def _static_key(spec: NetworkSpec, config: TrainConfig, train: Samples, validation: Samples | None) -> tuple:
     """What two jobs must share to train in one program (see ``fit_jobs``)."""
     settings = (config.loss, config.optimizer, config.clip_norm, config.clip_value, config.shuffles, config.stateful, config.early_stopping, config.lr_schedule)
