@@ -100,7 +100,7 @@ def test_an_unreachable_scheduler_is_one_line_and_status_2_within_seconds(monkey
         with cluster("tcp://127.0.0.1:9"):
             pass
     csv = tmp_path / "y.csv"
-    pd.DataFrame({"month": pd.date_range("2000-01-01", periods=48, freq="MS").strftime("%Y-%m"), "y": AIRLINE[:48]}).to_csv(csv, index=False)
+    pd.DataFrame({"month": pd.date_range("2000-01-01", periods=96, freq="MS").strftime("%Y-%m"), "y": AIRLINE}).to_csv(csv, index=False)
     began = time.perf_counter()
     code, _, err = run_cli(monkeypatch, capsys, "search", csv, "--grid", "units=2,4", "--scheduler", "tcp://127.0.0.1:9")
     assert code == 2 and err.startswith("lstmcast: error: cannot reach") and err.count("\n") == 1

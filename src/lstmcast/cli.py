@@ -734,10 +734,14 @@ def main() -> None:
             sys.exit(2)
         _fail(error.format_message())
     except (typer.Abort, KeyboardInterrupt):
+        code = _INTERRUPTED
+    if code == _INTERRUPTED:  # Ctrl-C (typer may turn it into this exit code itself)
         print("lstmcast: interrupted; output files hold what was finished (written atomically)", file=sys.stderr)
-        sys.exit(130)
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+_INTERRUPTED = 130  # the shell's convention for a process stopped by SIGINT
 
 
 def _fail(message: str) -> None:
