@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
+
 SUBPACKAGES = [
     "lstmcast",
     "lstmcast.data",
@@ -90,3 +92,19 @@ def test_opting_out_of_the_compilation_cache(tmp_path):
     report = probe(tmp_path, train=True, LSTMCAST_COMPILATION_CACHE="0")
     assert report["after_fit_cache_dir"] is None and not report["applied"]["compilation_cache"]
     assert not (tmp_path / "jax").exists()
+
+
+def test_compiled_programs_are_released_when_memory_maps_run_short():
+    import jax
+    import jax.numpy as jnp
+
+    from lstmcast._runtime import release_programs_if_crowded
+
+    double = jax.jit(lambda x: 2 * x)
+    double(jnp.ones(3))
+    assert double._cache_size() == 1
+    assert not release_programs_if_crowded(fraction=1.0)  # this process is nowhere near its limit
+    assert double._cache_size() == 1
+    assert release_programs_if_crowded(fraction=0.0)
+    assert double._cache_size() == 0
+    np.testing.assert_array_equal(double(jnp.ones(3)), [2.0, 2.0, 2.0])  # compiled again when needed

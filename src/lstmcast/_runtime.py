@@ -17,6 +17,14 @@ Tiny LSTMs are dominated by dispatch and compile time, not arithmetic. Two setti
   configured JAX's cache themselves; ``LSTMCAST_COMPILATION_CACHE=0`` opts out. This changes
   JAX's global configuration, from lstmcast's first compile on.
 
+* Every compiled program keeps its machine code mapped in memory for the life of the process, in
+  hundreds of memory maps for a larger network, and Linux allows a process ``vm.max_map_count``
+  of them (65,530 by default). A long process that trains many shapes (a test suite, a search
+  over architectures, a benchmark over datasets) would crash inside XLA when it runs out (seen
+  here: SIGSEGV while compiling). ``release_programs_if_crowded`` (called before each training
+  run) drops JAX's in-memory compiled programs when half the limit is used; they are compiled
+  again, or read from the persistent cache, when next needed. Results never change.
+
 Importing lstmcast changes nothing: ``ensure_runtime`` runs before lstmcast's first compiled
 call (every compiled function is made with ``jit`` below), or explicitly through
 ``lstmcast.configure_runtime``.
@@ -70,6 +78,23 @@ def jit(fun: Callable | None = None, **jit_options: Any) -> Callable:
 
     call.compiled = compiled
     return call
+
+
+def release_programs_if_crowded(fraction: float = 0.5) -> bool:
+    """Clear JAX's in-memory compiled programs when this process uses more than ``fraction`` of
+    its memory-map limit (Linux; elsewhere nothing happens). True if they were cleared."""
+    try:
+        limit = int(Path("/proc/sys/vm/max_map_count").read_text())
+        with open("/proc/self/maps", "rb") as maps:
+            used = sum(1 for _ in maps)
+    except (OSError, ValueError):
+        return False
+    if used < fraction * limit:
+        return False
+    import jax
+
+    jax.clear_caches()
+    return True
 
 
 def _gpu_plugin_installed() -> bool:

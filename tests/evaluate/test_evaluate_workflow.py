@@ -589,7 +589,7 @@ class DeferredExecutor(Executor):
         self.pending.append((future, fn, args, kwargs))
         return future
 
-    def run_pending(self):
+    def run_deferred(self):
         if self.submitted_before_first_result is None:
             self.submitted_before_first_result = len(self.pending)
         while self.pending:
@@ -603,7 +603,7 @@ class _DeferredFuture(Future):
         self._executor = executor
 
     def result(self, timeout=None):
-        self._executor.run_pending()
+        self._executor.run_deferred()
         return super().result(timeout)
 
 

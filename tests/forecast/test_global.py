@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from lstmcast.data import from_long
 from lstmcast.errors import InvalidInputError
 from lstmcast.forecast import LSTMForecaster
+from lstmcast.forecast.global_lstm import within_budget
 from lstmcast.forecast.panel import SeriesScaling, choose_scaling, conformal_quantiles, cut_windows, denormalize, normalize
 from lstmcast.transforms import is_seasonal, seasonal_factors
 
@@ -165,3 +166,40 @@ def test_a_frame_without_the_long_columns_is_refused():
         LSTMForecaster(**TINY).fit(pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}))
     panel = from_long(panel_frame(n_series=4))
     assert len(LSTMForecaster(**TINY).fit(panel).predict(1)) == 4
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    available=st.lists(st.integers(0, 300), min_size=1, max_size=30),
+    epochs=st.integers(1, 40),
+    max_windows=st.integers(1, 400),
+    budget=st.integers(1, 20_000),
+)
+def test_a_training_budget_keeps_the_most_work_that_fits(available, epochs, max_windows, budget):
+    available = np.asarray(available)
+    planned_epochs, cap = within_budget(available, epochs, max_windows, budget)
+    work = lambda e, c: e * int(np.minimum(available, c).sum())  # noqa: E731 - windows seen by one member
+    assert 1 <= planned_epochs <= epochs and 1 <= cap <= max_windows
+    if work(epochs, max_windows) <= budget:
+        assert (planned_epochs, cap) == (epochs, max_windows)  # under budget: nothing changes
+    elif cap == max_windows:
+        # fewer epochs only: the most that fit
+        assert work(planned_epochs, cap) <= budget or planned_epochs == 1
+        assert work(planned_epochs + 1, cap) > budget
+    else:
+        # one epoch over fewer windows per series: the largest cap that fits (or 1, the least)
+        assert planned_epochs == 1
+        assert work(1, cap) <= budget or cap == 1
+        assert work(1, cap + 1) > budget
+
+
+def test_a_budgeted_fit_trains_on_the_planned_windows():
+    frame = panel_frame(n_series=12, lengths=(30, 40))
+    params = {**TINY, "epochs": 6, "max_windows": 1000}
+    free = LSTMForecaster(**params).fit(frame)
+    budgeted = LSTMForecaster(**params, max_train_windows=free.windows_["final"] * 2).fit(frame)
+    assert free.windows_["epochs"] == 6 and budgeted.windows_["epochs"] == 2
+    assert budgeted.windows_["final"] == free.windows_["final"]
+    assert np.all(budgeted.epochs_run_ == 2)
+    tight = LSTMForecaster(**params, max_train_windows=12 * 5).fit(frame)
+    assert tight.windows_ == {**tight.windows_, "epochs": 1, "max_windows": 5, "final": 12 * 5}

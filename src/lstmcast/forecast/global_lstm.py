@@ -60,6 +60,7 @@ def fit_panel(model, panel) -> None:
     look_backs = look_backs_of(model)
     one_of(model.combine, COMBINATIONS, "combine")
     max_windows = positive_int(model.max_windows, "max_windows")
+    budget = None if model.max_train_windows is None else positive_int(model.max_train_windows, "max_train_windows")
     spec, outputs = model._spec(), model._outputs()
     season = panel.season if model.season is None else check_season(model.season)
     lengths = panel.lengths
@@ -70,6 +71,9 @@ def fit_panel(model, panel) -> None:
     members = [(look_back, model.seed + k) for look_back in look_backs for k in range(model.n_members)]
     widest = max(look_backs)
     verbose = model.verbose
+    config = model._train_config(validating=True)
+    planned_epochs, max_windows = within_budget(np.where(short, 0, lengths - outputs), config.epochs, max_windows, budget)
+    config = replace(config, epochs=planned_epochs)
 
     # 1. held back: train before each series' last `horizon` values, validate on them
     held_ends = np.where(short, 0, lengths - horizon)
@@ -78,7 +82,6 @@ def fit_panel(model, panel) -> None:
         raise InvalidInputError(
             f"no series is longer than horizon={horizon}: nothing is left to validate and calibrate on; use a shorter horizon"
         )
-    config = model._train_config(validating=True)
     jobs = []
     for look_back, seed in members:
         train = _padded(training_windows(zs, look_back, outputs, held_ends, max_windows), widest)
@@ -107,7 +110,34 @@ def fit_panel(model, panel) -> None:
     model.epochs_run_ = np.asarray(final.epochs_run)
     model.held_back_epochs_ = np.asarray(held.epochs_run)
     model.train_seconds_ = time.perf_counter() - started
-    model.windows_ = {"held_back": len(jobs[0].x), "final": len(full.x), "validation_series": int(len(validating))}
+    model.windows_ = {
+        "held_back": len(jobs[0].x),
+        "final": len(full.x),
+        "validation_series": int(len(validating)),
+        "max_windows": int(max_windows),
+        "epochs": int(planned_epochs),
+    }
+
+
+def within_budget(available: np.ndarray, epochs: int, max_windows: int, budget: int | None) -> tuple[int, int]:
+    """``(epochs, max_windows)`` so that one member sees at most ``budget`` windows in training
+    (epochs × windows), given each series' ``available`` windows: fewer epochs first (at least
+    one), then fewer windows per series (each series' most recent, the same cap for all, at least
+    one each). Deterministic: the same panel always gets the same plan."""
+    available = np.maximum(np.asarray(available, dtype=np.int64), 0)
+    total = int(np.minimum(available, max_windows).sum())
+    if budget is None or total * epochs <= budget:
+        return epochs, max_windows
+    if total <= budget:
+        return max(1, budget // total), max_windows
+    low, high = 1, max_windows  # the largest per-series cap whose total fits (at least 1)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if int(np.minimum(available, middle).sum()) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return 1, low
 
 
 def look_backs_of(model) -> list[int]:

@@ -61,6 +61,16 @@ class LSTMForecaster(Forecaster):
     lstmcast's own evaluations never do it. ``n_models`` members with seeds ``seed … seed+n_models-1``. ``alias``
     names its column in frames and tables.
 
+    Given a panel (a long frame ``unique_id, ds, y``, see ``lstmcast.forecast.global_lstm``) it
+    trains one global network: ``strategy`` ``"recursive"`` (the next value, fed back) or
+    ``"direct"`` (a head that outputs the whole ``horizon``); each series normalised by
+    ``normalization`` (``"auto"`` chooses from the data); a list of ``look_back`` values makes a
+    look-back ensemble (one member per look-back and seed), ``combine``d by ``"mean"`` or
+    ``"median"``; each series gives at most its ``max_windows`` most recent windows, and
+    ``max_train_windows`` bounds the work of one member (epochs × windows: above it, fewer epochs
+    first, then fewer windows per series), which keeps a large panel's fit within minutes.
+    ``recommended_panel_params`` gives the settings chosen on the M competitions' training data.
+
     >>> from lstmcast.datasets import load
     >>> y = load("airline")
     >>> model = LSTMForecaster(look_back=12, log=True, difference=12, scale="standard", epochs=5, n_models=2)
@@ -105,6 +115,7 @@ class LSTMForecaster(Forecaster):
         horizon: int | None = None,
         normalization: str = "auto",
         max_windows: int = 64,
+        max_train_windows: int | None = None,
         conformal_windows: int = 0,
         season: int | None = None,
         combine: str = "mean",
@@ -139,6 +150,7 @@ class LSTMForecaster(Forecaster):
         self.horizon = horizon
         self.normalization = normalization
         self.max_windows = max_windows
+        self.max_train_windows = max_train_windows
         self.conformal_windows = conformal_windows
         self.season = season
         self.combine = combine
