@@ -8,6 +8,16 @@ on the same points, beside AutoETS's and AutoTheta's.
 
     python benchmarks/competitions_defaults.py                          # every candidate
     python benchmarks/competitions_defaults.py --candidates default --datasets m3_yearly
+
+How today's defaults were reached (validation OWA; AutoETS / AutoTheta on the same points:
+m3_yearly .979/.905, m3_quarterly .868/.896, m3_other .681/.689, m1_yearly .900/.705,
+m1_quarterly .855/.863, m1_monthly .846/.925). The first defaults (one look-back of
+max(2h, 2 seasons), 5 seeds averaged, 64 most recent windows per series, up to 30 epochs with
+early stopping) scored .950 on m3_yearly; a fixed 20 epochs .927, 32 units .934. The look-back
+ensemble of h and 2h (3 seeds each, median, every window, 20 epochs: today's ``default``) scored
+.909 / .913 / .653 / .745 / .880 / .891 on the six sets in the order above (mean .832, against
+.855 for AutoETS and .831 for AutoTheta); with early stopping instead of 20 epochs .924 on
+m3_yearly.
 """
 
 from __future__ import annotations
@@ -22,21 +32,14 @@ from competitions import DATA, DATASETS, season_of
 # Departures from recommended_panel_params, by name.
 CANDIDATES: dict[str, dict] = {
     "default": {},
-    "fixed20": {"patience": None, "epochs": 20},
-    "fixed40": {"patience": None, "epochs": 40},
-    "patience10": {"patience": 10, "epochs": 60},
-    "all_windows": {"max_windows": 10_000},
-    "recursive": {"strategy": "recursive"},
-    "units32": {"units": 32},
-    "dense": {"dense": ((64, "relu"),)},
-    "proto": {"look_back": "h,2h", "patience": None, "epochs": 20, "combine": "median", "n_models": 3, "max_windows": 10_000},
-    "proto_es": {"look_back": "h,2h", "combine": "median", "n_models": 3, "max_windows": 10_000},
-    "proto_3lb": {"look_back": "h,2h,3h", "patience": None, "epochs": 20, "combine": "median", "n_models": 3, "max_windows": 10_000},
-    "proto_40": {"look_back": "h,2h", "patience": None, "epochs": 40, "combine": "median", "n_models": 3, "max_windows": 10_000},
-    "proto_log": {"look_back": "h,2h", "patience": None, "epochs": 20, "combine": "median", "n_models": 3, "max_windows": 10_000, "normalization": "log"},
-    "proto_32x5": {"look_back": "h,2h", "patience": None, "epochs": 20, "combine": "median", "n_models": 5, "units": 32, "max_windows": 10_000},
+    "early_stopping": {"patience": 5, "epochs": 30},
+    "one_look_back": {"look_back": "2h", "n_models": 5, "combine": "mean"},
+    "three_look_backs": {"look_back": "h,2h,3h"},
+    "mean": {"combine": "mean"},
+    "units32x5": {"units": 32, "n_models": 5},
+    "epochs40": {"epochs": 40},
+    "log": {"normalization": "log"},
 }
-
 
 def settings_for(candidate: str, horizon: int) -> dict:
     """A candidate's departures, with look-backs written in horizons ("h,2h") turned into numbers."""

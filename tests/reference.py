@@ -115,3 +115,15 @@ def lstm_fcn_numpy(params, x, length, *, bidirectional=False, stride=1, activati
     for layer, activation in zip(params["dense"], activations):
         out = ACTIVATIONS[activation](out @ np.asarray(layer["kernel"], np.float64) + np.asarray(layer["bias"], np.float64))
     return out
+
+
+def central_differences(loss, flat, eps=1e-6):
+    """The gradient of scalar ``loss`` at the 1-D float64 array ``flat`` by central differences,
+    (loss(w + eps e_i) - loss(w - eps e_i)) / 2 eps for every i, evaluated all at once (``loss``
+    must be a JAX function; run inside ``jax.enable_x64``)."""
+    import jax
+    import jax.numpy as jnp
+
+    steps = eps * jnp.eye(flat.size, dtype=flat.dtype)
+    batched = jax.jit(jax.vmap(loss))
+    return np.asarray((batched(flat + steps) - batched(flat - steps)) / (2 * eps))

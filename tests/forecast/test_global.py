@@ -194,12 +194,12 @@ def test_a_training_budget_keeps_the_most_work_that_fits(available, epochs, max_
 
 
 def test_a_budgeted_fit_trains_on_the_planned_windows():
-    frame = panel_frame(n_series=12, lengths=(30, 40))
-    params = {**TINY, "epochs": 6, "max_windows": 1000}
+    frame = panel_frame(n_series=8, lengths=(30, 40))
+    params = {**TINY, "epochs": 4, "max_windows": 1000}
     free = LSTMForecaster(**params).fit(frame)
     budgeted = LSTMForecaster(**params, max_train_windows=free.windows_["final"] * 2).fit(frame)
-    assert free.windows_["epochs"] == 6 and budgeted.windows_["epochs"] == 2
+    assert free.windows_["epochs"] == 4 and budgeted.windows_["epochs"] == 2
     assert budgeted.windows_["final"] == free.windows_["final"]
     assert np.all(budgeted.epochs_run_ == 2)
-    tight = LSTMForecaster(**params, max_train_windows=12 * 5).fit(frame)
-    assert tight.windows_ == {**tight.windows_, "epochs": 1, "max_windows": 5, "final": 12 * 5}
+    tight = LSTMForecaster(**params, max_train_windows=8 * 5).fit(frame)
+    assert tight.windows_ == {**tight.windows_, "epochs": 1, "max_windows": 5, "final": 8 * 5}
