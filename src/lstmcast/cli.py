@@ -431,8 +431,10 @@ def _forecast_panel_on(panel, horizon: int, level: list[float], output: Path, ov
                 f"a {value:g}% interval needs at least {calibration_needed(value)} series longer than the horizon to calibrate on; "
                 f"this file has {calibrated}: ask for a lower --level, or forecast without intervals"
             )
+    look_backs = params["look_back"] if isinstance(params["look_back"], (list, tuple)) else [params["look_back"]]
     typer.echo(f"{len(panel)} series, {int(panel.lengths.min())} to {int(panel.lengths.max())} values each; training one network "
-               f"for all of them ({params['n_models']} seeds: a held-back fit for early stopping and intervals, then the final fit)")
+               f"for all of them ({len(look_backs)} look-back(s) x {params['n_models']} seeds; a fit held back from each series' last "
+               f"{horizon} values for {'early stopping and ' if params.get('patience') else ''}the intervals, then the final fit)")
     fitted = LSTMForecaster(**params, verbose=1).fit(panel)
     frame = fitted.predict(horizon, level=level or None, executor=executor)  # by partition, on a cluster
     write_csv(output, frame, index=False, overwrite=overwrite)
