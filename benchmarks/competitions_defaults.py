@@ -39,6 +39,10 @@ CANDIDATES: dict[str, dict] = {
     "units32x5": {"units": 32, "n_models": 5},
     "epochs40": {"epochs": 40},
     "log": {"normalization": "log"},
+    "full": {"max_train_windows": None},
+    "batch64": {"batch_size": 64},
+    "batch64_lr3e-3": {"batch_size": 64, "learning_rate": 3e-3},
+    "lr3e-3": {"learning_rate": 3e-3},
 }
 
 def settings_for(candidate: str, horizon: int) -> dict:
