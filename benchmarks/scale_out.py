@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -75,6 +76,8 @@ def timed(job, executor):
 
 
 def main() -> None:
+    # measure the statistical models, never a cached result (workers inherit the environment)
+    os.environ["LSTMCAST_BASELINE_CACHE"] = "0"
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", nargs="+", default=["baselines", "gridsearch", "random_search"])
     parser.add_argument("--repeats", type=int, default=3)
@@ -108,7 +111,8 @@ def main() -> None:
         a, b = statistics.median(r["in_process_s"]), statistics.median(r["workers2_s"])
         r["speed_up"] = a / b
         print(f"{name}: in-process {a:.1f} s, 2 workers {b:.1f} s, speed-up {a / b:.2f}x" + ("" if r.get("same_results", True) else "  RESULTS DIFFER"))
-    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    previous = json.loads(args.output.read_text()) if args.output.exists() else {}
+    args.output.write_text(json.dumps({**previous, **report}, indent=2) + "\n")  # jobs not rerun keep their figures
 
 
 if __name__ == "__main__":
