@@ -222,8 +222,9 @@ def _print_recipe(summary: dict) -> None:
     table.columns[0].no_wrap = True
     console.print(table)
     console.print(f"Measured on: {summary['measured_on']}; 'LSTM (N seeds)' is the mean ± std of the seeds' scores.")
-    lowest = min((v, k) for k, v in rmse.items() if k != "lstm_std" and v is not None)
-    console.print(f"Lowest test RMSE: {lowest[1]} ({lowest[0]:.4g}).")
+    models = {"LSTM (mean of seeds)": rmse["lstm_mean"], "LSTM ensemble": rmse["lstm_ensemble"], **{a: rmse[a] for a in metrics if a != lstm}}
+    best = min((v, k) for k, v in models.items() if v is not None)
+    console.print(f"Lowest test RMSE: {best[1]} ({best[0]:.4g}).")
     for deviation in summary["deviations"]:
         console.print(f"[dim]- {deviation}[/dim]")
     if "run_dir" in summary:

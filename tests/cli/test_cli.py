@@ -164,3 +164,15 @@ def test_recipe_gridsearch_json_lists_every_configuration(monkeypatch, capsys, t
     best = min(configurations, key=lambda c: c["score_mean"])
     assert summary["best_params"] == best["params"] and summary["settings"]["units"] == best["params"]["units"]
     assert {"lstm_mean", "lstm_median", "persistence", "auto_arima"} <= set(summary["test_rmse"])
+
+
+def test_recipe_table_names_the_model_with_the_lowest_test_rmse(monkeypatch, capsys, tmp_path):
+    code, out, err = run_cli(monkeypatch, capsys, "recipe", "run", "airline", "--epochs", 2, "--seeds", 2, "--out", tmp_path)
+    assert code == 0, err
+    config = json.loads(next(tmp_path.glob("airline-faithful-*/metrics.json")).read_text())
+    rmse = config["test_rmse"]
+    models = {"LSTM (mean of seeds)": rmse["lstm_mean"], "LSTM ensemble": rmse["lstm_ensemble"]}
+    models.update({alias: rmse[alias] for alias in ("persistence", "seasonal_naive", "auto_ets", "auto_arima")})
+    best = min(models, key=models.get)
+    line = next(line for line in out.splitlines() if line.startswith("Lowest test RMSE"))
+    assert line == f"Lowest test RMSE: {best} ({models[best]:.4g})."
