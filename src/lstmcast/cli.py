@@ -688,12 +688,24 @@ def classification_frame(cases, predicted, proba, classes):
 def _print_scores(console, truth, predicted, classes) -> None:
     from rich.table import Table
 
+    import numpy as np
+
     from lstmcast.classify import accuracy, balanced_accuracy, confusion_matrix
 
     unseen = sorted({str(label) for label in truth} - {str(c) for c in classes.tolist()})
     console.print(f"accuracy {accuracy(truth, predicted):.4f}   balanced accuracy {balanced_accuracy(truth, predicted):.4f}"
                   + (f"   (labels never seen in training, counted wrong: {', '.join(unseen)})" if unseen else ""))
     matrix = confusion_matrix(truth, predicted, labels=classes.tolist())
+    labels = [str(label) for label in matrix.index]
+    width = max(len("true \\ predicted"), *map(len, labels)) + 4 + sum(max(len(str(c)), len(str(matrix.to_numpy().max()))) + 3 for c in matrix.columns)
+    if width > console.width:  # many classes: the table would be unreadable, so the most frequent mistakes instead
+        counts = matrix.to_numpy().copy()
+        np.fill_diagonal(counts, 0)
+        order = np.argsort(-counts, axis=None, kind="stable")[:10]
+        mistakes = [f"{matrix.index[i]} -> {matrix.columns[j]} ({counts[i, j]})" for i, j in zip(*np.unravel_index(order, counts.shape)) if counts[i, j] > 0]
+        console.print(f"confusion matrix: {len(matrix.columns)} classes are too many to show at this width "
+                      f"(--output has every prediction); most frequent mistakes: {', '.join(mistakes) or 'none'}")
+        return
     table = Table(title="confusion matrix (rows: true label, columns: predicted)")
     table.add_column("true \\ predicted", no_wrap=True)
     for label in matrix.columns:

@@ -119,3 +119,23 @@ def test_toy_classifier_recipe_reports_keras_accuracy_beside_class_accuracy(monk
     assert (tmp_path / summary["run_dir"].split("/")[-1] / "metrics.json").is_file()
     code, out, err = run_cli(monkeypatch, capsys, "recipe", "run", "toy-classifier", "--fixed", "--out", tmp_path)
     assert code == 2 and "faithful" in err and "improved" in err
+
+
+def test_too_many_classes_for_the_width_list_the_most_frequent_mistakes(monkeypatch, capsys, tmp_path):
+    rng = np.random.default_rng(3)
+    classes = [f"class{k:02d}" for k in range(24)]
+    train_labels, test_labels = classes * 2, classes
+    train = write_ts(tmp_path / "train.ts", [rng.normal(size=(10, 2)) for _ in train_labels], train_labels, classes)
+    test = write_ts(tmp_path / "test.ts", [rng.normal(size=(10, 2)) for _ in test_labels], test_labels, classes)
+    output = tmp_path / "predictions.csv"
+    code, out, err = run_cli(monkeypatch, capsys, "classify", train, test, *FAST, "--output", output)
+    assert code == 0, err
+    frame = pd.read_csv(output)
+    wrong = frame[frame["label"] != frame["predicted"]].groupby(["label", "predicted"]).size()
+    line = " ".join(out.split())  # rich wraps long lines
+    assert "24 classes are too many to show" in line
+    listed = re.findall(r"(class\d\d) -> (class\d\d) \((\d+)\)", line)
+    assert listed and len(listed) == min(10, len(wrong))
+    for true, predicted, count in listed:
+        assert wrong[(true, predicted)] == int(count)
+    assert [int(c) for _, _, c in listed] == sorted((int(c) for _, _, c in listed), reverse=True)
