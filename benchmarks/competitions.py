@@ -56,7 +56,7 @@ def season_of(name: str) -> int:
     return int(periods[0])
 
 
-def run_dataset(name: str, arima: bool, lstm_only: bool = False) -> dict:
+def run_dataset(name: str, arima: bool) -> dict:
     from lstmcast.data import load_panel_csv
     from lstmcast.evaluate import holdout
     from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, LSTMForecaster, Naive2, SeasonalNaive, recommended_panel_params
@@ -65,8 +65,7 @@ def run_dataset(name: str, arima: bool, lstm_only: bool = False) -> dict:
     season, horizon = season_of(name), int(test.lengths.max())
     params = recommended_panel_params(season, horizon)
     models = [LSTMForecaster(**params), LSTMForecaster(**{**params, "max_train_windows": None}, alias="lstm_full"), Naive2(season=season)]
-    if not lstm_only:
-        models += [SeasonalNaive(season=season), AutoETS(season=season), AutoTheta(season=season)] + ([AutoARIMA(season=season)] if arima else [])
+    models += [SeasonalNaive(season=season), AutoETS(season=season), AutoTheta(season=season)] + ([AutoARIMA(season=season)] if arima else [])
     started = time.perf_counter()
     result = holdout(models, train, test, season=season, level=[80, 95])
     table = result.table()

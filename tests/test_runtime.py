@@ -108,3 +108,16 @@ def test_compiled_programs_are_released_when_memory_maps_run_short():
     assert release_programs_if_crowded(fraction=0.0)
     assert double._cache_size() == 0
     np.testing.assert_array_equal(double(jnp.ones(3)), [2.0, 2.0, 2.0])  # compiled again when needed
+
+
+def test_the_training_driver_counts_memory_maps_at_most_once_per_interval(monkeypatch):
+    from lstmcast import _runtime
+
+    checks = []
+    monkeypatch.setattr(_runtime, "release_programs_if_crowded", lambda: checks.append(1) or False)
+    monkeypatch.setattr(_runtime, "_last_release_check", float("-inf"))
+    for _ in range(5):
+        _runtime.release_programs_now_and_then(interval=3600.0)
+    assert len(checks) == 1
+    _runtime.release_programs_now_and_then(interval=0.0)
+    assert len(checks) == 2

@@ -21,8 +21,8 @@ Tiny LSTMs are dominated by dispatch and compile time, not arithmetic. Two setti
   hundreds of memory maps for a larger network, and Linux allows a process ``vm.max_map_count``
   of them (65,530 by default). A long process that trains many shapes (a test suite, a search
   over architectures, a benchmark over datasets) would crash inside XLA when it runs out (seen
-  here: SIGSEGV while compiling). ``release_programs_if_crowded`` (called before each training
-  run) drops JAX's in-memory compiled programs when half the limit is used; they are compiled
+  here: SIGSEGV while compiling). ``release_programs_if_crowded`` (checked before training
+  runs, at most once a second) drops JAX's in-memory compiled programs when half the limit is used; they are compiled
   again, or read from the persistent cache, when next needed. Results never change.
 
 Importing lstmcast changes nothing: ``ensure_runtime`` runs before lstmcast's first compiled
@@ -36,6 +36,7 @@ import functools
 import importlib.util
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -45,6 +46,7 @@ CPU_LOOP_FLAG = "--xla_backend_extra_options=xla_cpu_small_while_loop_byte_thres
 
 _applied: dict[str, bool] | None = None
 _lock = threading.Lock()
+_last_release_check = float("-inf")
 
 
 def ensure_runtime() -> dict[str, bool]:
@@ -95,6 +97,18 @@ def release_programs_if_crowded(fraction: float = 0.5) -> bool:
 
     jax.clear_caches()
     return True
+
+
+def release_programs_now_and_then(interval: float = 1.0) -> bool:
+    """``release_programs_if_crowded`` at most once per ``interval`` seconds: counting the maps
+    costs ~2 ms per thousand, as much as a whole small training run, while maps grow only as fast
+    as programs compile (a fraction of a second each), far from the limit within a second."""
+    global _last_release_check
+    now = time.monotonic()
+    if now - _last_release_check < interval:
+        return False
+    _last_release_check = now
+    return release_programs_if_crowded()
 
 
 def _gpu_plugin_installed() -> bool:

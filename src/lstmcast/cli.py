@@ -418,7 +418,7 @@ def _forecast_panel_on(panel, horizon: int, level: list[float], output: Path, ov
     import numpy as np
 
     from lstmcast.forecast import LSTMForecaster
-    from lstmcast.forecast.global_lstm import calibrating
+    from lstmcast.forecast.global_lstm import calibrating, look_backs_of
     from lstmcast.forecast.panel import calibration_needed
     from lstmcast.report import write_csv
 
@@ -432,11 +432,11 @@ def _forecast_panel_on(panel, horizon: int, level: list[float], output: Path, ov
                 f"a {value:g}% interval needs at least {calibration_needed(value)} series longer than the horizon to calibrate on; "
                 f"this file has {calibrated}: ask for a lower --level, or forecast without intervals"
             )
-    look_backs = params["look_back"] if isinstance(params["look_back"], (list, tuple)) else [params["look_back"]]
+    forecaster = LSTMForecaster(**params, verbose=1)
     typer.echo(f"{len(panel)} series, {int(panel.lengths.min())} to {int(panel.lengths.max())} values each; training one network "
-               f"for all of them ({len(look_backs)} look-back(s) x {params['n_models']} seeds; a fit held back from each series' last "
-               f"{horizon} values for {'early stopping and ' if params.get('patience') else ''}the intervals, then the final fit)")
-    fitted = LSTMForecaster(**params, verbose=1).fit(panel)
+               f"for all of them ({len(look_backs_of(forecaster))} look-back(s) x {forecaster.n_members} seeds; a fit held back from each "
+               f"series' last {horizon} values for {'early stopping and ' if forecaster.patience else ''}the intervals, then the final fit)")
+    fitted = forecaster.fit(panel)
     frame = fitted.predict(horizon, level=level or None, executor=executor)  # by partition, on a cluster
     write_csv(output, frame, index=False, overwrite=overwrite)
     note = ""
@@ -686,6 +686,7 @@ def classification_frame(cases, predicted, proba, classes):
 
 
 def _print_scores(console, truth, predicted, classes) -> None:
+    from rich.measure import Measurement
     from rich.table import Table
 
     import numpy as np
@@ -696,9 +697,14 @@ def _print_scores(console, truth, predicted, classes) -> None:
     console.print(f"accuracy {accuracy(truth, predicted):.4f}   balanced accuracy {balanced_accuracy(truth, predicted):.4f}"
                   + (f"   (labels never seen in training, counted wrong: {', '.join(unseen)})" if unseen else ""))
     matrix = confusion_matrix(truth, predicted, labels=classes.tolist())
-    labels = [str(label) for label in matrix.index]
-    width = max(len("true \\ predicted"), *map(len, labels)) + 4 + sum(max(len(str(c)), len(str(matrix.to_numpy().max()))) + 3 for c in matrix.columns)
-    if width > console.width:  # many classes: the table would be unreadable, so the most frequent mistakes instead
+    table = Table(title="confusion matrix (rows: true label, columns: predicted)")
+    table.add_column("true \\ predicted", no_wrap=True)
+    for label in matrix.columns:
+        table.add_column(str(label), justify="right")
+    for label, row in matrix.iterrows():
+        table.add_row(str(label), *[str(v) for v in row.tolist()])
+    if Measurement.get(console, console.options.update(max_width=1_000_000), table).maximum > console.width:
+        # many classes: the table would be squeezed unreadable, so the most frequent mistakes instead
         counts = matrix.to_numpy().copy()
         np.fill_diagonal(counts, 0)
         order = np.argsort(-counts, axis=None, kind="stable")[:10]
@@ -706,12 +712,6 @@ def _print_scores(console, truth, predicted, classes) -> None:
         console.print(f"confusion matrix: {len(matrix.columns)} classes are too many to show at this width "
                       f"(--output has every prediction); most frequent mistakes: {', '.join(mistakes) or 'none'}")
         return
-    table = Table(title="confusion matrix (rows: true label, columns: predicted)")
-    table.add_column("true \\ predicted", no_wrap=True)
-    for label in matrix.columns:
-        table.add_column(str(label), justify="right")
-    for label, row in matrix.iterrows():
-        table.add_row(str(label), *[str(v) for v in row.tolist()])
     console.print(table)
 
 

@@ -14,7 +14,7 @@ import jax
 import numpy as np
 
 from lstmcast._checks import finite_array, non_negative_int, number
-from lstmcast._runtime import ensure_runtime, release_programs_if_crowded
+from lstmcast._runtime import ensure_runtime, release_programs_now_and_then
 from lstmcast._shapes import bucket_size, pad_rows, power_of_two
 from lstmcast.errors import InvalidInputError, TrainingDivergedError
 from lstmcast.nn.ensemble import calibrate_batch_norm
@@ -237,7 +237,7 @@ class _Run:
 def _run_all(runs: list[_Run], verbose: int) -> None:
     """Advance every run chunk by chunk until all are done, every chunk dispatched before any is
     collected; one progress bar over all their epochs."""
-    release_programs_if_crowded()
+    release_programs_now_and_then()
     progress = ChunkProgress(sum(r.max_epochs for r in runs), enabled=verbose > 0)
     with progress:
         while active := [r for r in runs if not r.done]:
