@@ -34,11 +34,41 @@ TARGETS = {"GunPoint": 0.99, "ItalyPowerDemand": 0.965, "ArrowHead": 0.82, "Basi
 # 1-NN ED, DTW with the learned window and DTW with a full window; ROCKET's mean of 10 runs;
 # InceptionTime's one run (an ensemble of 5 networks). None: not published for that set.
 PUBLISHED = {
-    "GunPoint": {"1nn_ed": 0.9133, "1nn_dtw_learned": 0.9133, "1nn_dtw_full": 0.9067, "rocket": 1.000, "inceptiontime": 1.000},
-    "ItalyPowerDemand": {"1nn_ed": 0.9553, "1nn_dtw_learned": 0.9553, "1nn_dtw_full": 0.9504, "rocket": 0.9696, "inceptiontime": 0.9650},
-    "ArrowHead": {"1nn_ed": 0.8000, "1nn_dtw_learned": 0.8000, "1nn_dtw_full": 0.7029, "rocket": 0.8143, "inceptiontime": 0.8457},
-    "BasicMotions": {"1nn_ed": None, "1nn_dtw_learned": None, "1nn_dtw_full": None, "rocket": None, "inceptiontime": 1.000},
-    "JapaneseVowels": {"1nn_ed": None, "1nn_dtw_learned": None, "1nn_dtw_full": None, "rocket": None, "inceptiontime": 0.9919},
+    "GunPoint": {
+        "1nn_ed": 0.9133,
+        "1nn_dtw_learned": 0.9133,
+        "1nn_dtw_full": 0.9067,
+        "rocket": 1.000,
+        "inceptiontime": 1.000,
+    },
+    "ItalyPowerDemand": {
+        "1nn_ed": 0.9553,
+        "1nn_dtw_learned": 0.9553,
+        "1nn_dtw_full": 0.9504,
+        "rocket": 0.9696,
+        "inceptiontime": 0.9650,
+    },
+    "ArrowHead": {
+        "1nn_ed": 0.8000,
+        "1nn_dtw_learned": 0.8000,
+        "1nn_dtw_full": 0.7029,
+        "rocket": 0.8143,
+        "inceptiontime": 0.8457,
+    },
+    "BasicMotions": {
+        "1nn_ed": None,
+        "1nn_dtw_learned": None,
+        "1nn_dtw_full": None,
+        "rocket": None,
+        "inceptiontime": 1.000,
+    },
+    "JapaneseVowels": {
+        "1nn_ed": None,
+        "1nn_dtw_learned": None,
+        "1nn_dtw_full": None,
+        "rocket": None,
+        "inceptiontime": 0.9919,
+    },
 }
 
 
@@ -100,7 +130,11 @@ def table(rows: list[dict]) -> str:
     ]
     for r in rows:
         p = r["published"]
-        spread = f"{r['accuracy_mean']:.3f} ± {r['accuracy_std']:.3f}" if r["accuracy_std"] is not None else f"{r['accuracy_mean']:.3f}"
+        spread = (
+            f"{r['accuracy_mean']:.3f} ± {r['accuracy_std']:.3f}"
+            if r["accuracy_std"] is not None
+            else f"{r['accuracy_mean']:.3f}"
+        )
         lines.append(
             f"| {r['dataset']} | {spread} | **{r['accuracy_ensemble']:.3f}** | {r['target']:.3f} | {f(r['one_nn_euclidean_here'])} | "
             f"{f(p['1nn_ed'])} | {f(p['1nn_dtw_learned'])} | {f(p['rocket'])} | {f(p['inceptiontime'])} | {r['fit_seconds']:.0f} | {r['predict_seconds']:.1f} |"
@@ -119,8 +153,11 @@ def main() -> None:
     for name in args.datasets:
         rows.append(run_set(name, args.seeds))
         r = rows[-1]
-        print(f"{name}: ensemble {r['accuracy_ensemble']:.4f} (target {r['target']}), seeds {r['accuracy_mean']:.4f}, "
-              f"fit {r['fit_seconds']:.1f} s, predict {r['predict_seconds']:.1f} s", flush=True)
+        print(
+            f"{name}: ensemble {r['accuracy_ensemble']:.4f} (target {r['target']}), seeds {r['accuracy_mean']:.4f}, "
+            f"fit {r['fit_seconds']:.1f} s, predict {r['predict_seconds']:.1f} s",
+            flush=True,
+        )
     total = time.perf_counter() - started
     print()
     print(table(rows))

@@ -52,7 +52,12 @@ def cross_validate(name: str, settings: dict, k: int, seeds: int, repeats: int) 
             rest = np.setdiff1d(np.arange(len(labels)), held_out)
             model = LSTMClassifier(**{"n_models": seeds, **settings}).fit([train.X[i] for i in rest], labels[rest])
             scores.append(model.score([train.X[i] for i in held_out], labels[held_out]))
-    return {"dataset": name, "cv_accuracy": float(np.mean(scores)), "fold_scores": scores, "seconds": time.perf_counter() - started}
+    return {
+        "dataset": name,
+        "cv_accuracy": float(np.mean(scores)),
+        "fold_scores": scores,
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def main() -> None:
@@ -67,16 +72,25 @@ def main() -> None:
     rows = []
     for candidate in args.candidates:
         for name in args.datasets:
-            row = {"candidate": candidate, "settings": CANDIDATES[candidate], **cross_validate(name, CANDIDATES[candidate], args.folds, args.seeds, args.repeats)}
+            row = {
+                "candidate": candidate,
+                "settings": CANDIDATES[candidate],
+                **cross_validate(name, CANDIDATES[candidate], args.folds, args.seeds, args.repeats),
+            }
             rows.append(row)
-            print(f"{candidate:>12s} {name:>17s}: cv accuracy {row['cv_accuracy']:.4f} ({row['seconds']:.0f} s)", flush=True)
+            print(
+                f"{candidate:>12s} {name:>17s}: cv accuracy {row['cv_accuracy']:.4f} ({row['seconds']:.0f} s)",
+                flush=True,
+            )
     print()
     print("| candidate | " + " | ".join(args.datasets) + " | mean | seconds |")
     print("| --- |" + " --- |" * (len(args.datasets) + 2))
     for candidate in args.candidates:
         mine = [r for r in rows if r["candidate"] == candidate]
         cells = " | ".join(f"{r['cv_accuracy']:.3f}" for r in mine)
-        print(f"| {candidate} | {cells} | {np.mean([r['cv_accuracy'] for r in mine]):.4f} | {sum(r['seconds'] for r in mine):.0f} |")
+        print(
+            f"| {candidate} | {cells} | {np.mean([r['cv_accuracy'] for r in mine]):.4f} | {sum(r['seconds'] for r in mine):.0f} |"
+        )
     if args.output:
         args.output.write_text(json.dumps(rows, indent=2) + "\n")
 

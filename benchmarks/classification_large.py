@@ -22,13 +22,24 @@ CLASSES, STEPS, CHANNELS = 60, 1500, 3
 
 def write_ts(path: Path, cases: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
-    header = ["@problemName Large", "@timeStamps false", "@missing false", "@univariate false", f"@dimensions {CHANNELS}",
-              "@equalLength true", f"@seriesLength {STEPS}", "@classLabel true " + " ".join(f"c{k}" for k in range(CLASSES)), "@data"]
+    header = [
+        "@problemName Large",
+        "@timeStamps false",
+        "@missing false",
+        "@univariate false",
+        f"@dimensions {CHANNELS}",
+        "@equalLength true",
+        f"@seriesLength {STEPS}",
+        "@classLabel true " + " ".join(f"c{k}" for k in range(CLASSES)),
+        "@data",
+    ]
     lines = list(header)
     t = np.arange(STEPS)
     for i in range(cases):
         k = i % CLASSES
-        case = np.stack([np.sin(2 * np.pi * t * (k + 1) / STEPS * 3) + rng.normal(0, 0.5, STEPS) for _ in range(CHANNELS)], 1)
+        case = np.stack(
+            [np.sin(2 * np.pi * t * (k + 1) / STEPS * 3) + rng.normal(0, 0.5, STEPS) for _ in range(CHANNELS)], 1
+        )
         lines.append(":".join(",".join(f"{v:.3f}" for v in case[:, c]) for c in range(CHANNELS)) + f":c{k}")
     path.write_text("\n".join(lines) + "\n")
 
@@ -39,7 +50,9 @@ def main() -> None:
         write_ts(train, 300, 0)
         write_ts(test, 120, 1)
         started = time.perf_counter()
-        result = subprocess.run(["lstmcast", "classify", str(train), str(test)], capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            ["lstmcast", "classify", str(train), str(test)], capture_output=True, text=True, check=True
+        )
         print(result.stdout)
         print(f"lstmcast classify, end to end: {time.perf_counter() - started:.0f} s")
 

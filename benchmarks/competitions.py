@@ -59,13 +59,27 @@ def season_of(name: str) -> int:
 def run_dataset(name: str, arima: bool) -> dict:
     from lstmcast.data import load_panel_csv
     from lstmcast.evaluate import holdout
-    from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, LSTMForecaster, Naive2, SeasonalNaive, recommended_panel_params
+    from lstmcast.forecast import (
+        AutoARIMA,
+        AutoETS,
+        AutoTheta,
+        LSTMForecaster,
+        Naive2,
+        SeasonalNaive,
+        recommended_panel_params,
+    )
 
     train, test = load_panel_csv(DATA / f"{name}_train.csv"), load_panel_csv(DATA / f"{name}_test.csv")
     season, horizon = season_of(name), int(test.lengths.max())
     params = recommended_panel_params(season, horizon)
-    models = [LSTMForecaster(**params), LSTMForecaster(**{**params, "max_train_windows": None}, alias="lstm_full"), Naive2(season=season)]
-    models += [SeasonalNaive(season=season), AutoETS(season=season), AutoTheta(season=season)] + ([AutoARIMA(season=season)] if arima else [])
+    models = [
+        LSTMForecaster(**params),
+        LSTMForecaster(**{**params, "max_train_windows": None}, alias="lstm_full"),
+        Naive2(season=season),
+    ]
+    models += [SeasonalNaive(season=season), AutoETS(season=season), AutoTheta(season=season)] + (
+        [AutoARIMA(season=season)] if arima else []
+    )
     started = time.perf_counter()
     result = holdout(models, train, test, season=season, level=[80, 95])
     table = result.table()
@@ -75,7 +89,10 @@ def run_dataset(name: str, arima: bool) -> dict:
         "horizon": horizon,
         "season": season,
         "lstm_settings": params,
-        "table": {alias: {k: (None if pd.isna(v) else float(v)) for k, v in row.items()} for alias, row in table.to_dict("index").items()},
+        "table": {
+            alias: {k: (None if pd.isna(v) else float(v)) for k, v in row.items()}
+            for alias, row in table.to_dict("index").items()
+        },
         "failed": {alias: series for alias, series in result.failed.items() if series},
         "seconds": time.perf_counter() - started,
         "reference_owa": REFERENCE[name],
@@ -83,15 +100,24 @@ def run_dataset(name: str, arima: bool) -> dict:
 
 
 def markdown(rows: list[dict]) -> str:
-    models = [m for m in ("lstm", "lstm_full", "naive2", "seasonal_naive", "auto_ets", "auto_theta", "auto_arima") if any(m in r["table"] for r in rows)]
-    out = ["| dataset | series | h | " + " | ".join(f"{m} OWA" for m in models)
-           + " | lstm / lstm_full sMAPE | lstm / lstm_full 80% / 95% coverage | lstm / lstm_full / ETS / Theta s | reference ETS / Theta / Comb OWA |",
-           "| --- | --- | --- | " + " | ".join("---" for _ in models) + " | --- | --- | --- | --- |"]
+    models = [
+        m
+        for m in ("lstm", "lstm_full", "naive2", "seasonal_naive", "auto_ets", "auto_theta", "auto_arima")
+        if any(m in r["table"] for r in rows)
+    ]
+    out = [
+        "| dataset | series | h | "
+        + " | ".join(f"{m} OWA" for m in models)
+        + " | lstm / lstm_full sMAPE | lstm / lstm_full 80% / 95% coverage | lstm / lstm_full / ETS / Theta s | reference ETS / Theta / Comb OWA |",
+        "| --- | --- | --- | " + " | ".join("---" for _ in models) + " | --- | --- | --- | --- |",
+    ]
     for r in rows:
         t, ref = r["table"], r["reference_owa"]
         owa = " | ".join("—" if m not in t or t[m].get("owa") is None else f"{t[m]['owa']:.3f}" for m in models)
         a, b = t["lstm"], t["lstm_full"]
-        seconds = " / ".join(f"{t[m]['seconds']:.0f}" if m in t else "—" for m in ("lstm", "lstm_full", "auto_ets", "auto_theta"))
+        seconds = " / ".join(
+            f"{t[m]['seconds']:.0f}" if m in t else "—" for m in ("lstm", "lstm_full", "auto_ets", "auto_theta")
+        )
         out.append(
             f"| {r['dataset']} | {r['series']} | {r['horizon']} | {owa} | {a['smape']:.2f} / {b['smape']:.2f} | "
             f"{a['coverage_80']:.3f} / {a['coverage_95']:.3f} ; {b['coverage_80']:.3f} / {b['coverage_95']:.3f} | {seconds} | "
@@ -113,18 +139,30 @@ def main() -> None:
 
     def report(k: int, row: dict) -> None:
         t = row["table"]
-        print(f"{row['dataset']}: " + ", ".join(f"{alias} OWA {r['owa']:.3f}" for alias, r in t.items() if r.get("owa") is not None)
-              + f" ({row['seconds']:.0f} s)", flush=True)
+        print(
+            f"{row['dataset']}: "
+            + ", ".join(f"{alias} OWA {r['owa']:.3f}" for alias, r in t.items() if r.get("owa") is not None)
+            + f" ({row['seconds']:.0f} s)",
+            flush=True,
+        )
 
     started = time.perf_counter()
     with cluster(args.scheduler, workers=args.workers) as executor:
-        rows = run_tasks(run_dataset, [(name, args.arima) for name in args.datasets], executor=executor, on_done=report, label="datasets")
+        rows = run_tasks(
+            run_dataset,
+            [(name, args.arima) for name in args.datasets],
+            executor=executor,
+            on_done=report,
+            label="datasets",
+        )
     text = markdown(rows)
     print()
     print(text)
     print(f"\nwhole benchmark: {time.perf_counter() - started:.0f} s")
     where = args.scheduler or (f"LocalCluster({args.workers} workers)" if args.workers else "in-process")
-    args.output.write_text(json.dumps({"rows": rows, "seconds": time.perf_counter() - started, "ran": where}, indent=2) + "\n")
+    args.output.write_text(
+        json.dumps({"rows": rows, "seconds": time.perf_counter() - started, "ran": where}, indent=2) + "\n"
+    )
     args.output.with_suffix(".md").write_text(text + "\n")
 
 

@@ -54,7 +54,9 @@ def settings_for(candidate: str, horizon: int) -> dict:
     """A candidate's departures, with look-backs written in horizons ("h,2h") turned into numbers."""
     settings = dict(CANDIDATES[candidate])
     if isinstance(settings.get("look_back"), str):
-        settings["look_back"] = tuple(int(part.replace("h", "") or 1) * horizon for part in settings["look_back"].split(","))
+        settings["look_back"] = tuple(
+            int(part.replace("h", "") or 1) * horizon for part in settings["look_back"].split(",")
+        )
     return settings
 
 
@@ -75,14 +77,20 @@ def evaluate(name: str, candidates: list[str], baselines: bool) -> list[dict]:
 
     head, tail, horizon = validation_split(name)
     season = season_of(name)
-    models = [LSTMForecaster(**{**recommended_panel_params(season, horizon), **settings_for(c, horizon)}, alias=f"lstm_{c}") for c in candidates]
+    models = [
+        LSTMForecaster(**{**recommended_panel_params(season, horizon), **settings_for(c, horizon)}, alias=f"lstm_{c}")
+        for c in candidates
+    ]
     models += [Naive2(season=season)] + ([AutoETS(season=season), AutoTheta(season=season)] if baselines else [])
     started = time.perf_counter()
     table = holdout(models, head, tail, season=season, level=[80, 95]).table()
     rows = []
     for alias, row in table.iterrows():
         rows.append({"dataset": name, "model": alias, **{k: float(v) for k, v in row.items() if v == v}})
-    print(f"{name} ({time.perf_counter() - started:.0f} s): " + ", ".join(f"{r['model']} {r['owa']:.3f}" for r in rows), flush=True)
+    print(
+        f"{name} ({time.perf_counter() - started:.0f} s): " + ", ".join(f"{r['model']} {r['owa']:.3f}" for r in rows),
+        flush=True,
+    )
     return rows
 
 
@@ -98,7 +106,10 @@ def main() -> None:
     print("\n| model | " + " | ".join(args.datasets) + " | mean |")
     print("| --- |" + " --- |" * (len(args.datasets) + 1))
     for model in models:
-        values = [next((r["owa"] for r in rows if r["model"] == model and r["dataset"] == d), float("nan")) for d in args.datasets]
+        values = [
+            next((r["owa"] for r in rows if r["model"] == model and r["dataset"] == d), float("nan"))
+            for d in args.datasets
+        ]
         print(f"| {model} | " + " | ".join(f"{v:.3f}" for v in values) + f" | {sum(values) / len(values):.3f} |")
     if args.output:
         args.output.write_text(json.dumps(rows, indent=2) + "\n")

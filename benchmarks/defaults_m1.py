@@ -40,8 +40,10 @@ def main() -> None:
         result = backtest(lstm, y, horizon=18, n_windows=1, season=12, baselines=baselines)
         rows.append({"unique_id": uid, **{alias: m["mase"] for alias, m in result.metrics.items()}})
     table = pd.DataFrame(rows).set_index("unique_id")
-    print(f"{len(table)} M1 monthly series (every {args.every}th with >= {args.min_length} training months), "
-          f"horizon 18 inside the training files, {time.perf_counter() - started:.0f} s")
+    print(
+        f"{len(table)} M1 monthly series (every {args.every}th with >= {args.min_length} training months), "
+        f"horizon 18 inside the training files, {time.perf_counter() - started:.0f} s"
+    )
     print("mean MASE:", table.mean().round(3).to_dict())
     print("median MASE:", table.median().round(3).to_dict())
     print("share of series where the LSTM beats AutoETS:", round(float((table["lstm"] < table["auto_ets"]).mean()), 2))

@@ -58,7 +58,9 @@ def shampoo(keras) -> dict[str, np.ndarray]:
     train_scaled, test_scaled = scale(train), scale(test)
     x, y = train_scaled[:, :1, None], train_scaled[:, 1]
     keras.utils.set_random_seed(SEED)
-    model = keras.Sequential([keras.Input(batch_shape=(1, 1, 1)), keras.layers.LSTM(4, stateful=True), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input(batch_shape=(1, 1, 1)), keras.layers.LSTM(4, stateful=True), keras.layers.Dense(1)]
+    )
     model.compile(loss="mean_squared_error", optimizer="adam")
     initial = model.get_weights()
     for _ in range(EPOCHS):

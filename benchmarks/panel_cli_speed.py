@@ -28,7 +28,11 @@ def synthetic_panel(path: Path, n_series: int = 1500, seed: int = 0) -> None:
         n = int(rng.integers(14, 321))
         t = np.arange(n)
         level, swing = rng.uniform(10, 1000), rng.uniform(0, 0.3)
-        y = level * np.exp(np.cumsum(rng.normal(0.003, 0.04, n))) * (1 + swing * np.sin(2 * np.pi * (t + rng.integers(12)) / 12))
+        y = (
+            level
+            * np.exp(np.cumsum(rng.normal(0.003, 0.04, n)))
+            * (1 + swing * np.sin(2 * np.pi * (t + rng.integers(12)) / 12))
+        )
         ds = pd.date_range("1995-01-01", periods=n, freq="MS").strftime("%Y-%m-%d")
         frames.append(pd.DataFrame({"unique_id": f"item_{i:04d}", "ds": ds, "y": y.round(3)}))
     pd.concat(frames).to_csv(path, index=False)
@@ -45,7 +49,19 @@ def main() -> None:
         seconds = []
         for k in range(args.repeats):
             output = Path(folder) / f"forecast{k}.csv"
-            command = ["lstmcast", "forecast", str(data), "--horizon", str(args.horizon), "--level", "80", "--level", "95", "--output", str(output)]
+            command = [
+                "lstmcast",
+                "forecast",
+                str(data),
+                "--horizon",
+                str(args.horizon),
+                "--level",
+                "80",
+                "--level",
+                "95",
+                "--output",
+                str(output),
+            ]
             started = time.perf_counter()
             subprocess.run(command, check=True, capture_output=True)
             seconds.append(time.perf_counter() - started)

@@ -27,7 +27,10 @@ def timed_run(recipe: str, flags: list[str], cache: str, out: str) -> tuple[floa
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "lstmcast.cli", "recipe", "run", recipe, "--json", "--out", out, *flags],
-        env=env, check=True, capture_output=True, text=True,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return time.perf_counter() - started, json.loads(done.stdout)
 
@@ -59,9 +62,11 @@ def main() -> None:
         print(json.dumps(rows, indent=2))
         return
     for row in rows:
-        print(f"{row['recipe']:9s} {row['variant']:9s} first run {row['first_run_s']:6.2f} s   second run {row['second_run_s']:6.2f} s"
-              f"   (LSTM test RMSE {row['lstm_test_rmse_mean']}, {row['seeds']} seeds"
-              + (f", {row['configurations']} configurations searched)" if row["configurations"] else ")"))
+        print(
+            f"{row['recipe']:9s} {row['variant']:9s} first run {row['first_run_s']:6.2f} s   second run {row['second_run_s']:6.2f} s"
+            f"   (LSTM test RMSE {row['lstm_test_rmse_mean']}, {row['seeds']} seeds"
+            + (f", {row['configurations']} configurations searched)" if row["configurations"] else ")")
+        )
 
 
 if __name__ == "__main__":

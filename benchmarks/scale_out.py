@@ -56,9 +56,24 @@ def random_search_job(executor):
     from lstmcast.search import RollingOrigin, random_search
 
     train = load("airline")[:96]
-    space = {"units": [2, 4, 8, 16], "look_back": [1, 3, 6, 12], "batch_size": [1, 4, 16], "learning_rate": [1e-3, 3e-3, 1e-2]}
+    space = {
+        "units": [2, 4, 8, 16],
+        "look_back": [1, 3, 6, 12],
+        "batch_size": [1, 4, 16],
+        "learning_rate": [1e-3, 3e-3, 1e-2],
+    }
     model = LSTMForecaster(epochs=30, scale="minmax", n_models=2)
-    result = random_search(model, space, train, n_iter=200, seed=0, cv=RollingOrigin(n_folds=3, size=12), season=12, refit=False, executor=executor)
+    result = random_search(
+        model,
+        space,
+        train,
+        n_iter=200,
+        seed=0,
+        cv=RollingOrigin(n_folds=3, size=12),
+        season=12,
+        refit=False,
+        executor=executor,
+    )
     return result.table["score_mean"].to_numpy()
 
 
@@ -66,13 +81,17 @@ def gridsearch_cli(workers: int | None) -> tuple[float, str]:
     """The recipe's wall time, and its numbers (every configuration's scores, the best, the test
     and train RMSEs) as text to compare runs by."""
     with tempfile.TemporaryDirectory() as out:
-        command = ["lstmcast", "recipe", "run", "gridsearch", "--fixed", "--json", "--out", out] + (["--workers", str(workers)] if workers else [])
+        command = ["lstmcast", "recipe", "run", "gridsearch", "--fixed", "--json", "--out", out] + (
+            ["--workers", str(workers)] if workers else []
+        )
         started = time.perf_counter()
         printed = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         seconds = time.perf_counter() - started
     summary = json.loads(printed)
     scores = [{k: v for k, v in row.items() if k != "seconds"} for row in summary["configurations"]]
-    return seconds, json.dumps([scores, summary["best_params"], summary["test_rmse"], summary["train_rmse"]], sort_keys=True)
+    return seconds, json.dumps(
+        [scores, summary["best_params"], summary["test_rmse"], summary["train_rmse"]], sort_keys=True
+    )
 
 
 def timed(job, executor):
@@ -120,7 +139,10 @@ def main() -> None:
     for name, r in report.items():
         a, b = statistics.median(r["in_process_s"]), statistics.median(r["workers2_s"])
         r["speed_up"] = a / b
-        print(f"{name}: in-process {a:.1f} s, 2 workers {b:.1f} s, speed-up {a / b:.2f}x" + ("" if r.get("same_results", True) else "  RESULTS DIFFER"))
+        print(
+            f"{name}: in-process {a:.1f} s, 2 workers {b:.1f} s, speed-up {a / b:.2f}x"
+            + ("" if r.get("same_results", True) else "  RESULTS DIFFER")
+        )
     previous = json.loads(args.output.read_text()) if args.output.exists() else {}
     args.output.write_text(json.dumps({**previous, **report}, indent=2) + "\n")  # jobs not rerun keep their figures
 

@@ -173,7 +173,13 @@ def main() -> None:
     for column in ("case", "compile cold (s)", "compile warm (s)", "run (s)", "target run (s)"):
         table.add_column(column, justify="left" if column == "case" else "right")
     for row in rows:
-        table.add_row(row["case"], f"{row['compile_s']:.2f}", f"{row['compile_warm_s']:.2f}", f"{row['run_s']:.4f}", f"{row['run_target_s'] or '—'}")
+        table.add_row(
+            row["case"],
+            f"{row['compile_s']:.2f}",
+            f"{row['compile_warm_s']:.2f}",
+            f"{row['run_s']:.4f}",
+            f"{row['run_target_s'] or '—'}",
+        )
     Console().print(table)
     for row in rows:
         print(f"  {row['case']}: {row['workload']}; run = {row['run_unit']}")

@@ -49,7 +49,9 @@ def network_numpy(params, activations, x):
         h, last, _ = lstm_numpy(layer, h)
     out = last
     for layer, activation in zip(params["dense"], activations):
-        out = ACTIVATIONS[activation](out @ np.asarray(layer["kernel"], np.float64) + np.asarray(layer["bias"], np.float64))
+        out = ACTIVATIONS[activation](
+            out @ np.asarray(layer["kernel"], np.float64) + np.asarray(layer["bias"], np.float64)
+        )
     return out
 
 
@@ -108,12 +110,16 @@ def lstm_fcn_numpy(params, x, length, *, bidirectional=False, stride=1, activati
         z = x[None]
         for block in params["conv"]:
             c = conv1d_numpy(z, block["kernel"])
-            c = (c - block["mean"]) / np.sqrt(np.asarray(block["var"], np.float64) + 1e-3) * block["gamma"] + block["beta"]
+            c = (c - block["mean"]) / np.sqrt(np.asarray(block["var"], np.float64) + 1e-3) * block["gamma"] + block[
+                "beta"
+            ]
             z = np.maximum(c, 0)
         features.append(z[0].mean(axis=0))
     out = np.concatenate(features)
     for layer, activation in zip(params["dense"], activations):
-        out = ACTIVATIONS[activation](out @ np.asarray(layer["kernel"], np.float64) + np.asarray(layer["bias"], np.float64))
+        out = ACTIVATIONS[activation](
+            out @ np.asarray(layer["kernel"], np.float64) + np.asarray(layer["bias"], np.float64)
+        )
     return out
 
 

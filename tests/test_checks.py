@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from lstmcast import recipes
-from lstmcast.classify import LSTMClassifier
 from lstmcast._checks import count_or_fraction, fraction, number, output_path, positive_int, series_values
+from lstmcast.classify import LSTMClassifier
 from lstmcast.cli import main
 from lstmcast.data import future_index
 from lstmcast.errors import InvalidInputError, LstmcastError, OutputExistsError
@@ -74,7 +74,9 @@ def test_every_count_refuses_the_same_bad_values(entry_point, value):
 def test_classifier_epochs_and_batch_refuse_them_too_but_none_means_chosen_from_the_data(name, value):
     with pytest.raises(InvalidInputError):
         LSTMClassifier(**{name: value}).fit(CASES, LABELS)
-    model = LSTMClassifier(**{name: None, "units": 2, "conv_filters": (), "conv_widths": (), "n_models": 1, "train_steps": 2})
+    model = LSTMClassifier(
+        **{name: None, "units": 2, "conv_filters": (), "conv_widths": (), "n_models": 1, "train_steps": 2}
+    )
     assert model.fit(CASES, LABELS).epochs_run_[0] >= 1
 
 
@@ -148,7 +150,9 @@ RATE_ENTRY_POINTS = {
     "TrainConfig learning_rate": lambda v: TrainConfig(learning_rate=v),
     "TrainConfig clip_norm": lambda v: TrainConfig(clip_norm=v),
     "LSTMForecaster learning_rate": lambda v: LSTMForecaster(learning_rate=v).fit(Y),
-    "fit_many learning_rates": lambda v: fit_many(NetworkSpec(), np.zeros((4, 2, 1)), np.zeros(4), seeds=[0], learning_rates=[v], verbose=0),
+    "fit_many learning_rates": lambda v: fit_many(
+        NetworkSpec(), np.zeros((4, 2, 1)), np.zeros(4), seeds=[0], learning_rates=[v], verbose=0
+    ),
 }
 
 
@@ -172,7 +176,9 @@ def _writers():
     return {
         "write_csv": lambda path, **kw: write_csv(path, frame, **kw),
         "write_json": lambda path, **kw: write_json(path, {"a": 1}, **kw),
-        "plot_future": lambda path, **kw: plot_future(path, index=np.arange(48), y=Y, future_index=[48, 49], mean=[1.0, 2.0], **kw),
+        "plot_future": lambda path, **kw: plot_future(
+            path, index=np.arange(48), y=Y, future_index=[48, 49], mean=[1.0, 2.0], **kw
+        ),
         "save_network": lambda path, **kw: save_network(path, NetworkSpec(), _weights(), **kw),
         "LSTMForecaster.save": lambda path, **kw: _tiny_lstm().save(path, **kw),
         "LSTMClassifier.save": lambda path, **kw: _tiny_classifier().save(path, **kw),
@@ -196,11 +202,15 @@ def _tiny_lstm():
 
 def _tiny_classifier():
     if "classifier" not in _TINY:
-        _TINY["classifier"] = LSTMClassifier(units=2, conv_filters=(2,), conv_widths=(3,), epochs=1, n_models=1).fit(CASES, LABELS)
+        _TINY["classifier"] = LSTMClassifier(units=2, conv_filters=(2,), conv_widths=(3,), epochs=1, n_models=1).fit(
+            CASES, LABELS
+        )
     return _TINY["classifier"]
 
 
-@pytest.mark.parametrize("writer", ["write_csv", "write_json", "plot_future", "save_network", "LSTMForecaster.save", "LSTMClassifier.save"])
+@pytest.mark.parametrize(
+    "writer", ["write_csv", "write_json", "plot_future", "save_network", "LSTMForecaster.save", "LSTMClassifier.save"]
+)
 def test_every_writer_refuses_an_existing_file_and_a_missing_folder(writer, tmp_path):
     write = _writers()[writer]
     taken = tmp_path / "taken.out"
@@ -240,9 +250,33 @@ CLI_OPTIONS = {
     "--test-size": lambda data, out, v: ["evaluate", data, "--test-size", v],
     "--windows": lambda data, out, v: ["evaluate", data, "--test-size", 6, "--windows", v],
     "recipe --seeds": lambda data, out, v: ["recipe", "run", "airline", "--seeds", v, "--out", out.parent],
-    "classify --seeds": lambda data, out, v: ["classify", data.parent / "cases.ts", data.parent / "cases.ts", "--output", out, "--seeds", v],
-    "classify --epochs": lambda data, out, v: ["classify", data.parent / "cases.ts", data.parent / "cases.ts", "--output", out, "--epochs", v],
-    "classify --units": lambda data, out, v: ["classify", data.parent / "cases.ts", data.parent / "cases.ts", "--output", out, "--units", v],
+    "classify --seeds": lambda data, out, v: [
+        "classify",
+        data.parent / "cases.ts",
+        data.parent / "cases.ts",
+        "--output",
+        out,
+        "--seeds",
+        v,
+    ],
+    "classify --epochs": lambda data, out, v: [
+        "classify",
+        data.parent / "cases.ts",
+        data.parent / "cases.ts",
+        "--output",
+        out,
+        "--epochs",
+        v,
+    ],
+    "classify --units": lambda data, out, v: [
+        "classify",
+        data.parent / "cases.ts",
+        data.parent / "cases.ts",
+        "--output",
+        out,
+        "--units",
+        v,
+    ],
     "toy recipe --seeds": lambda data, out, v: ["recipe", "run", "toy-classifier", "--seeds", v, "--out", out.parent],
 }
 

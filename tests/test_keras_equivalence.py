@@ -33,7 +33,14 @@ def weights(arrays, name, which):
 
 def test_airline_matches_keras(keras):
     initial = from_keras_weights(SPEC, weights(keras, "airline", "initial"))
-    result = fit(SPEC, keras["airline.x"], keras["airline.y"], TrainConfig(epochs=100, batch_size=1, shuffle=False), initial_params=initial, verbose=0)
+    result = fit(
+        SPEC,
+        keras["airline.x"],
+        keras["airline.y"],
+        TrainConfig(epochs=100, batch_size=1, shuffle=False),
+        initial_params=initial,
+        verbose=0,
+    )
     for ours, theirs in zip(to_keras_weights(result.member(0)), weights(keras, "airline", "final")):
         np.testing.assert_allclose(ours, theirs, atol=1e-4)
     predictions = np.asarray(predict(SPEC, result.member(0), keras["airline.x_test"]))[:, 0]
@@ -48,6 +55,9 @@ def test_stateful_shampoo_matches_keras(keras):
         np.testing.assert_allclose(ours, theirs, atol=1e-4)
     # the warm-up over the training inputs, then the walk through the test rows, state carried on
     rows = np.concatenate([keras["shampoo.x"], keras["shampoo.x_test"]])
-    params = {group: [{k: v[None] for k, v in layer.items()} for layer in layers] for group, layers in result.member(0).items()}
+    params = {
+        group: [{k: v[None] for k, v in layer.items()} for layer in layers]
+        for group, layers in result.member(0).items()
+    }
     outputs = np.asarray(ensemble_stateful(SPEC, params, rows)[0])[0, :, 0]
     np.testing.assert_allclose(outputs[len(keras["shampoo.x"]) :], keras["shampoo.predictions"], atol=1e-4)

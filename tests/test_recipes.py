@@ -33,16 +33,30 @@ def test_airline_style_faithful_follows_the_tutorial_code(name, dataset):
     test_x, test_y = create_dataset(test)
     model = plan.forecaster
     assert isinstance(model, CreateDatasetWindows) and plan.test_start == train_size
-    assert model.get_params() | {"n_models": 0, "seed": 0, "verbose": 0} == LSTMForecaster(
-        look_back=1, units=4, epochs=100, batch_size=1, shuffle=True, scale="minmax", feature_range=(0.0, 1.0),
-        scale_range=(values.min(), values.max()), n_models=0, seed=0, verbose=0,
-    ).get_params()
+    assert (
+        model.get_params() | {"n_models": 0, "seed": 0, "verbose": 0}
+        == LSTMForecaster(
+            look_back=1,
+            units=4,
+            epochs=100,
+            batch_size=1,
+            shuffle=True,
+            scale="minmax",
+            feature_range=(0.0, 1.0),
+            scale_range=(values.min(), values.max()),
+            n_models=0,
+            seed=0,
+            verbose=0,
+        ).get_params()
+    )
     training = model._training_plan(train)
     assert training.x.shape == (len(train_x), 1, 1)  # create_dataset's windows: one fewer than all
     scored = np.arange(plan.test_start, len(values))[plan.score_slice]
     np.testing.assert_array_equal(values[scored], test_y)  # the tutorial's test targets, exactly
     assert len(scored) == len(test_x)
-    assert training.spec.lstm_units == (4,) and [(d.units, d.activation) for d in training.spec.dense] == [(1, "linear")]
+    assert training.spec.lstm_units == (4,) and [(d.units, d.activation) for d in training.spec.dense] == [
+        (1, "linear")
+    ]
 
 
 @pytest.mark.parametrize("name", ["airline", "milk"])
@@ -58,7 +72,12 @@ def test_fixed_and_improved_remove_the_leak_and_the_dropped_window(name):
     assert {k: improved.forecaster.get_params()[k] for k in expected} == expected
     changed = series.copy()
     changed.iloc[train_size:] *= 10  # the test part cannot change the improved settings
-    assert recipes.RECIPES[name].plan("improved", changed, {"n_models": 2, "seed": 0, "verbose": 0}).forecaster.get_params() == improved.forecaster.get_params()
+    assert (
+        recipes.RECIPES[name]
+        .plan("improved", changed, {"n_models": 2, "seed": 0, "verbose": 0})
+        .forecaster.get_params()
+        == improved.forecaster.get_params()
+    )
     assert fixed.deviations == improved.deviations == ()
 
 
@@ -73,7 +92,10 @@ def test_shampoo_faithful_is_the_tutorials_supervised_frame_and_scaler():
     train = supervised[:-12]
     assert len(train) == 23 and train[0, 0] == 0.0
     model = ShampooTutorial(epochs=1, n_models=1).fit(values[:24])
-    assert model.columns_ == {"input": (train[:, 0].min(), train[:, 0].max()), "target": (train[:, 1].min(), train[:, 1].max())}
+    assert model.columns_ == {
+        "input": (train[:, 0].min(), train[:, 0].max()),
+        "target": (train[:, 1].min(), train[:, 1].max()),
+    }
     assert model.params_["lstm"][0]["kernel"].shape == (1, 1, 16)  # LSTM(4), one model
 
 
@@ -110,7 +132,12 @@ def test_sunspots_faithful_follows_the_notebook():
     assert len(scored) == 6_381 and scored[0] == plan.test_start + 10  # to_sequences(10) on the test part alone
     model = plan.forecaster
     params = model.get_params()
-    assert params["scale"] is None and params["look_back"] == 10 and params["batch_size"] == 32 and params["epochs"] == 1000
+    assert (
+        params["scale"] is None
+        and params["look_back"] == 10
+        and params["batch_size"] == 32
+        and params["epochs"] == 1000
+    )
     assert (params["patience"], params["min_delta"], params["restore_best_weights"]) == (5, 1e-3, True)
     np.testing.assert_array_equal(params["validation_data"], series.to_numpy()[plan.test_start :])  # the leak
     spec = model._spec()

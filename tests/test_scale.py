@@ -47,34 +47,76 @@ def in_process():
 
 
 def same(a: pd.DataFrame, b: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_exact=False, rtol=1e-6, atol=0)
+    pd.testing.assert_frame_equal(
+        a.reset_index(drop=True), b.reset_index(drop=True), check_exact=False, rtol=1e-6, atol=0
+    )
 
 
 def test_a_local_cluster_gives_the_same_numbers(in_process):
     with cluster(workers=2) as executor:
-        same(grid_search(ESTIMATOR, GRID, AIRLINE, **SEARCH, executor=executor).table.drop(columns="seconds"), in_process["search"].drop(columns="seconds"))
+        same(
+            grid_search(ESTIMATOR, GRID, AIRLINE, **SEARCH, executor=executor).table.drop(columns="seconds"),
+            in_process["search"].drop(columns="seconds"),
+        )
         # 70 series: AutoETS in two partitions of series, each a task
-        same(cross_validate([Naive2(season=4), AutoETS(season=4)], panel(), horizon=4, season=4, executor=executor).forecasts, in_process["baselines"])
-        same(backtest(ESTIMATOR, AIRLINE, horizon=6, n_windows=2, baselines=(), executor=executor).forecasts, in_process["backtest"])
+        same(
+            cross_validate(
+                [Naive2(season=4), AutoETS(season=4)], panel(), horizon=4, season=4, executor=executor
+            ).forecasts,
+            in_process["baselines"],
+        )
+        same(
+            backtest(ESTIMATOR, AIRLINE, horizon=6, n_windows=2, baselines=(), executor=executor).forecasts,
+            in_process["backtest"],
+        )
 
 
 def test_a_cluster_started_from_the_command_line(in_process, tmp_path):
     scheduler_file = tmp_path / "scheduler.json"
     environment = {**os.environ, "OMP_NUM_THREADS": "1", "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false"}
-    started = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--scheduler-file", str(scheduler_file), "--port", "0",
-                                 "--no-dashboard"], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    started = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--scheduler-file",
+                str(scheduler_file),
+                "--port",
+                "0",
+                "--no-dashboard",
+            ],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     try:
         deadline = time.time() + 30
         while not scheduler_file.exists() and time.time() < deadline:
             time.sleep(0.2)
         address = pd.read_json(scheduler_file, typ="series")["address"]
         for _ in range(2):
-            started.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-dashboard"],
-                                            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            started.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-dashboard"],
+                    env=environment,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
         with cluster(address) as executor:
             executor._client.wait_for_workers(2, timeout=60)
-            same(grid_search(ESTIMATOR, GRID, AIRLINE, **SEARCH, executor=executor).table.drop(columns="seconds"), in_process["search"].drop(columns="seconds"))
-            same(cross_validate([Naive2(season=4), AutoETS(season=4)], panel(), horizon=4, season=4, executor=executor).forecasts, in_process["baselines"])
+            same(
+                grid_search(ESTIMATOR, GRID, AIRLINE, **SEARCH, executor=executor).table.drop(columns="seconds"),
+                in_process["search"].drop(columns="seconds"),
+            )
+            same(
+                cross_validate(
+                    [Naive2(season=4), AutoETS(season=4)], panel(), horizon=4, season=4, executor=executor
+                ).forecasts,
+                in_process["baselines"],
+            )
     finally:
         for process in started:
             process.terminate()
@@ -100,9 +142,13 @@ def test_an_unreachable_scheduler_is_one_line_and_status_2_within_seconds(monkey
         with cluster("tcp://127.0.0.1:9"):
             pass
     csv = tmp_path / "y.csv"
-    pd.DataFrame({"month": pd.date_range("2000-01-01", periods=96, freq="MS").strftime("%Y-%m"), "y": AIRLINE}).to_csv(csv, index=False)
+    pd.DataFrame({"month": pd.date_range("2000-01-01", periods=96, freq="MS").strftime("%Y-%m"), "y": AIRLINE}).to_csv(
+        csv, index=False
+    )
     began = time.perf_counter()
-    code, _, err = run_cli(monkeypatch, capsys, "search", csv, "--grid", "units=2,4", "--scheduler", "tcp://127.0.0.1:9")
+    code, _, err = run_cli(
+        monkeypatch, capsys, "search", csv, "--grid", "units=2,4", "--scheduler", "tcp://127.0.0.1:9"
+    )
     assert code == 2 and err.startswith("lstmcast: error: cannot reach") and err.count("\n") == 1
     assert time.perf_counter() - began < 10
 
@@ -111,7 +157,9 @@ def test_ctrl_c_keeps_the_rows_finished_so_far(monkeypatch, capsys, tmp_path):
     import lstmcast.report
 
     csv, output = tmp_path / "y.csv", tmp_path / "table.csv"
-    pd.DataFrame({"month": pd.date_range("2000-01-01", periods=96, freq="MS").strftime("%Y-%m"), "y": AIRLINE}).to_csv(csv, index=False)
+    pd.DataFrame({"month": pd.date_range("2000-01-01", periods=96, freq="MS").strftime("%Y-%m"), "y": AIRLINE}).to_csv(
+        csv, index=False
+    )
     write = lstmcast.report.write_csv
     calls = []
 
@@ -122,8 +170,24 @@ def test_ctrl_c_keeps_the_rows_finished_so_far(monkeypatch, capsys, tmp_path):
         return write(*args, **kwargs)
 
     monkeypatch.setattr(lstmcast.report, "write_csv", interrupted_after_two)
-    code, _, err = run_cli(monkeypatch, capsys, "search", csv, "--grid", "units=2,4", "--grid", "batch_size=4,8", "--epochs", 3,
-                           "--seeds", 1, "--output", output, "--workers", 2)
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        "search",
+        csv,
+        "--grid",
+        "units=2,4",
+        "--grid",
+        "batch_size=4,8",
+        "--epochs",
+        3,
+        "--seeds",
+        1,
+        "--output",
+        output,
+        "--workers",
+        2,
+    )
     assert code == 130 and "interrupted" in err
     assert len(pd.read_csv(output)) == 2  # the rows finished before Ctrl-C, written atomically
     assert sorted(p.name for p in tmp_path.iterdir()) == ["table.csv", "y.csv"]

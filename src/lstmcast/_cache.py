@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -61,7 +61,9 @@ def array_key(*parts: object) -> str:
     pieces = []
     for part in parts:
         if isinstance(part, np.ndarray):
-            pieces.append(f"{part.dtype}{part.shape}:{hashlib.sha256(np.ascontiguousarray(part).tobytes()).hexdigest()}")
+            pieces.append(
+                f"{part.dtype}{part.shape}:{hashlib.sha256(np.ascontiguousarray(part).tobytes()).hexdigest()}"
+            )
         else:
             pieces.append(repr(part))
     return "|".join(pieces)

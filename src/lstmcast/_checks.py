@@ -46,7 +46,9 @@ __all__ = [
 
 
 def _is_whole(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)  # NumPy ints count; NumPy bools are not Integral
+    return isinstance(value, numbers.Integral) and not isinstance(
+        value, bool
+    )  # NumPy ints count; NumPy bools are not Integral
 
 
 def _is_real(value: Any) -> bool:
@@ -110,7 +112,8 @@ def count_or_fraction(value: Any, name: str, total: int, *, allow_zero: bool = F
     if _is_real(value) and 0.0 < value < 1.0:
         return max(1, int(round(float(value) * total)))
     raise InvalidInputError(
-        f"{name} is a whole number{' (0 for none)' if allow_zero else ''} or a fraction in (0, 1), got {_describe(value)}"
+        f"{name} is a whole number{' (0 for none)' if allow_zero else ''} or a fraction in (0, 1), "
+        f"got {_describe(value)}"
     )
 
 
@@ -154,7 +157,9 @@ def series_values(values: Any, name: str, *, min_length: int = 1) -> np.ndarray:
     """One series as a new 1-D float64 array of finite numbers (a pandas Series gives its values)."""
     array = finite_array(values, name, min_size=min_length)
     if array.ndim != 1:
-        raise InvalidInputError(f"{name} must be one series (1-D), got shape {array.shape}; pass one column, e.g. y[:, 0]")
+        raise InvalidInputError(
+            f"{name} must be one series (1-D), got shape {array.shape}; pass one column, e.g. y[:, 0]"
+        )
     return array
 
 
@@ -170,7 +175,8 @@ def output_path(path: str | os.PathLike, *, overwrite: bool, option: str = "over
         raise OutputExistsError(f"{path} already exists; pass {option} or choose another path")
     if not path.parent.is_dir():
         raise InvalidInputError(
-            f"the folder {path.parent} of {path} does not exist; create it first (lstmcast never creates folders for a file)"
+            f"the folder {path.parent} of {path} does not exist; create it first "
+            "(lstmcast never creates folders for a file)"
         )
     return path
 

@@ -34,7 +34,7 @@ class Estimator:
                 params.update({f"{name}__{key}": sub for key, sub in value.get_params(deep=True).items()})
         return params
 
-    def set_params(self, **params: Any) -> "Estimator":
+    def set_params(self, **params: Any) -> Estimator:
         """Set parameters (``name__sub`` sets a parameter of an estimator held as a parameter).
         Every name is checked before anything is set: a typo changes nothing."""
         valid = self._param_names()
@@ -51,10 +51,15 @@ class Estimator:
         for name in nested:
             holder = direct.get(name, getattr(self, name))
             if not isinstance(holder, Estimator):
-                raise InvalidInputError(f"{name!r} of {type(self).__name__} is not an estimator, so {name}__... cannot be set")
+                raise InvalidInputError(
+                    f"{name!r} of {type(self).__name__} is not an estimator, so {name}__... cannot be set"
+                )
             unknown = {key.partition("__")[0] for key in nested[name]} - set(holder._param_names())
             if unknown:
-                raise InvalidInputError(f"unknown parameter {sorted(unknown)[0]!r} for {type(holder).__name__}; valid: {holder._param_names()}")
+                raise InvalidInputError(
+                    f"unknown parameter {sorted(unknown)[0]!r} for {type(holder).__name__}; "
+                    f"valid: {holder._param_names()}"
+                )
         for name, value in direct.items():
             setattr(self, name, value)
         for name, sub_params in nested.items():

@@ -12,8 +12,9 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any
 
 from lstmcast._checks import output_path
 from lstmcast.errors import InvalidInputError
@@ -90,7 +91,9 @@ def jsonable(obj: Any) -> Any:
             return jsonable(obj.tolist())
         if obj is pd.NaT or obj is pd.NA:
             return None
-    raise InvalidInputError(f"cannot write {type(obj).__name__} as JSON; convert it to numbers, strings, lists or dicts")
+    raise InvalidInputError(
+        f"cannot write {type(obj).__name__} as JSON; convert it to numbers, strings, lists or dicts"
+    )
 
 
 def _key(key: Any) -> str:

@@ -37,8 +37,9 @@ import importlib.util
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from lstmcast._cache import cache_root, enabled
 

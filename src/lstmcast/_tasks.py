@@ -13,8 +13,9 @@ Cheap to import: nothing here imports JAX, pandas or Dask.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, as_completed
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from lstmcast.errors import InvalidInputError
 
@@ -38,7 +39,9 @@ def run_tasks(
                 on_done(k, results[-1])
         return results
     if not hasattr(executor, "submit"):
-        raise InvalidInputError(f"executor must be a concurrent.futures.Executor (or have submit()), got {type(executor).__name__}")
+        raise InvalidInputError(
+            f"executor must be a concurrent.futures.Executor (or have submit()), got {type(executor).__name__}"
+        )
     futures = {executor.submit(function, *args): k for k, args in enumerate(arguments)}
     if hasattr(executor, "run_deferred"):  # an executor that keeps some jobs for this thread runs them now
         executor.run_deferred()
@@ -68,7 +71,9 @@ class _Bar:
         if enabled:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self._bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+            self._bar = Progress(
+                TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+            )
             self._task = self._bar.add_task(label, total=total)
             self._bar.start()
 

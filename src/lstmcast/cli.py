@@ -13,10 +13,11 @@ import inspect
 import os
 import sys
 import typing
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import typer
 
@@ -39,7 +40,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """lstmcast: the Keras LSTM tutorials' workflow, done right and a thousand times faster."""
 
@@ -51,8 +54,18 @@ _SCALE_HELP = "Scaling out (see README, Scaling out)"
 class ScaleOptions:
     """Where the parallel parts of a job run (``lstmcast.scale.cluster``)."""
 
-    workers: Optional[int] = typer.Option(None, "--workers", help="Run the parallel tasks on a local Dask cluster of N worker processes.", rich_help_panel=_SCALE_HELP)
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run them on an existing Dask cluster, e.g. tcp://host:8786.", rich_help_panel=_SCALE_HELP)
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        help="Run the parallel tasks on a local Dask cluster of N worker processes.",
+        rich_help_panel=_SCALE_HELP,
+    )
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Run them on an existing Dask cluster, e.g. tcp://host:8786.",
+        rich_help_panel=_SCALE_HELP,
+    )
 
     def executor(self):
         from lstmcast.scale import cluster
@@ -67,7 +80,12 @@ def _with_options(**groups: type) -> Callable:
     def decorate(command: Callable) -> Callable:
         own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.name not in groups]
         added = [
-            inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=typing.get_type_hints(group)[f.name])
+            inspect.Parameter(
+                f.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=f.default,
+                annotation=typing.get_type_hints(group)[f.name],
+            )
             for group in groups.values()
             for f in fields(group)
         ]
@@ -85,7 +103,9 @@ def _with_options(**groups: type) -> Callable:
     return decorate
 
 
-recipe_app = typer.Typer(help="The classic Keras LSTM tutorials, one command each, beside honest baselines.", no_args_is_help=True)
+recipe_app = typer.Typer(
+    help="The classic Keras LSTM tutorials, one command each, beside honest baselines.", no_args_is_help=True
+)
 app.add_typer(recipe_app, name="recipe")
 
 
@@ -103,12 +123,22 @@ def recipe_list() -> None:
 @recipe_app.command("run")
 @_with_options(scale=ScaleOptions)
 def recipe_run(
-    name: str = typer.Argument(..., help="airline, milk, shampoo, gridsearch, sunspots or toy-classifier (see `lstmcast recipe list`)."),
-    seeds: Optional[int] = typer.Option(None, "--seeds", help="Networks trained at once (seeds 0..N-1; default 5, shampoo 30); reports their distribution and the ensemble."),
-    fixed: bool = typer.Option(False, "--fixed", help="The tutorial's settings without its leak (scaler fitted on the training part)."),
+    name: str = typer.Argument(
+        ..., help="airline, milk, shampoo, gridsearch, sunspots or toy-classifier (see `lstmcast recipe list`)."
+    ),
+    seeds: int | None = typer.Option(
+        None,
+        "--seeds",
+        help="Networks trained at once (seeds 0..N-1; default 5, shampoo 30); reports their distribution and the ensemble.",
+    ),
+    fixed: bool = typer.Option(
+        False, "--fixed", help="The tutorial's settings without its leak (scaler fitted on the training part)."
+    ),
     improved: bool = typer.Option(False, "--improved", help="lstmcast's recommended settings for this series."),
-    epochs: Optional[int] = typer.Option(None, "--epochs", help="Override the number of epochs (for a quick look)."),
-    out: Path = typer.Option(Path("runs"), "--out", help="Folder for the run folder (runs/<recipe>-<variant>-<timestamp>/)."),
+    epochs: int | None = typer.Option(None, "--epochs", help="Override the number of epochs (for a quick look)."),
+    out: Path = typer.Option(
+        Path("runs"), "--out", help="Folder for the run folder (runs/<recipe>-<variant>-<timestamp>/)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the table."),
     scale: ScaleOptions = None,
 ) -> None:
@@ -121,8 +151,16 @@ def recipe_run(
     variant = "fixed" if fixed else "improved" if improved else "faithful"
     _import_in_background("matplotlib.backends.backend_agg", "matplotlib.figure")
     in_process = scale.workers is None and scale.scheduler is None
-    with (_BaselinesInBackground() if in_process else scale.executor()) as executor:
-        summary = recipes.run(name, variant=variant, seeds=seeds, epochs=epochs, out_root=out, verbose=0 if as_json else 1, executor=executor)
+    with _BaselinesInBackground() if in_process else scale.executor() as executor:
+        summary = recipes.run(
+            name,
+            variant=variant,
+            seeds=seeds,
+            epochs=epochs,
+            out_root=out,
+            verbose=0 if as_json else 1,
+            executor=executor,
+        )
     if as_json:
         typer.echo(to_json(summary))
         return
@@ -216,13 +254,23 @@ def _print_recipe(summary: dict) -> None:
         },
         {"model": "LSTM ensemble", **_metric_cells(metrics[lstm])},
     ]
-    rows += [{"model": alias, **_metric_cells(metrics[alias]), "s": f"{seconds[alias]:.2f}"} for alias in metrics if alias != lstm]
+    rows += [
+        {"model": alias, **_metric_cells(metrics[alias]), "s": f"{seconds[alias]:.2f}"}
+        for alias in metrics
+        if alias != lstm
+    ]
     title = f"{summary['title']}: {summary['variant']}"
-    table = metrics_table(rows, title=title, columns=["model", "test RMSE", "MAE", "sMAPE %", "MASE", "train RMSE", "s"])
+    table = metrics_table(
+        rows, title=title, columns=["model", "test RMSE", "MAE", "sMAPE %", "MASE", "train RMSE", "s"]
+    )
     table.columns[0].no_wrap = True
     console.print(table)
     console.print(f"Measured on: {summary['measured_on']}; 'LSTM (N seeds)' is the mean ± std of the seeds' scores.")
-    models = {"LSTM (mean of seeds)": rmse["lstm_mean"], "LSTM ensemble": rmse["lstm_ensemble"], **{a: rmse[a] for a in metrics if a != lstm}}
+    models = {
+        "LSTM (mean of seeds)": rmse["lstm_mean"],
+        "LSTM ensemble": rmse["lstm_ensemble"],
+        **{a: rmse[a] for a in metrics if a != lstm},
+    }
     best = min((v, k) for k, v in models.items() if v is not None)
     console.print(f"Lowest test RMSE: {best[1]} ({best[0]:.4g}).")
     for deviation in summary["deviations"]:
@@ -245,10 +293,19 @@ def _print_classification_recipe(console, summary: dict) -> None:
         }
         for s in summary["per_seed"]
     ]
-    rows.append({"seed": "mean", "class accuracy": summary["ensemble"]["class_accuracy"], "new seq.": summary["ensemble"]["new_sequence_class"]})
+    rows.append(
+        {
+            "seed": "mean",
+            "class accuracy": summary["ensemble"]["class_accuracy"],
+            "new seq.": summary["ensemble"]["new_sequence_class"],
+        }
+    )
     table = metrics_table(rows, title=f"{summary['title']}: {summary['variant']}", columns=list(rows[0]))
     console.print(table)
-    console.print("'mean': the ensemble (the seeds' outputs averaged)." + (" Keras 'accuracy': binary accuracy over the 24 one-hot cells." if keras else ""))
+    console.print(
+        "'mean': the ensemble (the seeds' outputs averaged)."
+        + (" Keras 'accuracy': binary accuracy over the 24 one-hot cells." if keras else "")
+    )
     console.print(
         f"Measured on: {summary['measured_on']}. True classes: 1 2 3 2 3 1; the notebook classified the new "
         f"sequence [0 0 0 0 0 1] as 1. {summary['seeds_with_every_class_right']} of {summary['seeds']} seeds get every class right."
@@ -272,14 +329,31 @@ _MODEL_HELP = "Model (omit all to use lstmcast's recommended settings)"
 class CsvOptions:
     """How to read a user's CSV file (``lstmcast.data.load_csv``)."""
 
-    date_col: Optional[str] = typer.Option(None, "--date-col", help="Date column (default: the first).", rich_help_panel=_DATA_HELP)
-    value_col: Optional[str] = typer.Option(None, "--value-col", help="Value column (default: the only numeric one).", rich_help_panel=_DATA_HELP)
+    date_col: str | None = typer.Option(
+        None, "--date-col", help="Date column (default: the first).", rich_help_panel=_DATA_HELP
+    )
+    value_col: str | None = typer.Option(
+        None, "--value-col", help="Value column (default: the only numeric one).", rich_help_panel=_DATA_HELP
+    )
     sep: str = typer.Option(",", "--sep", help="Field separator.", rich_help_panel=_DATA_HELP)
-    skip_footer: int = typer.Option(0, "--skip-footer", help="Lines to drop at the end of the file.", rich_help_panel=_DATA_HELP)
-    na_value: list[str] = typer.Option([], "--na-value", help="A marker of missing values, e.g. -1 (repeatable).", rich_help_panel=_DATA_HELP)
-    missing: str = typer.Option("error", "--missing", help="error, interpolate or drop (ends only).", rich_help_panel=_DATA_HELP)
-    date_format: Optional[str] = typer.Option(None, "--date-format", help="strptime format of the dates, e.g. %d/%m/%Y.", rich_help_panel=_DATA_HELP)
-    id_col: Optional[str] = typer.Option(None, "--id-col", help="Long format: the series id column (default unique_id; with it, ds and y).", rich_help_panel=_DATA_HELP)
+    skip_footer: int = typer.Option(
+        0, "--skip-footer", help="Lines to drop at the end of the file.", rich_help_panel=_DATA_HELP
+    )
+    na_value: list[str] = typer.Option(
+        [], "--na-value", help="A marker of missing values, e.g. -1 (repeatable).", rich_help_panel=_DATA_HELP
+    )
+    missing: str = typer.Option(
+        "error", "--missing", help="error, interpolate or drop (ends only).", rich_help_panel=_DATA_HELP
+    )
+    date_format: str | None = typer.Option(
+        None, "--date-format", help="strptime format of the dates, e.g. %d/%m/%Y.", rich_help_panel=_DATA_HELP
+    )
+    id_col: str | None = typer.Option(
+        None,
+        "--id-col",
+        help="Long format: the series id column (default unique_id; with it, ds and y).",
+        rich_help_panel=_DATA_HELP,
+    )
 
     def is_panel(self, path: Path) -> bool:
         """A long-format file: ``--id-col`` given, or a header with unique_id, ds and y."""
@@ -291,7 +365,13 @@ class CsvOptions:
     def load_panel(self, path: Path):
         from lstmcast.data import load_panel_csv
 
-        return load_panel_csv(path, id_col=self.id_col or "unique_id", date_col=self.date_col or "ds", value_col=self.value_col or "y", sep=self.sep)
+        return load_panel_csv(
+            path,
+            id_col=self.id_col or "unique_id",
+            date_col=self.date_col or "ds",
+            value_col=self.value_col or "y",
+            sep=self.sep,
+        )
 
     def load(self, path: Path):
         from lstmcast.data import load_csv
@@ -312,13 +392,19 @@ class CsvOptions:
 class ModelOptions:
     """LSTM settings a user may override; the rest come from ``recommended_params``."""
 
-    season: Optional[int] = typer.Option(None, "--season", help="Seasonal period (default: from the frequency).", rich_help_panel=_MODEL_HELP)
-    look_back: Optional[int] = typer.Option(None, "--look-back", help="Past values each forecast sees.", rich_help_panel=_MODEL_HELP)
-    units: Optional[int] = typer.Option(None, "--units", help="LSTM units.", rich_help_panel=_MODEL_HELP)
-    epochs: Optional[int] = typer.Option(None, "--epochs", help="Training epochs (at most; early stopping may end sooner).", rich_help_panel=_MODEL_HELP)
-    batch_size: Optional[int] = typer.Option(None, "--batch-size", rich_help_panel=_MODEL_HELP)
-    learning_rate: Optional[float] = typer.Option(None, "--learning-rate", rich_help_panel=_MODEL_HELP)
-    seeds: Optional[int] = typer.Option(None, "--seeds", help="Ensemble size (default 5).", rich_help_panel=_MODEL_HELP)
+    season: int | None = typer.Option(
+        None, "--season", help="Seasonal period (default: from the frequency).", rich_help_panel=_MODEL_HELP
+    )
+    look_back: int | None = typer.Option(
+        None, "--look-back", help="Past values each forecast sees.", rich_help_panel=_MODEL_HELP
+    )
+    units: int | None = typer.Option(None, "--units", help="LSTM units.", rich_help_panel=_MODEL_HELP)
+    epochs: int | None = typer.Option(
+        None, "--epochs", help="Training epochs (at most; early stopping may end sooner).", rich_help_panel=_MODEL_HELP
+    )
+    batch_size: int | None = typer.Option(None, "--batch-size", rich_help_panel=_MODEL_HELP)
+    learning_rate: float | None = typer.Option(None, "--learning-rate", rich_help_panel=_MODEL_HELP)
+    seeds: int | None = typer.Option(None, "--seeds", help="Ensemble size (default 5).", rich_help_panel=_MODEL_HELP)
 
     def season_of(self, series) -> int:
         from lstmcast._checks import season as check_season
@@ -339,7 +425,11 @@ class ModelOptions:
         return {**recommended_panel_params(season, horizon), **self._given()}
 
     def _given(self) -> dict[str, Any]:
-        given = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "season" and getattr(self, f.name) is not None}
+        given = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name != "season" and getattr(self, f.name) is not None
+        }
         if "seeds" in given:
             given["n_models"] = given.pop("seeds")
         return given
@@ -352,12 +442,24 @@ def _settings(params: dict) -> str:
 @app.command()
 @_with_options(csv=CsvOptions, model=ModelOptions, scale=ScaleOptions)
 def forecast(
-    data: Path = typer.Argument(..., help="CSV file: one series (a date and a value column) or many in long format (unique_id, ds, y)."),
-    horizon: int = typer.Option(..., "--horizon", "-h", help="How many points to forecast after the data (after every series)."),
-    output: Path = typer.Option(..., "--output", "-o", help="CSV to write: [unique_id,] ds, lstm (ensemble mean) and the interval columns."),
-    level: list[float] = typer.Option([], "--level", help="Prediction interval coverage in percent, e.g. --level 80 --level 95 (conformal)."),
-    spread: bool = typer.Option(False, "--spread", help="One series: also write lstm-min and lstm-max, the seeds' range (not an interval)."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="One series: PNG of the history and the forecast with its interval."),
+    data: Path = typer.Argument(
+        ..., help="CSV file: one series (a date and a value column) or many in long format (unique_id, ds, y)."
+    ),
+    horizon: int = typer.Option(
+        ..., "--horizon", "-h", help="How many points to forecast after the data (after every series)."
+    ),
+    output: Path = typer.Option(
+        ..., "--output", "-o", help="CSV to write: [unique_id,] ds, lstm (ensemble mean) and the interval columns."
+    ),
+    level: list[float] = typer.Option(
+        [], "--level", help="Prediction interval coverage in percent, e.g. --level 80 --level 95 (conformal)."
+    ),
+    spread: bool = typer.Option(
+        False, "--spread", help="One series: also write lstm-min and lstm-max, the seeds' range (not an interval)."
+    ),
+    plot: Path | None = typer.Option(
+        None, "--plot", help="One series: PNG of the history and the forecast with its interval."
+    ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
     csv: CsvOptions = None,
     model: ModelOptions = None,
@@ -372,13 +474,24 @@ def forecast(
             output_path(path, overwrite=overwrite, option="--overwrite")
     if csv.is_panel(data):
         if plot is not None or spread:
-            raise InvalidInputError("--plot and --spread are for one series; a long-format file gets its forecasts and intervals in --output")
+            raise InvalidInputError(
+                "--plot and --spread are for one series; a long-format file gets its forecasts and intervals in --output"
+            )
         _forecast_panel(csv.load_panel(data), horizon, level, output, overwrite, model, scale)
     else:
         _forecast_series(csv.load(data), horizon, level, spread, output, plot, overwrite, model)
 
 
-def _forecast_series(series, horizon: int, level: list[float], spread: bool, output: Path, plot: Path | None, overwrite: bool, model: "ModelOptions") -> None:
+def _forecast_series(
+    series,
+    horizon: int,
+    level: list[float],
+    spread: bool,
+    output: Path,
+    plot: Path | None,
+    overwrite: bool,
+    model: ModelOptions,
+) -> None:
     from lstmcast.data.validate import time_label
     from lstmcast.forecast import LSTMForecaster
     from lstmcast.report import plot_future, write_csv
@@ -391,28 +504,46 @@ def _forecast_series(series, horizon: int, level: list[float], spread: bool, out
     write_csv(output, frame, index=False, overwrite=overwrite)
     n = fitted.n_members
     if plot is not None:
-        band = (f"lstm-lo-{max(level):g}", f"lstm-hi-{max(level):g}", f"{max(level):g}% conformal interval") if level else (
-            ("lstm-min", "lstm-max", f"min-max of {n} seeds") if spread else None)
-        plot_future(
-            plot, index=series.index, y=series.to_numpy(), future_index=frame["ds"], mean=frame["lstm"],
-            lower=None if band is None else frame[band[0]], upper=None if band is None else frame[band[1]],
-            title=f"{series.name}: LSTM forecast, mean of {n} seeds" + (f" (band: {band[2]})" if band else ""),
-            ylabel=str(series.name), band_label=None if band is None else band[2], overwrite=overwrite,
+        band = (
+            (f"lstm-lo-{max(level):g}", f"lstm-hi-{max(level):g}", f"{max(level):g}% conformal interval")
+            if level
+            else (("lstm-min", "lstm-max", f"min-max of {n} seeds") if spread else None)
         )
-    typer.echo(f"wrote {output}" + (f" and {plot}" if plot else "") + f": {horizon} points from {time_label(frame['ds'].iloc[0])} "
-               f"(settings: {_settings(params)}; epochs run {fitted.epochs_run_.tolist()})")
+        plot_future(
+            plot,
+            index=series.index,
+            y=series.to_numpy(),
+            future_index=frame["ds"],
+            mean=frame["lstm"],
+            lower=None if band is None else frame[band[0]],
+            upper=None if band is None else frame[band[1]],
+            title=f"{series.name}: LSTM forecast, mean of {n} seeds" + (f" (band: {band[2]})" if band else ""),
+            ylabel=str(series.name),
+            band_label=None if band is None else band[2],
+            overwrite=overwrite,
+        )
+    typer.echo(
+        f"wrote {output}"
+        + (f" and {plot}" if plot else "")
+        + f": {horizon} points from {time_label(frame['ds'].iloc[0])} "
+        f"(settings: {_settings(params)}; epochs run {fitted.epochs_run_.tolist()})"
+    )
 
 
 # One series' conformal intervals come from this many refits (enough for a 95% interval).
 _CONFORMAL_WINDOWS = 20
 
 
-def _forecast_panel(panel, horizon: int, level: list[float], output: Path, overwrite: bool, model: "ModelOptions", scale: ScaleOptions) -> None:
+def _forecast_panel(
+    panel, horizon: int, level: list[float], output: Path, overwrite: bool, model: ModelOptions, scale: ScaleOptions
+) -> None:
     with scale.executor() as executor:  # reached (or started) before any work; the network trains here
         _forecast_panel_on(panel, horizon, level, output, overwrite, model, executor)
 
 
-def _forecast_panel_on(panel, horizon: int, level: list[float], output: Path, overwrite: bool, model: "ModelOptions", executor) -> None:
+def _forecast_panel_on(
+    panel, horizon: int, level: list[float], output: Path, overwrite: bool, model: ModelOptions, executor
+) -> None:
     import time
 
     import numpy as np
@@ -433,9 +564,11 @@ def _forecast_panel_on(panel, horizon: int, level: list[float], output: Path, ov
                 f"this file has {calibrated}: ask for a lower --level, or forecast without intervals"
             )
     forecaster = LSTMForecaster(**params, verbose=1)
-    typer.echo(f"{len(panel)} series, {int(panel.lengths.min())} to {int(panel.lengths.max())} values each; training one network "
-               f"for all of them ({len(look_backs_of(forecaster))} look-back(s) x {forecaster.n_members} seeds; a fit held back from each "
-               f"series' last {horizon} values for {'early stopping and ' if forecaster.patience else ''}the intervals, then the final fit)")
+    typer.echo(
+        f"{len(panel)} series, {int(panel.lengths.min())} to {int(panel.lengths.max())} values each; training one network "
+        f"for all of them ({len(look_backs_of(forecaster))} look-back(s) x {forecaster.n_members} seeds; a fit held back from each "
+        f"series' last {horizon} values for {'early stopping and ' if forecaster.patience else ''}the intervals, then the final fit)"
+    )
     fitted = forecaster.fit(panel)
     frame = fitted.predict(horizon, level=level or None, executor=executor)  # by partition, on a cluster
     write_csv(output, frame, index=False, overwrite=overwrite)
@@ -443,8 +576,10 @@ def _forecast_panel_on(panel, horizon: int, level: list[float], output: Path, ov
     if fitted.fallback_series_:
         shown = ", ".join(fitted.fallback_series_[:5]) + (" ..." if len(fitted.fallback_series_) > 5 else "")
         note = f"; {len(fitted.fallback_series_)} series too short for the network were forecast by Naive2, without intervals: {shown}"
-    typer.echo(f"wrote {output}: {horizon} points after each of {len(panel)} series in {time.perf_counter() - started:.1f} s "
-               f"(settings: {_settings(params)}; epochs run {fitted.epochs_run_.tolist()}){note}")
+    typer.echo(
+        f"wrote {output}: {horizon} points after each of {len(panel)} series in {time.perf_counter() - started:.1f} s "
+        f"(settings: {_settings(params)}; epochs run {fitted.epochs_run_.tolist()}){note}"
+    )
 
 
 @app.command()
@@ -452,7 +587,7 @@ def _forecast_panel_on(panel, horizon: int, level: list[float], output: Path, ov
 def evaluate(
     data: Path = typer.Argument(..., help="CSV file with a date column and a value column."),
     test_size: int = typer.Option(..., "--test-size", help="Points at the end held out for testing."),
-    horizon: Optional[int] = typer.Option(None, "--horizon", help="Backtest horizon (default: the test size)."),
+    horizon: int | None = typer.Option(None, "--horizon", help="Backtest horizon (default: the test size)."),
     windows: int = typer.Option(3, "--windows", help="Backtest cut-offs (rolling origin)."),
     csv: CsvOptions = None,
     model: ModelOptions = None,
@@ -471,7 +606,9 @@ def evaluate(
     windows = positive_int(windows, "--windows")
     series = csv.load(data)
     if test_size > len(series) - 24:
-        raise InvalidInputError(f"--test-size must leave 24 training points: at most {len(series) - 24} for {len(series)} points")
+        raise InvalidInputError(
+            f"--test-size must leave 24 training points: at most {len(series) - 24} for {len(series)} points"
+        )
     season = model.season_of(series)
     params = model.params(series[:-test_size], season)
     lstm = LSTMForecaster(**params)
@@ -484,7 +621,13 @@ def evaluate(
         )
     for result in results:
         rows = [{"model": alias, **row} for alias, row in result.table().to_dict("index").items()]
-        console.print(metrics_table(rows, title=f"{series.name}: {result.kind}", columns={k: headers[k] for k in ("model", *TABLE_METRICS, "seconds")}))
+        console.print(
+            metrics_table(
+                rows,
+                title=f"{series.name}: {result.kind}",
+                columns={k: headers[k] for k in ("model", *TABLE_METRICS, "seconds")},
+            )
+        )
     console.print(
         f"LSTM settings: {_settings(params)} (lstm = mean of the ensemble; MASE scaled by the seasonal naive "
         f"error on the training part, season {season})"
@@ -496,9 +639,9 @@ def evaluate(
 def search(
     data: Path = typer.Argument(..., help="CSV file with a date column and a value column (the training data)."),
     grid: list[str] = typer.Option(..., "--grid", help="A parameter and its values, e.g. units=2,4,8 (repeatable)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="CSV of the table, written as rows complete."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="CSV of the table, written as rows complete."),
     folds: int = typer.Option(3, "--folds", help="Rolling-origin folds at the end of the data."),
-    fold_size: Optional[int] = typer.Option(None, "--fold-size", help="Points per fold (default: one season)."),
+    fold_size: int | None = typer.Option(None, "--fold-size", help="Points per fold (default: one season)."),
     metric: str = typer.Option("rmse", "--metric", help="rmse, mae, smape or mase."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output file."),
     csv: CsvOptions = None,
@@ -531,14 +674,33 @@ def search(
             write_csv(output, pd.DataFrame(rows), index=False, overwrite=overwrite or len(rows) > 1)
 
     with scale.executor() as executor:
-        result = grid_search(estimator, param_grid, series, cv=cv, metric=metric, season=season, refit=False, on_row=write_row, verbose=1, executor=executor)
+        result = grid_search(
+            estimator,
+            param_grid,
+            series,
+            cv=cv,
+            metric=metric,
+            season=season,
+            refit=False,
+            on_row=write_row,
+            verbose=1,
+            executor=executor,
+        )
     if output is not None:
         write_csv(output, result.table, index=False, overwrite=True)
     table = result.table.sort_values("rank")
     columns = {name: name for name in table.columns}
-    Console().print(metrics_table(table.to_dict("records"), title=f"{series.name}: {result.metric} over {len(result.folds)} rolling-origin folds", columns=columns))
-    typer.echo(f"best: {', '.join(f'{k}={v}' for k, v in result.best_params.items())} ({result.metric} {table['score_mean'].iloc[0]:.4g}); "
-               f"{len(table)} configurations in {result.seconds:.1f} s" + (f"; wrote {output}" if output else ""))
+    Console().print(
+        metrics_table(
+            table.to_dict("records"),
+            title=f"{series.name}: {result.metric} over {len(result.folds)} rolling-origin folds",
+            columns=columns,
+        )
+    )
+    typer.echo(
+        f"best: {', '.join(f'{k}={v}' for k, v in result.best_params.items())} ({result.metric} {table['score_mean'].iloc[0]:.4g}); "
+        f"{len(table)} configurations in {result.seconds:.1f} s" + (f"; wrote {output}" if output else "")
+    )
 
 
 @app.command("cross-validate")
@@ -546,11 +708,17 @@ def search(
 def cross_validate_command(
     data: Path = typer.Argument(..., help="CSV file: one series, or many in long format (unique_id, ds, y)."),
     horizon: int = typer.Option(..., "--horizon", "-h", help="Points forecast from each cut-off."),
-    windows: int = typer.Option(1, "--windows", help="Rolling-origin cut-offs, a horizon apart, the last a horizon before each series' end."),
+    windows: int = typer.Option(
+        1, "--windows", help="Rolling-origin cut-offs, a horizon apart, the last a horizon before each series' end."
+    ),
     level: list[float] = typer.Option([], "--level", help="Interval coverage to check, in percent (repeatable)."),
     arima: bool = typer.Option(False, "--arima", help="Add AutoARIMA to the baselines (minutes on large panels)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="CSV of the scores per series, cut-off and model."),
-    forecasts: Optional[Path] = typer.Option(None, "--forecasts", help="CSV of every forecast beside the truth (unique_id, ds, cutoff, y, models...)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="CSV of the scores per series, cut-off and model."
+    ),
+    forecasts: Path | None = typer.Option(
+        None, "--forecasts", help="CSV of every forecast beside the truth (unique_id, ds, cutoff, y, models...)."
+    ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
     csv: CsvOptions = None,
     model: ModelOptions = None,
@@ -575,11 +743,19 @@ def cross_validate_command(
         series = csv.load(data)
         panel = Panel((str(series.name or "series"),), (series.to_numpy(),), (series.index,))
     season = panel.season if model.season is None else model.season_of(None)
-    models = [LSTMForecaster(**model.panel_params(season, horizon), verbose=1), Naive2(season=season), SeasonalNaive(season=season), AutoETS(season=season), AutoTheta(season=season)]
+    models = [
+        LSTMForecaster(**model.panel_params(season, horizon), verbose=1),
+        Naive2(season=season),
+        SeasonalNaive(season=season),
+        AutoETS(season=season),
+        AutoTheta(season=season),
+    ]
     if arima:
         models.append(AutoARIMA(season=season))
     with scale.executor() as executor:
-        result = cross_validate(models, panel, horizon=horizon, n_windows=windows, season=season, level=level or None, executor=executor)
+        result = cross_validate(
+            models, panel, horizon=horizon, n_windows=windows, season=season, level=level or None, executor=executor
+        )
     table = result.table()
     headers = {"model": "model", "smape": "sMAPE", "mase": "MASE", "owa": "OWA", "rmse": "RMSE"}
     headers.update({f"coverage_{lv:g}": f"{lv:g}% cover" for lv in result.levels})
@@ -604,29 +780,43 @@ def cross_validate_command(
 class SequenceFileOptions:
     """How to read labelled sequences (``lstmcast.data.load_ts`` / ``load_sequences_csv``)."""
 
-    missing: str = typer.Option("error", "--missing", help="Missing values ('?'): error or interpolate.", rich_help_panel=_DATA_HELP)
+    missing: str = typer.Option(
+        "error", "--missing", help="Missing values ('?'): error or interpolate.", rich_help_panel=_DATA_HELP
+    )
     case_col: str = typer.Option("case_id", "--case-col", help="Long CSV: the case column.", rich_help_panel=_DATA_HELP)
     time_col: str = typer.Option("t", "--time-col", help="Long CSV: the time column.", rich_help_panel=_DATA_HELP)
-    label_col: str = typer.Option("label", "--label-col", help="Long CSV: the label column.", rich_help_panel=_DATA_HELP)
+    label_col: str = typer.Option(
+        "label", "--label-col", help="Long CSV: the label column.", rich_help_panel=_DATA_HELP
+    )
 
     def load(self, path: Path):
         from lstmcast.data import load_sequences_csv, load_ts
 
         if path.suffix.lower() == ".csv":
-            return load_sequences_csv(path, case_col=self.case_col, time_col=self.time_col, label_col=self.label_col, missing=self.missing)
+            return load_sequences_csv(
+                path, case_col=self.case_col, time_col=self.time_col, label_col=self.label_col, missing=self.missing
+            )
         return load_ts(path, missing=self.missing)
 
 
 @app.command()
 @_with_options(files=SequenceFileOptions)
 def classify(
-    train: Path = typer.Argument(..., help="Training cases: a .ts file (UEA/UCR archive format) or a long CSV (case_id, t, channels..., label)."),
-    test: Path = typer.Argument(..., help="Cases to classify, in the same format (labels optional: with them, the scores)."),
-    seeds: Optional[int] = typer.Option(None, "--seeds", help="Ensemble size (default 5)."),
-    epochs: Optional[int] = typer.Option(None, "--epochs", help="Training epochs (default: chosen from the data's size)."),
-    units: Optional[int] = typer.Option(None, "--units", help="LSTM units (default 64)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="CSV of the predictions: case, label, predicted, proba_<class>..."),
-    save: Optional[Path] = typer.Option(None, "--save", help="Save the fitted classifier (.npz, no pickle)."),
+    train: Path = typer.Argument(
+        ..., help="Training cases: a .ts file (UEA/UCR archive format) or a long CSV (case_id, t, channels..., label)."
+    ),
+    test: Path = typer.Argument(
+        ..., help="Cases to classify, in the same format (labels optional: with them, the scores)."
+    ),
+    seeds: int | None = typer.Option(None, "--seeds", help="Ensemble size (default 5)."),
+    epochs: int | None = typer.Option(
+        None, "--epochs", help="Training epochs (default: chosen from the data's size)."
+    ),
+    units: int | None = typer.Option(None, "--units", help="LSTM units (default 64)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="CSV of the predictions: case, label, predicted, proba_<class>..."
+    ),
+    save: Path | None = typer.Option(None, "--save", help="Save the fitted classifier (.npz, no pickle)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
     files: SequenceFileOptions = None,
 ) -> None:
@@ -657,7 +847,9 @@ def classify(
     if save is not None:
         model.save(save, overwrite=overwrite)
     if output is not None:
-        write_csv(output, classification_frame(testing, predicted, proba, model.classes_), index=False, overwrite=overwrite)
+        write_csv(
+            output, classification_frame(testing, predicted, proba, model.classes_), index=False, overwrite=overwrite
+        )
     console = Console()
     console.print(
         f"{training.name or train.name}: {len(training)} training cases, {len(testing)} test cases, "
@@ -686,16 +878,17 @@ def classification_frame(cases, predicted, proba, classes):
 
 
 def _print_scores(console, truth, predicted, classes) -> None:
+    import numpy as np
     from rich.measure import Measurement
     from rich.table import Table
-
-    import numpy as np
 
     from lstmcast.classify import accuracy, balanced_accuracy, confusion_matrix
 
     unseen = sorted({str(label) for label in truth} - {str(c) for c in classes.tolist()})
-    console.print(f"accuracy {accuracy(truth, predicted):.4f}   balanced accuracy {balanced_accuracy(truth, predicted):.4f}"
-                  + (f"   (labels never seen in training, counted wrong: {', '.join(unseen)})" if unseen else ""))
+    console.print(
+        f"accuracy {accuracy(truth, predicted):.4f}   balanced accuracy {balanced_accuracy(truth, predicted):.4f}"
+        + (f"   (labels never seen in training, counted wrong: {', '.join(unseen)})" if unseen else "")
+    )
     matrix = confusion_matrix(truth, predicted, labels=classes.tolist())
     table = Table(title="confusion matrix (rows: true label, columns: predicted)")
     table.add_column("true \\ predicted", no_wrap=True)
@@ -708,9 +901,15 @@ def _print_scores(console, truth, predicted, classes) -> None:
         counts = matrix.to_numpy().copy()
         np.fill_diagonal(counts, 0)
         order = np.argsort(-counts, axis=None, kind="stable")[:10]
-        mistakes = [f"{matrix.index[i]} -> {matrix.columns[j]} ({counts[i, j]})" for i, j in zip(*np.unravel_index(order, counts.shape)) if counts[i, j] > 0]
-        console.print(f"confusion matrix: {len(matrix.columns)} classes are too many to show at this width "
-                      f"(--output has every prediction); most frequent mistakes: {', '.join(mistakes) or 'none'}")
+        mistakes = [
+            f"{matrix.index[i]} -> {matrix.columns[j]} ({counts[i, j]})"
+            for i, j in zip(*np.unravel_index(order, counts.shape))
+            if counts[i, j] > 0
+        ]
+        console.print(
+            f"confusion matrix: {len(matrix.columns)} classes are too many to show at this width "
+            f"(--output has every prediction); most frequent mistakes: {', '.join(mistakes) or 'none'}"
+        )
         return
     console.print(table)
 

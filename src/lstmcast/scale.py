@@ -50,7 +50,9 @@ class ClusterError(LstmcastError, ConnectionError):
 
 
 @contextlib.contextmanager
-def cluster(scheduler: str | None = None, *, workers: int | None = None, timeout: float = CONNECT_TIMEOUT) -> Iterator[Executor | None]:
+def cluster(
+    scheduler: str | None = None, *, workers: int | None = None, timeout: float = CONNECT_TIMEOUT
+) -> Iterator[Executor | None]:
     """The executor of the chosen place (see the module docstring); None means in this process."""
     if scheduler is None and workers is None:
         yield None

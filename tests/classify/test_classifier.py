@@ -75,7 +75,9 @@ def test_ensemble_equals_separately_trained_seeds():
     cases, labels = ragged_cases(seed=2)
     both = LSTMClassifier(**TINY).fit(cases, labels).predict_proba(cases, members=True)
     for k in range(2):
-        alone = LSTMClassifier(**{**TINY, "n_models": 1, "seed": k}).fit(cases, labels).predict_proba(cases, members=True)
+        alone = (
+            LSTMClassifier(**{**TINY, "n_models": 1, "seed": k}).fit(cases, labels).predict_proba(cases, members=True)
+        )
         np.testing.assert_allclose(both[k], alone[0], atol=1e-5)
 
 
@@ -171,7 +173,9 @@ def test_balanced_class_weights():
     np.testing.assert_allclose(weights, expected, rtol=1e-6)
     # each class then weighs the same in the loss
     assert np.allclose([weights[targets[:, c] == 1].sum() for c in range(3)], 8 / 3)
-    np.testing.assert_allclose(_sample_weights({"b": 3.0}, targets, classes, False), np.where(targets[:, 1] == 1, 3.0, 1.0))
+    np.testing.assert_allclose(
+        _sample_weights({"b": 3.0}, targets, classes, False), np.where(targets[:, 1] == 1, 3.0, 1.0)
+    )
     with pytest.raises(InvalidInputError):
         _sample_weights({"z": 3.0}, targets, classes, False)
 
@@ -212,7 +216,9 @@ def test_a_model_learns_an_easy_problem():
         return cases, labels
 
     train, test = make(40), make(40)
-    model = LSTMClassifier(units=8, conv_filters=(8, 8), conv_widths=(5, 3), epochs=60, batch_size=8, n_models=2).fit(*train)
+    model = LSTMClassifier(units=8, conv_filters=(8, 8), conv_widths=(5, 3), epochs=60, batch_size=8, n_models=2).fit(
+        *train
+    )
     assert accuracy(test[1], model.predict(test[0])) >= 0.9
 
 

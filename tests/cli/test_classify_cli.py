@@ -16,8 +16,17 @@ FAST = ["--epochs", 3, "--seeds", 2, "--units", 4]
 
 
 def write_ts(path, cases, labels=None, classes=("early", "late")):
-    header = ["# written by the test", "@problemName Bumps", "@timeStamps false", "@missing false", "@univariate false", "@dimensions 2",
-              "@equalLength false", f"@classLabel true {' '.join(classes)}" if labels is not None else "@classLabel false", "@data"]
+    header = [
+        "# written by the test",
+        "@problemName Bumps",
+        "@timeStamps false",
+        "@missing false",
+        "@univariate false",
+        "@dimensions 2",
+        "@equalLength false",
+        f"@classLabel true {' '.join(classes)}" if labels is not None else "@classLabel false",
+        "@data",
+    ]
     rows = []
     for k, case in enumerate(cases):
         channels = ":".join(",".join(repr(float(v)) for v in case[:, c]) for c in range(case.shape[1]))
@@ -74,7 +83,12 @@ def test_unlabelled_cases_get_predictions_only(monkeypatch, capsys, files, tmp_p
     output = tmp_path / "p.csv"
     code, out, err = run_cli(monkeypatch, capsys, "classify", train, test, *FAST, "--output", output)
     assert code == 0, err
-    assert "accuracy" not in out and list(pd.read_csv(output).columns) == ["case", "predicted", "proba_early", "proba_late"]
+    assert "accuracy" not in out and list(pd.read_csv(output).columns) == [
+        "case",
+        "predicted",
+        "proba_early",
+        "proba_late",
+    ]
 
 
 def test_an_unseen_test_label_counts_as_wrong(monkeypatch, capsys, files, tmp_path):
@@ -89,7 +103,11 @@ def test_an_unseen_test_label_counts_as_wrong(monkeypatch, capsys, files, tmp_pa
 
 def test_long_csv_files_are_read_too(monkeypatch, capsys, files, tmp_path):
     cases, labels = bumps(12, 3)
-    rows = [{"case_id": f"c{k}", "t": t, "x": v[0], "z": v[1], "label": labels[k]} for k, case in enumerate(cases) for t, v in enumerate(case)]
+    rows = [
+        {"case_id": f"c{k}", "t": t, "x": v[0], "z": v[1], "label": labels[k]}
+        for k, case in enumerate(cases)
+        for t, v in enumerate(case)
+    ]
     pd.DataFrame(rows).sample(frac=1.0, random_state=0).to_csv(tmp_path / "train.csv", index=False)  # rows in any order
     code, out, err = run_cli(monkeypatch, capsys, "classify", tmp_path / "train.csv", files[1], *FAST)
     assert code == 0, err
@@ -108,11 +126,15 @@ def test_a_bad_file_is_one_line_naming_the_case_and_line(monkeypatch, capsys, fi
 
 
 def test_toy_classifier_recipe_reports_keras_accuracy_beside_class_accuracy(monkeypatch, capsys, tmp_path):
-    code, out, err = run_cli(monkeypatch, capsys, "recipe", "run", "toy-classifier", "--epochs", 3, "--seeds", 2, "--json", "--out", tmp_path)
+    code, out, err = run_cli(
+        monkeypatch, capsys, "recipe", "run", "toy-classifier", "--epochs", 3, "--seeds", 2, "--json", "--out", tmp_path
+    )
     assert code == 0, err
     summary = json.loads(out)
     assert summary["variant"] == "faithful" and summary["seeds"] == 2 and len(summary["per_seed"]) == 2
-    assert summary["settings"]["network"]["lstm_units"] == [128] and summary["settings"]["loss"] == "binary_crossentropy"
+    assert (
+        summary["settings"]["network"]["lstm_units"] == [128] and summary["settings"]["loss"] == "binary_crossentropy"
+    )
     for seed in summary["per_seed"]:
         assert seed["class_accuracy"] == pytest.approx(np.mean(np.array(seed["predicted_classes"]) == LABELS))
         assert 0.0 <= seed["keras_binary_accuracy"] <= 1.0 and seed["new_sequence_class"] in range(4)

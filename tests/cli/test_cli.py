@@ -51,8 +51,25 @@ def test_recipe_list_names_every_recipe(monkeypatch, capsys):
 def test_forecast_writes_dates_at_the_series_frequency(monkeypatch, capsys, monthly_csv, tmp_path):
     output, plot = tmp_path / "forecast.csv", tmp_path / "forecast.png"
     code, out, err = run_cli(
-        monkeypatch, capsys, "forecast", monthly_csv, "--date-col", "month", "--value-col", "sales", "--horizon", 6,
-        "--epochs", 3, "--seeds", 2, "--output", output, "--plot", plot, "--spread",
+        monkeypatch,
+        capsys,
+        "forecast",
+        monthly_csv,
+        "--date-col",
+        "month",
+        "--value-col",
+        "sales",
+        "--horizon",
+        6,
+        "--epochs",
+        3,
+        "--seeds",
+        2,
+        "--output",
+        output,
+        "--plot",
+        plot,
+        "--spread",
     )
     assert code == 0, err
     frame = pd.read_csv(output, parse_dates=["ds"])
@@ -99,13 +116,29 @@ def test_recipe_run_json_and_run_folder(monkeypatch, capsys, tmp_path):
     assert code == 0, err
     summary = json.loads(out)
     assert summary["recipe"] == "airline" and summary["variant"] == "faithful" and summary["seeds"] == 2
-    assert set(summary["test_rmse"]) >= {"lstm_mean", "lstm_std", "lstm_ensemble", "persistence", "seasonal_naive", "auto_ets", "auto_arima"}
+    assert set(summary["test_rmse"]) >= {
+        "lstm_mean",
+        "lstm_std",
+        "lstm_ensemble",
+        "persistence",
+        "seasonal_naive",
+        "auto_ets",
+        "auto_arima",
+    }
     assert summary["seconds"] > 0
     # The tutorial's points y[97:143], each predicted by persistence from the value before it.
     y = load("airline").to_numpy()
-    assert summary["test_rmse"]["persistence"] == pytest.approx(np.sqrt(np.mean((y[97:143] - y[96:142]) ** 2)), rel=1e-12)
+    assert summary["test_rmse"]["persistence"] == pytest.approx(
+        np.sqrt(np.mean((y[97:143] - y[96:142]) ** 2)), rel=1e-12
+    )
     run_dir = tmp_path / summary["run_dir"].split("/")[-1]
-    assert sorted(p.name for p in run_dir.iterdir()) == ["config.json", "forecast.png", "metrics.json", "predictions.csv", "training.png"]
+    assert sorted(p.name for p in run_dir.iterdir()) == [
+        "config.json",
+        "forecast.png",
+        "metrics.json",
+        "predictions.csv",
+        "training.png",
+    ]
     predictions = pd.read_csv(run_dir / "predictions.csv")
     scored = predictions[predictions["scored"]]
     assert len(scored) == 46 and np.allclose(scored["persistence"], predictions["y"].shift(1)[predictions["scored"]])
@@ -120,7 +153,18 @@ def test_unknown_recipe_and_conflicting_variants(monkeypatch, capsys, tmp_path):
 
 def test_evaluate_prints_both_tables_with_every_model(monkeypatch, capsys, monthly_csv):
     code, out, err = run_cli(
-        monkeypatch, capsys, "evaluate", monthly_csv, "--test-size", 12, "--windows", 2, "--epochs", 3, "--seeds", 2,
+        monkeypatch,
+        capsys,
+        "evaluate",
+        monthly_csv,
+        "--test-size",
+        12,
+        "--windows",
+        2,
+        "--epochs",
+        3,
+        "--seeds",
+        2,
     )
     assert code == 0, err
     assert "one-step walk-forward on 12 test points" in out and "multi-step backtest: 2 cut-offs, horizon 12" in out
@@ -140,7 +184,11 @@ def test_evaluate_refuses_a_test_part_that_leaves_too_little_training(monkeypatc
 
 
 def test_usage_errors_are_one_line_too(monkeypatch, capsys, monthly_csv, tmp_path):
-    for args in (["forecast", monthly_csv, "--horizon", "2.5", "--output", tmp_path / "f.csv"], ["forecast"], ["evaluate", monthly_csv]):
+    for args in (
+        ["forecast", monthly_csv, "--horizon", "2.5", "--output", tmp_path / "f.csv"],
+        ["forecast"],
+        ["evaluate", monthly_csv],
+    ):
         code, _, err = run_cli(monkeypatch, capsys, *args)
         assert code == 2 and err.count("\n") == 1 and err.startswith("lstmcast: error:"), err
 
@@ -154,7 +202,19 @@ def test_an_output_in_a_missing_folder_is_refused_before_training(monkeypatch, c
 
 def test_recipe_gridsearch_json_lists_every_configuration(monkeypatch, capsys, tmp_path):
     code, out, err = run_cli(
-        monkeypatch, capsys, "recipe", "run", "gridsearch", "--fixed", "--epochs", 2, "--seeds", 1, "--json", "--out", tmp_path
+        monkeypatch,
+        capsys,
+        "recipe",
+        "run",
+        "gridsearch",
+        "--fixed",
+        "--epochs",
+        2,
+        "--seeds",
+        1,
+        "--json",
+        "--out",
+        tmp_path,
     )
     assert code == 0, err
     summary = json.loads(out)
@@ -167,7 +227,9 @@ def test_recipe_gridsearch_json_lists_every_configuration(monkeypatch, capsys, t
 
 
 def test_recipe_table_names_the_model_with_the_lowest_test_rmse(monkeypatch, capsys, tmp_path):
-    code, out, err = run_cli(monkeypatch, capsys, "recipe", "run", "airline", "--epochs", 2, "--seeds", 2, "--out", tmp_path)
+    code, out, err = run_cli(
+        monkeypatch, capsys, "recipe", "run", "airline", "--epochs", 2, "--seeds", 2, "--out", tmp_path
+    )
     assert code == 0, err
     config = json.loads(next(tmp_path.glob("airline-faithful-*/metrics.json")).read_text())
     rmse = config["test_rmse"]

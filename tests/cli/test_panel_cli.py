@@ -3,6 +3,7 @@
 
 import numpy as np
 import pandas as pd
+
 from tests.cli.test_cli import run_cli
 
 FAST = ["--epochs", 2, "--seeds", 2, "--units", 4]
@@ -14,7 +15,15 @@ def long_csv(path, n_series=12, seed=0, id_col="unique_id", date_col="ds", value
     for i in range(n_series):
         n = int(rng.integers(20, 40))
         y = (10 + i) * np.exp(np.cumsum(rng.normal(0.01, 0.05, n)))
-        rows.append(pd.DataFrame({id_col: f"s{i}", date_col: pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m-%d"), value_col: y.round(4)}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    id_col: f"s{i}",
+                    date_col: pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m-%d"),
+                    value_col: y.round(4),
+                }
+            )
+        )
     if short:
         rows.append(pd.DataFrame({id_col: "tiny", date_col: ["2000-01-01", "2000-02-01"], value_col: [3.0, 4.0]}))
     frame = pd.concat(rows, ignore_index=True)
@@ -24,11 +33,37 @@ def long_csv(path, n_series=12, seed=0, id_col="unique_id", date_col="ds", value
 
 def test_forecast_a_long_file_with_intervals(monkeypatch, capsys, tmp_path):
     long_csv(tmp_path / "few.csv", n_series=12)
-    code, _, err = run_cli(monkeypatch, capsys, "forecast", tmp_path / "few.csv", "--horizon", 3, "--level", 95, "--output", tmp_path / "x.csv", *FAST)
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        "forecast",
+        tmp_path / "few.csv",
+        "--horizon",
+        3,
+        "--level",
+        95,
+        "--output",
+        tmp_path / "x.csv",
+        *FAST,
+    )
     assert code == 2 and "at least 19 series" in err  # refused before any training
     frame = long_csv(tmp_path / "panel.csv", n_series=24, short=True)
     output = tmp_path / "fc.csv"
-    code, out, err = run_cli(monkeypatch, capsys, "forecast", tmp_path / "panel.csv", "--horizon", 3, "--level", 80, "--level", 95, "--output", output, *FAST)
+    code, out, err = run_cli(
+        monkeypatch,
+        capsys,
+        "forecast",
+        tmp_path / "panel.csv",
+        "--horizon",
+        3,
+        "--level",
+        80,
+        "--level",
+        95,
+        "--output",
+        output,
+        *FAST,
+    )
     assert code == 0, err
     forecast = pd.read_csv(output, parse_dates=["ds"])
     assert list(forecast.columns) == ["unique_id", "ds", "lstm", "lstm-lo-80", "lstm-hi-80", "lstm-lo-95", "lstm-hi-95"]
@@ -42,22 +77,64 @@ def test_forecast_a_long_file_with_intervals(monkeypatch, capsys, tmp_path):
 def test_custom_column_names(monkeypatch, capsys, tmp_path):
     long_csv(tmp_path / "sales.csv", id_col="store", date_col="month", value_col="sales")
     output = tmp_path / "fc.csv"
-    code, _, err = run_cli(monkeypatch, capsys, "forecast", tmp_path / "sales.csv", "--id-col", "store", "--date-col", "month",
-                           "--value-col", "sales", "--horizon", 2, "--output", output, *FAST)
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        "forecast",
+        tmp_path / "sales.csv",
+        "--id-col",
+        "store",
+        "--date-col",
+        "month",
+        "--value-col",
+        "sales",
+        "--horizon",
+        2,
+        "--output",
+        output,
+        *FAST,
+    )
     assert code == 0, err
     assert len(pd.read_csv(output)) == 12 * 2
 
 
 def test_one_series_gets_conformal_intervals_and_the_spread_only_on_request(monkeypatch, capsys, tmp_path):
     months = pd.date_range("2000-01-01", periods=72, freq="MS")
-    values = 100 + np.arange(72) + 10 * np.sin(2 * np.pi * np.arange(72) / 12) + np.random.default_rng(0).normal(0, 1, 72)
-    pd.DataFrame({"month": months.strftime("%Y-%m"), "sales": values.round(2)}).to_csv(tmp_path / "one.csv", index=False)
-    code, _, err = run_cli(monkeypatch, capsys, "forecast", tmp_path / "one.csv", "--horizon", 4, "--level", 80, "--output", tmp_path / "a.csv", *FAST)
+    values = (
+        100 + np.arange(72) + 10 * np.sin(2 * np.pi * np.arange(72) / 12) + np.random.default_rng(0).normal(0, 1, 72)
+    )
+    pd.DataFrame({"month": months.strftime("%Y-%m"), "sales": values.round(2)}).to_csv(
+        tmp_path / "one.csv", index=False
+    )
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        "forecast",
+        tmp_path / "one.csv",
+        "--horizon",
+        4,
+        "--level",
+        80,
+        "--output",
+        tmp_path / "a.csv",
+        *FAST,
+    )
     assert code == 0, err
     a = pd.read_csv(tmp_path / "a.csv")
     assert list(a.columns) == ["ds", "lstm", "lstm-lo-80", "lstm-hi-80"]
     assert np.all(a["lstm-lo-80"] < a["lstm"]) and np.all(a["lstm"] < a["lstm-hi-80"])
-    code, _, err = run_cli(monkeypatch, capsys, "forecast", tmp_path / "one.csv", "--horizon", 4, "--spread", "--output", tmp_path / "b.csv", *FAST)
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        "forecast",
+        tmp_path / "one.csv",
+        "--horizon",
+        4,
+        "--spread",
+        "--output",
+        tmp_path / "b.csv",
+        *FAST,
+    )
     assert code == 0, err
     assert list(pd.read_csv(tmp_path / "b.csv").columns) == ["ds", "lstm", "lstm-min", "lstm-max"]
 
@@ -65,8 +142,21 @@ def test_one_series_gets_conformal_intervals_and_the_spread_only_on_request(monk
 def test_cross_validate_prints_the_table_and_writes_scores(monkeypatch, capsys, tmp_path):
     long_csv(tmp_path / "panel.csv")
     scores = tmp_path / "scores.csv"
-    code, out, err = run_cli(monkeypatch, capsys, "cross-validate", tmp_path / "panel.csv", "--horizon", 3, "--windows", 2, "--season", 1,
-                             "--output", scores, *FAST)
+    code, out, err = run_cli(
+        monkeypatch,
+        capsys,
+        "cross-validate",
+        tmp_path / "panel.csv",
+        "--horizon",
+        3,
+        "--windows",
+        2,
+        "--season",
+        1,
+        "--output",
+        scores,
+        *FAST,
+    )
     assert code == 0, err
     for name in ("lstm", "naive2", "auto_ets", "auto_theta", "OWA", "sMAPE"):
         assert name in out
@@ -78,8 +168,21 @@ def test_cross_validate_prints_the_table_and_writes_scores(monkeypatch, capsys, 
 def test_a_duplicated_row_is_one_line_naming_the_series(monkeypatch, capsys, tmp_path):
     frame = long_csv(tmp_path / "panel.csv")
     pd.concat([frame, frame.iloc[[5]]]).to_csv(tmp_path / "dup.csv", index=False)
-    code, _, err = run_cli(monkeypatch, capsys, "forecast", tmp_path / "dup.csv", "--horizon", 2, "--output", tmp_path / "fc.csv")
+    code, _, err = run_cli(
+        monkeypatch, capsys, "forecast", tmp_path / "dup.csv", "--horizon", 2, "--output", tmp_path / "fc.csv"
+    )
     assert code == 2 and err.count("\n") == 1 and frame.iloc[5]["unique_id"] in err
     assert not (tmp_path / "fc.csv").exists()
-    code, _, err = run_cli(monkeypatch, capsys, "forecast", tmp_path / "panel.csv", "--horizon", 2, "--output", tmp_path / "x.csv", "--plot", tmp_path / "p.png")
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        "forecast",
+        tmp_path / "panel.csv",
+        "--horizon",
+        2,
+        "--output",
+        tmp_path / "x.csv",
+        "--plot",
+        tmp_path / "p.png",
+    )
     assert code == 2 and "--plot" in err  # the plot is for one series only

@@ -38,8 +38,20 @@ def test_future_index_needs_a_frequency():
 
 @pytest.mark.parametrize(
     ("freq", "expected"),
-    [("MS", 12), ("ME", 12), ("QS", 4), ("QE-DEC", 4), ("W", 52), ("D", 7), ("h", 24),
-     ("YS", 1), ("3MS", 4), ("6h", 4), ("5MS", 1), ("min", 1)],
+    [
+        ("MS", 12),
+        ("ME", 12),
+        ("QS", 4),
+        ("QE-DEC", 4),
+        ("W", 52),
+        ("D", 7),
+        ("h", 24),
+        ("YS", 1),
+        ("3MS", 4),
+        ("6h", 4),
+        ("5MS", 1),
+        ("min", 1),
+    ],
 )
 def test_season_length_from_the_frequency(freq, expected):
     assert season_length(regular(freq)) == expected

@@ -34,7 +34,7 @@ def test_semicolon_file_with_a_footer_like_datamarket(tmp_path):
     text = (
         '"Month";"Monthly milk production: pounds per cow. Jan 62 ? Dec 75"\n'
         '"1962-01";589\n"1962-02";561\n"1962-03";640\n"1962-04";656\n'
-        '\nMonthly milk production: pounds per cow. Jan 62 ? Dec 75\n'
+        "\nMonthly milk production: pounds per cow. Jan 62 ? Dec 75\n"
     )
     series = load_csv(write(tmp_path, text), sep=";", skip_footer=1)
     assert series.tolist() == [589.0, 561.0, 640.0, 656.0]
@@ -43,9 +43,13 @@ def test_semicolon_file_with_a_footer_like_datamarket(tmp_path):
 
 
 def test_silso_layout_without_header_with_date_parts_and_minus_one_markers(tmp_path):
-    rows = ["1818;01;01;1818.001;  -1; -1.0;   0;1", "1818;01;02;1818.004;  65; 10.2;   1;1",
-            "1818;01;03;1818.007;  -1; -1.0;   0;1", "1818;01;04;1818.010;  37;  7.7;   1;1",
-            "1818;01;05;1818.012;  40; -1.0;   0;1"]
+    rows = [
+        "1818;01;01;1818.001;  -1; -1.0;   0;1",
+        "1818;01;02;1818.004;  65; 10.2;   1;1",
+        "1818;01;03;1818.007;  -1; -1.0;   0;1",
+        "1818;01;04;1818.010;  37;  7.7;   1;1",
+        "1818;01;05;1818.012;  40; -1.0;   0;1",
+    ]
     path = write(tmp_path, "\n".join(rows) + "\n")
     options = dict(
         sep=";",

@@ -147,7 +147,11 @@ def test_the_frame_of_1500_series_loads():
     assert panel.lengths.tolist() == lengths.tolist()
     assert panel.index[7].equals(grid[len(grid) - ends[7] - lengths[7] : len(grid) - ends[7]])
     full = pd.DataFrame(
-        {"unique_id": np.repeat(np.arange(n), longest), "ds": np.tile(grid[:longest], n), "y": RNG.normal(size=n * longest)}
+        {
+            "unique_id": np.repeat(np.arange(n), longest),
+            "ds": np.tile(grid[:longest], n),
+            "y": RNG.normal(size=n * longest),
+        }
     )
     assert len(full) == 480_000
     assert from_long(full).lengths.sum() == 480_000
@@ -260,7 +264,10 @@ GOOD = [("ok", d, float(k)) for k, d in enumerate(MONTHS)]
         (GOOD + [("bad", MONTHS[0], 1.0), ("bad", MONTHS[1], np.nan)], ["'bad'", MONTHS[1], "missing"]),
         (GOOD + [("bad", MONTHS[0], np.inf)], ["'bad'", MONTHS[0], "infinite"]),
         (GOOD + [("bad", MONTHS[2], 1.0), ("bad", MONTHS[2], 2.0)], ["'bad'", MONTHS[2], "twice", "row 13", "row 14"]),
-        (GOOD + [("bad", MONTHS[0], 1.0), ("bad", MONTHS[1], 1.0), ("bad", MONTHS[4], 1.0)], ["'bad'", MONTHS[2], "gap"]),
+        (
+            GOOD + [("bad", MONTHS[0], 1.0), ("bad", MONTHS[1], 1.0), ("bad", MONTHS[4], 1.0)],
+            ["'bad'", MONTHS[2], "gap"],
+        ),
         (GOOD + [("bad", "2000-01-15", 1.0)], ["'bad'", "2000-01-15", "'MS'"]),
         (GOOD + [("bad", MONTHS[0], 1.0), ("bad", "2000-01-20", 1.0)], ["'bad'", "2000-01-20", "'MS'"]),
         (GOOD + [("bad", d, 1.0) for d in MONTHS[::3]], ["'bad'", "'ok'", "frequency", "freq="]),

@@ -200,9 +200,7 @@ def test_interpolation_is_linear_inside_and_holds_the_ends(tmp_path):
     gaps[[0, 3, 4, 8], 0] = True  # both ends, and a run of two inside
     gaps[[1, 2], 1] = True
     markers = iter(["?", "NaN", "nan", "?", "?", "NAN"])
-    channels = [
-        ",".join(next(markers) if gaps[t, c] else str(float(truth[t, c])) for t in range(9)) for c in range(2)
-    ]
+    channels = [",".join(next(markers) if gaps[t, c] else str(float(truth[t, c])) for t in range(9)) for c in range(2)]
     head = header(univariate=False, dimensions=2, series_length=9, labels=MOTIONS)
     path = write(tmp_path, head + case_line(truth, "Running") + "\n" + ":".join(channels) + ":Walking\n")
     seq = load_ts(path, missing="interpolate")
@@ -230,33 +228,67 @@ UNLABELLED = header(univariate=False, equal_length=None, labels=None)
 # problem: (header, data rows, the bad case's number, what the message says)
 CASE_ERRORS = {
     "channels of different lengths": (
-        LABELLED, ["1,2,3:4,5,6:A", "1,2,3:4,5:B"], 1, r"channels of different lengths \(3, 2 values\)"),
+        LABELLED,
+        ["1,2,3:4,5,6:A", "1,2,3:4,5:B"],
+        1,
+        r"channels of different lengths \(3, 2 values\)",
+    ),
     "channel count differs from the first case": (
-        LABELLED, ["1,2:3,4:A", "1,2:3,4:A", "1,2:B"], 2, r"has 1 channels, but case 0 \(line {first}\) has 2"),
+        LABELLED,
+        ["1,2:3,4:A", "1,2:3,4:A", "1,2:B"],
+        2,
+        r"has 1 channels, but case 0 \(line {first}\) has 2",
+    ),
     "channel count differs from @dimensions": (
-        DIMENSIONS_3, ["1,2:3,4:5,6:A", "1,2:3,4:A"], 1,
-        r"has 2 channels, but @dimensions \(line {dimensions}\) says 3"),
+        DIMENSIONS_3,
+        ["1,2:3,4:5,6:A", "1,2:3,4:A"],
+        1,
+        r"has 2 channels, but @dimensions \(line {dimensions}\) says 3",
+    ),
     "channel count differs from @univariate": (
-        header(equal_length=None, labels=("A", "B")), ["1,2:A", "1,2:3,4:B"], 1,
-        r"has 2 channels, but @univariate true \(line {univariate}\) says 1"),
+        header(equal_length=None, labels=("A", "B")),
+        ["1,2:A", "1,2:3,4:B"],
+        1,
+        r"has 2 channels, but @univariate true \(line {univariate}\) says 1",
+    ),
     "length differs from @seriesLength": (
-        header(series_length=3, labels=("A", "B")), ["1,2,3:A", "1,2,3,4:B"], 1,
-        r"has 4 time steps, but @seriesLength \(line {serieslength}\) says 3"),
+        header(series_length=3, labels=("A", "B")),
+        ["1,2,3:A", "1,2,3,4:B"],
+        1,
+        r"has 4 time steps, but @seriesLength \(line {serieslength}\) says 3",
+    ),
     "lengths differ under @equalLength true": (
-        header(labels=("A", "B")), ["1,2,3:A", "1,2,3:A", "1,2:B"], 2,
-        r"has 2 time steps, but case 0 \(line {first}\) has 3"),
+        header(labels=("A", "B")),
+        ["1,2,3:A", "1,2,3:A", "1,2:B"],
+        2,
+        r"has 2 time steps, but case 0 \(line {first}\) has 3",
+    ),
     "label not declared": (
-        LABELLED, ["1,2:A", "1,2:C"], 1, r"the label 'C', which @classLabel does not declare \(it lists A B\)"),
+        LABELLED,
+        ["1,2:A", "1,2:C"],
+        1,
+        r"the label 'C', which @classLabel does not declare \(it lists A B\)",
+    ),
     "no label": (LABELLED, ["1,2:A", "1,2"], 1, "has no class label"),
     "nothing after the last colon": (LABELLED, ["1,2:A", "1,2:"], 1, "has no class label"),
     "a label under @classLabel false": (
-        UNLABELLED, ["1,2:3,4", "1,2:Running"], 1,
-        r"ends with 'Running' after its last ':', which looks like a class label.*@classLabel true"),
+        UNLABELLED,
+        ["1,2:3,4", "1,2:Running"],
+        1,
+        r"ends with 'Running' after its last ':', which looks like a class label.*@classLabel true",
+    ),
     "a number label under @classLabel false": (
-        header(equal_length=None, labels=None), ["1,2,3", "1,2,3:2"], 1,
-        r"channels of different lengths .*@classLabel true"),
+        header(equal_length=None, labels=None),
+        ["1,2,3", "1,2,3:2"],
+        1,
+        r"channels of different lengths .*@classLabel true",
+    ),
     "not a number": (
-        LABELLED, ["1,2,3:A", "1,x2,3:B"], 1, r"'x2' at time step 1 of channel 0 .both from 0. is not a finite number"),
+        LABELLED,
+        ["1,2,3:A", "1,x2,3:B"],
+        1,
+        r"'x2' at time step 1 of channel 0 .both from 0. is not a finite number",
+    ),
     "an empty value": (LABELLED, ["1,2,3:A", "1,,3:B"], 1, r"'' at time step 1 of channel 0"),
     "an infinite value": (LABELLED, ["1,2,3:A", "1,2,inf:B"], 1, r"'inf' at time step 2 of channel 0"),
     "an empty channel": (LABELLED, ["1,2:3,4:A", "1,2::B"], 1, "has an empty channel 1"),
@@ -289,23 +321,32 @@ FILE_ERRORS = {
     "only comments": ("#nothing but a comment\n", "has no @data line"),
     "no @data line": (edited("@data\n", ""), "has no @data line"),
     "data without @data": (
-        edited("@data\n", "", "1,2,3:1\n"), rf"line {DATA_LINE} of .* comes before @data but is neither"),
+        edited("@data\n", "", "1,2,3:1\n"),
+        rf"line {DATA_LINE} of .* comes before @data but is neither",
+    ),
     "header without cases": (header() + "\n\n", rf"has no cases after @data \(line {DATA_LINE}\)"),
     "time stamps": (
         edited("@timeStamps false", "@timeStamps true", "(0,1.5),(1,2.5):1\n"),
-        "does not support yet; convert the cases to plain values"),
+        "does not support yet; convert the cases to plain values",
+    ),
     "regression targets": (edited("@classLabel true 1 2", "@targetLabel true", "1,2:3.5\n"), "regression problem"),
     "unknown header": (
-        edited("@missing false", "@mising false"), rf"line {MISSING_LINE} of .*unknown header '@mising'"),
+        edited("@missing false", "@mising false"),
+        rf"line {MISSING_LINE} of .*unknown header '@mising'",
+    ),
     "repeated header": (
         edited("@missing false", "@missing false\n@MISSING false"),
-        rf"line {MISSING_LINE + 1} of .* repeats @missing \(first at line {MISSING_LINE}\)"),
+        rf"line {MISSING_LINE + 1} of .* repeats @missing \(first at line {MISSING_LINE}\)",
+    ),
     "labels not listed": (edited("@classLabel true 1 2", "@classLabel true", "1,2:1\n"), "must list the class labels"),
     "not true or false": (
         edited("@univariate true", "@univariate yes", "1,2:1\n"),
-        r"@univariate must be followed by true or false, got 'yes'"),
+        r"@univariate must be followed by true or false, got 'yes'",
+    ),
     "bad series length": (
-        header(series_length="ten") + "1,2:1\n", r"@seriesLength must be followed by a whole number >= 1, got 'ten'"),
+        header(series_length="ten") + "1,2:1\n",
+        r"@seriesLength must be followed by a whole number >= 1, got 'ten'",
+    ),
     "univariate with two dimensions": (header(dimensions=2) + "1,2:3,4:1\n", "says both '@univariate true'"),
 }
 
@@ -425,16 +466,25 @@ def csv_error_cases():
 
     return {
         "missing columns": (
-            ["id", "time", "x", "label"], ok, r"no column 'case_id', 't'; its columns are \['id', 'time', 'x', 'label'\]"),
+            ["id", "time", "x", "label"],
+            ok,
+            r"no column 'case_id', 't'; its columns are \['id', 'time', 'x', 'label'\]",
+        ),
         "duplicated time": (
-            *edit(3, 1, "1"), r"case 'b' \(first row at line 4 .* has the time '1' twice, at lines 4 and 5"),
+            *edit(3, 1, "1"),
+            r"case 'b' \(first row at line 4 .* has the time '1' twice, at lines 4 and 5",
+        ),
         "label changes": (*edit(3, 3, "A"), r"case 'b' \(first row at line 4 .* has the label 'B' but 'A' at line 5"),
         "not a number": (*edit(2, 2, "abc"), r"line 4 of .* \(case 'b'\): 'abc' in column 'x' is not a finite number"),
         "no label": (*edit(2, 3, ""), r"line 4 of .* \(case 'b'\) has no label in column 'label'.*label_col=None"),
         "no case id": (
-            *edit(1, 0, ""), r"line 3 of .* \(a row of \['', '2', '1.5', 'A'\]\) has no case id in column 'case_id'"),
+            *edit(1, 0, ""),
+            r"line 3 of .* \(a row of \['', '2', '1.5', 'A'\]\) has no case id in column 'case_id'",
+        ),
         "time neither number nor date": (
-            *edit(1, 1, "soon"), r"line 3 of .* \(case 'a'\): 'soon' in column 't' is not a time"),
+            *edit(1, 1, "soon"),
+            r"line 3 of .* \(case 'a'\): 'soon' in column 't' is not a time",
+        ),
     }
 
 
@@ -502,7 +552,9 @@ def test_sequences_equality_copying_repr_and_to_array_arguments():
     seq = Sequences(X=[case], y=["A"], case_ids=[0], name="Toy")
     case[0, 0] = 99.0  # the caller's array is copied, not kept
     assert seq.X[0][0, 0] == 0.0
-    same = Sequences(X=[np.arange(6.0).reshape(3, 2)], y=np.array(["A"], dtype=object), case_ids=np.array([0]), name="Toy")
+    same = Sequences(
+        X=[np.arange(6.0).reshape(3, 2)], y=np.array(["A"], dtype=object), case_ids=np.array([0]), name="Toy"
+    )
     assert seq == same
     assert seq != dataclasses.replace(seq, y=["B"])
     assert seq != dataclasses.replace(seq, X=[np.arange(6.0).reshape(3, 2) + 1])
@@ -525,9 +577,7 @@ def test_round_trip_through_ts_and_csv(data):
     n_channels = data.draw(st.integers(1, 3), label="channels")
     lengths = data.draw(st.lists(st.integers(1, 6), min_size=1, max_size=4), label="lengths")
     step = st.lists(FINITE, min_size=n_channels, max_size=n_channels)
-    cases = [
-        np.array(data.draw(st.lists(step, min_size=n, max_size=n), label="case")) for n in lengths
-    ]
+    cases = [np.array(data.draw(st.lists(step, min_size=n, max_size=n), label="case")) for n in lengths]
     labels = data.draw(st.lists(st.sampled_from(MOTIONS), min_size=len(cases), max_size=len(cases)), label="labels")
     head = header(univariate=n_channels == 1, dimensions=n_channels, equal_length=None, labels=MOTIONS)
     rows = long_csv(cases, labels)

@@ -20,9 +20,7 @@ def test_a_clean_series_comes_back_as_float_with_its_frequency():
 
 def test_missing_values_name_the_column_count_and_first_date():
     series = monthly([1.0, 2.0, np.nan, 4.0, np.nan, np.nan])
-    with pytest.raises(
-        InvalidInputError, match=r"column 'y' has 3 missing values \(first at 1960-03-01"
-    ):
+    with pytest.raises(InvalidInputError, match=r"column 'y' has 3 missing values \(first at 1960-03-01"):
         validate_series(series)
 
 

@@ -72,7 +72,12 @@ def test_names_describe_and_unknown_names():
 def test_files_ship_with_their_provenance():
     files = importlib.resources.files("lstmcast.datasets") / "files"
     provenance = (files / "PROVENANCE.md").read_text()
-    for name in ["airline_passengers.csv", "milk_production.csv", "shampoo_sales.csv",
-                 "sunspots_monthly.csv", "sunspots_daily_SN_d_tot_V2.0.csv"]:
+    for name in [
+        "airline_passengers.csv",
+        "milk_production.csv",
+        "shampoo_sales.csv",
+        "sunspots_monthly.csv",
+        "sunspots_daily_SN_d_tot_V2.0.csv",
+    ]:
         assert name in provenance
     assert "3,247" in provenance and "72,920" in provenance

@@ -19,8 +19,8 @@ import pytest
 
 from lstmcast.errors import InvalidInputError
 from lstmcast.evaluate import TABLE_METRICS, Evaluation, backtest, walk_forward
-from tests.reference import TINY_LSTM
 from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, LSTMForecaster, Persistence, SeasonalNaive
+from tests.reference import TINY_LSTM
 
 N, TEST_START, SEASON = 48, 40, 12
 FIRST_LSTM = 3 + 1  # the first point an LSTM predicts: look_back + the value used up by differencing
@@ -54,7 +54,9 @@ def evaluation():
 @pytest.fixture(scope="module")
 def dated():
     series = pd.Series(Y, index=DATES, name="sales")
-    return series, walk_forward(FORECASTER, series, test_start=TEST_START, season=SEASON, baselines=NAIVE, in_sample=True)
+    return series, walk_forward(
+        FORECASTER, series, test_start=TEST_START, season=SEASON, baselines=NAIVE, in_sample=True
+    )
 
 
 # -- plain-NumPy references -------------------------------------------------------------------------
@@ -172,7 +174,9 @@ def test_walk_forward_never_sees_later_values(evaluation):
     # the model is the same, so forecasts up to the first changed point (included) are unchanged
     kept = later - TEST_START + 1
     for alias in ALIASES:
-        np.testing.assert_array_equal(changed.forecasts[alias].to_numpy()[:kept], evaluation.forecasts[alias].to_numpy()[:kept])
+        np.testing.assert_array_equal(
+            changed.forecasts[alias].to_numpy()[:kept], evaluation.forecasts[alias].to_numpy()[:kept]
+        )
     for alias in ("lstm", "persistence"):  # seasonal naive looks a season back, before the change
         assert changed.forecasts[alias].to_numpy()[kept] != evaluation.forecasts[alias].to_numpy()[kept]
     # changing only the first test value changes nothing in the fit either
@@ -196,7 +200,9 @@ def test_walk_forward_in_sample_frame_and_metrics(evaluation):
     lstm = in_sample["lstm"].to_numpy()
     assert np.isnan(lstm[:FIRST_LSTM]).all() and np.isfinite(lstm[FIRST_LSTM:]).all()
     (fitted,) = evaluation.fitted_models["lstm"]
-    np.testing.assert_allclose(lstm[FIRST_LSTM:], fitted.predict_one_step([], include_history=True)[FIRST_LSTM:], rtol=1e-12)
+    np.testing.assert_allclose(
+        lstm[FIRST_LSTM:], fitted.predict_one_step([], include_history=True)[FIRST_LSTM:], rtol=1e-12
+    )
     persistence, seasonal = in_sample["persistence"].to_numpy(), in_sample["seasonal_naive"].to_numpy()
     assert np.isnan(persistence[:1]).all() and np.isnan(seasonal[:SEASON]).all()
     np.testing.assert_array_equal(persistence[1:], Y[: TEST_START - 1])
@@ -221,7 +227,9 @@ def test_walk_forward_without_in_sample_forecasts_the_same(evaluation):
 
 
 def test_score_slice_restricts_every_model_to_the_same_points(evaluation):
-    sliced = walk_forward(FORECASTER, Y, test_start=TEST_START, season=SEASON, baselines=NAIVE, score_slice=slice(1, -1))
+    sliced = walk_forward(
+        FORECASTER, Y, test_start=TEST_START, season=SEASON, baselines=NAIVE, score_slice=slice(1, -1)
+    )
     positions = np.arange(TEST_START + 1, N - 1)
     np.testing.assert_array_equal(sliced.positions, positions)
     np.testing.assert_array_equal(sliced.y_true, Y[positions])
@@ -240,7 +248,9 @@ def test_score_slice_must_select_test_points(score_slice):
         walk_forward([], Y, test_start=TEST_START, season=SEASON, baselines=NAIVE, score_slice=score_slice)
 
 
-@pytest.mark.parametrize("split", [dict(test_size=N - TEST_START), dict(test_size=(N - TEST_START) / N)], ids=["points", "fraction"])
+@pytest.mark.parametrize(
+    "split", [dict(test_size=N - TEST_START), dict(test_size=(N - TEST_START) / N)], ids=["points", "fraction"]
+)
 def test_test_size_in_points_or_as_a_fraction(evaluation, split):
     other = walk_forward(FORECASTER, Y, season=SEASON, baselines=NAIVE, **split)
     np.testing.assert_array_equal(other.positions, evaluation.positions)
@@ -427,9 +437,17 @@ def test_default_baselines_and_statistical_models_without_leaks(evaluation):
     # the statistical models never see later values: change everything after the second test point
     changed_y = Y.copy()
     changed_y[TEST_START + 1 :] += 50.0
-    changed = walk_forward([], changed_y, test_start=TEST_START, season=SEASON, baselines=[AutoETS(season=SEASON), AutoARIMA(season=SEASON)])
+    changed = walk_forward(
+        [],
+        changed_y,
+        test_start=TEST_START,
+        season=SEASON,
+        baselines=[AutoETS(season=SEASON), AutoARIMA(season=SEASON)],
+    )
     for alias in ("auto_ets", "auto_arima"):
-        np.testing.assert_allclose(changed.forecasts[alias].to_numpy()[:2], one_step.forecasts[alias].to_numpy()[:2], rtol=1e-9)
+        np.testing.assert_allclose(
+            changed.forecasts[alias].to_numpy()[:2], one_step.forecasts[alias].to_numpy()[:2], rtol=1e-9
+        )
     # AutoTheta forecasts multi-step only
     with pytest.raises(InvalidInputError):
         walk_forward([], Y, test_start=TEST_START, season=SEASON, baselines=[AutoTheta(season=SEASON)])
@@ -437,7 +455,11 @@ def test_default_baselines_and_statistical_models_without_leaks(evaluation):
     multi_step = backtest([], Y, horizon=HORIZON, n_windows=2, season=SEASON)
     assert multi_step.aliases == ["persistence", "seasonal_naive", "auto_ets", "auto_arima", "auto_theta"]
     cutoffs = [N - 2 * HORIZON, N - HORIZON]
-    for alias, model in [("auto_ets", AutoETS(season=SEASON)), ("auto_arima", AutoARIMA(season=SEASON)), ("auto_theta", AutoTheta(season=SEASON))]:
+    for alias, model in [
+        ("auto_ets", AutoETS(season=SEASON)),
+        ("auto_arima", AutoARIMA(season=SEASON)),
+        ("auto_theta", AutoTheta(season=SEASON)),
+    ]:
         expected = np.concatenate([model.fit(Y[:c]).predict(HORIZON) for c in cutoffs])
         np.testing.assert_allclose(multi_step.forecasts[alias].to_numpy(), expected, rtol=1e-12)
         assert [f.y_.size for f in multi_step.fitted_models[alias]] == cutoffs
@@ -484,7 +506,9 @@ def test_backtest_frame_of_a_dated_series_has_dates(backtested):
     forecasts = result.forecasts
     assert list(forecasts.columns) == FRAME_COLUMNS + NAIVE_ALIASES
     np.testing.assert_array_equal(forecasts["ds"].to_numpy(), DATES[backtested.positions].to_numpy())
-    np.testing.assert_array_equal(forecasts["cutoff"].to_numpy(), DATES[np.repeat(np.array(CUTOFFS) - 1, HORIZON)].to_numpy())
+    np.testing.assert_array_equal(
+        forecasts["cutoff"].to_numpy(), DATES[np.repeat(np.array(CUTOFFS) - 1, HORIZON)].to_numpy()
+    )
     assert forecasts["unique_id"].tolist() == ["sales"] * len(forecasts)
     for alias in NAIVE_ALIASES:
         np.testing.assert_array_equal(forecasts[alias].to_numpy(), backtested.forecasts[alias].to_numpy())
@@ -503,7 +527,9 @@ def test_backtest_forecasts_are_each_folds_forecasts(backtested):
     assert backtested.members["lstm"].shape == (3, 2 * HORIZON)
     np.testing.assert_allclose(backtested.members["lstm"], members, rtol=1e-12)
     np.testing.assert_allclose(backtested.forecasts["lstm"].to_numpy(), members.mean(axis=0), rtol=1e-12)
-    np.testing.assert_array_equal(backtested.forecasts["persistence"].to_numpy(), np.repeat(Y[np.array(CUTOFFS) - 1], HORIZON))
+    np.testing.assert_array_equal(
+        backtested.forecasts["persistence"].to_numpy(), np.repeat(Y[np.array(CUTOFFS) - 1], HORIZON)
+    )
     seasonal = np.concatenate([Y[c - SEASON : c - SEASON + HORIZON] for c in CUTOFFS])
     np.testing.assert_array_equal(backtested.forecasts["seasonal_naive"].to_numpy(), seasonal)
     for alias in NAIVE_ALIASES:
@@ -522,9 +548,13 @@ def test_backtest_folds_never_see_their_future(backtested):
     changed_y[N - HORIZON - 2 :] += 30.0  # after the first cut-off, before the second
     changed = backtest(FORECASTER, changed_y, horizon=HORIZON, n_windows=2, season=SEASON, baselines=NAIVE)
     for alias in ALIASES:
-        np.testing.assert_array_equal(changed.forecasts[alias].to_numpy()[:HORIZON], backtested.forecasts[alias].to_numpy()[:HORIZON])
+        np.testing.assert_array_equal(
+            changed.forecasts[alias].to_numpy()[:HORIZON], backtested.forecasts[alias].to_numpy()[:HORIZON]
+        )
     for alias in ("lstm", "persistence"):  # the second fold was fitted on changed data
-        assert not np.allclose(changed.forecasts[alias].to_numpy()[HORIZON:], backtested.forecasts[alias].to_numpy()[HORIZON:])
+        assert not np.allclose(
+            changed.forecasts[alias].to_numpy()[HORIZON:], backtested.forecasts[alias].to_numpy()[HORIZON:]
+        )
 
 
 def test_backtest_step_sets_the_distance_between_cutoffs():
@@ -538,10 +568,14 @@ def test_backtest_step_sets_the_distance_between_cutoffs():
     np.testing.assert_array_equal(stepped.forecasts["ds"].to_numpy(), positions)
     np.testing.assert_array_equal(stepped.forecasts["cutoff"].to_numpy(), np.repeat(np.array(cutoffs) - 1, HORIZON))
     np.testing.assert_array_equal(stepped.y_true, Y[positions])
-    np.testing.assert_array_equal(stepped.forecasts["persistence"].to_numpy(), np.repeat(Y[np.array(cutoffs) - 1], HORIZON))
+    np.testing.assert_array_equal(
+        stepped.forecasts["persistence"].to_numpy(), np.repeat(Y[np.array(cutoffs) - 1], HORIZON)
+    )
     for k, fitted in enumerate(stepped.fitted_models["lstm"]):
         np.testing.assert_array_equal(fitted.y_, Y[: cutoffs[k]])
-        np.testing.assert_allclose(stepped.forecasts["lstm"].to_numpy()[k * HORIZON : (k + 1) * HORIZON], fitted.predict(HORIZON), rtol=1e-12)
+        np.testing.assert_allclose(
+            stepped.forecasts["lstm"].to_numpy()[k * HORIZON : (k + 1) * HORIZON], fitted.predict(HORIZON), rtol=1e-12
+        )
     assert_metrics_recompute(stepped, Y, Y[: cutoffs[0]], SEASON)
 
 
@@ -609,13 +643,17 @@ class _DeferredFuture(Future):
 
 def test_walk_forward_in_threads_gives_the_same_results(evaluation):
     with RecordingThreads(2) as pool:
-        threaded = walk_forward(FORECASTER, Y, test_start=TEST_START, season=SEASON, baselines=NAIVE, in_sample=True, executor=pool)
+        threaded = walk_forward(
+            FORECASTER, Y, test_start=TEST_START, season=SEASON, baselines=NAIVE, in_sample=True, executor=pool
+        )
     # one task per model, fitted on the training part
     assert [task[0].alias for task in pool.tasks] == ALIASES
     assert all(np.array_equal(task[1], Y[:TEST_START]) for task in pool.tasks)
     assert_same_results(threaded, evaluation, exact_aliases=NAIVE_ALIASES)
     for alias in ALIASES:
-        np.testing.assert_allclose(threaded.in_sample[alias].to_numpy(), evaluation.in_sample[alias].to_numpy(), rtol=1e-6, equal_nan=True)
+        np.testing.assert_allclose(
+            threaded.in_sample[alias].to_numpy(), evaluation.in_sample[alias].to_numpy(), rtol=1e-6, equal_nan=True
+        )
     assert list(threaded.train_metrics) == ALIASES
     for alias in ALIASES:
         assert threaded.train_metrics[alias] == pytest.approx(evaluation.train_metrics[alias], rel=1e-6)
@@ -655,7 +693,9 @@ def spawned():
 
 
 def test_baselines_in_a_spawned_process_give_the_same_results(evaluation, backtested, spawned):
-    walked = walk_forward([], Y, test_start=TEST_START, season=SEASON, baselines=naive(), in_sample=True, executor=spawned)
+    walked = walk_forward(
+        [], Y, test_start=TEST_START, season=SEASON, baselines=naive(), in_sample=True, executor=spawned
+    )
     here = walk_forward([], Y, test_start=TEST_START, season=SEASON, baselines=naive(), in_sample=True)
     assert_same_results(walked, here, exact_aliases=NAIVE_ALIASES)
     pd.testing.assert_frame_equal(walked.in_sample, here.in_sample)
@@ -663,7 +703,11 @@ def test_baselines_in_a_spawned_process_give_the_same_results(evaluation, backte
     for alias in NAIVE_ALIASES:
         np.testing.assert_array_equal(walked.forecasts[alias].to_numpy(), evaluation.forecasts[alias].to_numpy())
     stepped = backtest([], Y, horizon=HORIZON, n_windows=2, season=SEASON, baselines=naive(), executor=spawned)
-    assert_same_results(stepped, backtest([], Y, horizon=HORIZON, n_windows=2, season=SEASON, baselines=naive()), exact_aliases=NAIVE_ALIASES)
+    assert_same_results(
+        stepped,
+        backtest([], Y, horizon=HORIZON, n_windows=2, season=SEASON, baselines=naive()),
+        exact_aliases=NAIVE_ALIASES,
+    )
     for alias in NAIVE_ALIASES:
         np.testing.assert_array_equal(stepped.forecasts[alias].to_numpy(), backtested.forecasts[alias].to_numpy())
 
@@ -678,7 +722,9 @@ def test_the_lstm_in_a_spawned_process_gives_the_same_results(evaluation, spawne
     assert remote.metrics["lstm"] == pytest.approx(evaluation.metrics["lstm"], rel=1e-6)
     # the fitted model came back whole: it forecasts here as it did there
     (fitted,) = remote.fitted_models["lstm"]
-    np.testing.assert_allclose(fitted.predict_one_step(Y[TEST_START:], members=True), remote.members["lstm"], rtol=1e-12)
+    np.testing.assert_allclose(
+        fitted.predict_one_step(Y[TEST_START:], members=True), remote.members["lstm"], rtol=1e-12
+    )
 
 
 # -- table and member scores --------------------------------------------------------------------------------
@@ -698,11 +744,15 @@ def test_member_scores_are_each_members_own_score(evaluation):
     for metric in ("rmse", "mae", "mape", "smape"):
         scores = evaluation.member_scores("lstm", metric)
         assert scores.shape == (3,)
-        expected = [reference_metrics(y_true, member, Y[:TEST_START], SEASON)[metric] for member in evaluation.members["lstm"]]
+        expected = [
+            reference_metrics(y_true, member, Y[:TEST_START], SEASON)[metric] for member in evaluation.members["lstm"]
+        ]
         np.testing.assert_allclose(scores, expected, rtol=1e-12)
         # a baseline has one member: its score is the model's
         (single,) = evaluation.member_scores("persistence", metric)
-        assert single == pytest.approx(reference_metrics(y_true, Y[evaluation.positions - 1], Y[:TEST_START], SEASON)[metric], rel=1e-12)
+        assert single == pytest.approx(
+            reference_metrics(y_true, Y[evaluation.positions - 1], Y[:TEST_START], SEASON)[metric], rel=1e-12
+        )
     assert evaluation.member_scores("lstm").tolist() == evaluation.member_scores("lstm", "rmse").tolist()
     # the ensemble's error is never above the members' mean error (RMSE is a norm, so convex)
     assert evaluation.metrics["lstm"]["rmse"] <= evaluation.member_scores("lstm", "rmse").mean() + 1e-12

@@ -95,7 +95,8 @@ def test_season_one_seasonal_naive_is_persistence():
     seasonal, persistence = SeasonalNaive(season=1).fit(y[:2]), Persistence().fit(y[:2])
     np.testing.assert_array_equal(seasonal.predict_one_step(y[2:]), persistence.predict_one_step(y[2:]))
     np.testing.assert_array_equal(
-        seasonal.predict_one_step(y[2:], include_history=True), persistence.predict_one_step(y[2:], include_history=True)
+        seasonal.predict_one_step(y[2:], include_history=True),
+        persistence.predict_one_step(y[2:], include_history=True),
     )
     np.testing.assert_array_equal(seasonal.predict(4), persistence.predict(4))
 
@@ -129,8 +130,12 @@ def test_airline_naive_figures_on_the_keras_tutorial_points():
     for frame in (persistence, seasonal):
         assert frame["ds"].tolist() == series.index[test_start:].tolist()
     keras = slice(1, 47)  # y[97:143] within y[96:]
-    assert rmse(y[97:143], persistence["persistence"].to_numpy()[keras]) == pytest.approx(rmse(y[97:143], y[96:142]), rel=1e-12)
-    assert rmse(y[97:143], seasonal["seasonal_naive"].to_numpy()[keras]) == pytest.approx(rmse(y[97:143], y[85:131]), rel=1e-12)
+    assert rmse(y[97:143], persistence["persistence"].to_numpy()[keras]) == pytest.approx(
+        rmse(y[97:143], y[96:142]), rel=1e-12
+    )
+    assert rmse(y[97:143], seasonal["seasonal_naive"].to_numpy()[keras]) == pytest.approx(
+        rmse(y[97:143], y[85:131]), rel=1e-12
+    )
     # on all 48 test points y[96:]
     assert rmse(y[96:], persistence["persistence"]) == pytest.approx(rmse(y[96:], y[95:-1]), rel=1e-12)
     assert rmse(y[96:], seasonal["seasonal_naive"]) == pytest.approx(rmse(y[96:], y[84:-12]), rel=1e-12)
@@ -200,7 +205,9 @@ def test_season_must_be_a_whole_number(cls, season):
 
 
 def test_too_short_for_the_season():
-    with pytest.raises(InvalidInputError, match=r"SeasonalNaive with season=12 needs at least 12 training values, got 5"):
+    with pytest.raises(
+        InvalidInputError, match=r"SeasonalNaive with season=12 needs at least 12 training values, got 5"
+    ):
         SeasonalNaive(season=12).fit(np.arange(5.0))
     SeasonalNaive(season=12).fit(np.arange(12.0))  # one full season is enough
     # statsforecast would silently drop the seasonality: refused at fit, before any estimation
@@ -291,7 +298,9 @@ def test_stats_include_history(seasonal, stats_fits, seasonal_preds, references,
         # ...from the second or third value on: before, statsforecast cannot forecast from the values alone
         has = np.isfinite(history[:TEST_START])
         assert has[2:].all()
-        np.testing.assert_allclose(history[:TEST_START][has], references[cls].predict_in_sample()["fitted"][has], rtol=1e-9)
+        np.testing.assert_allclose(
+            history[:TEST_START][has], references[cls].predict_in_sample()["fitted"][has], rtol=1e-9
+        )
     # with no new values: the in-sample part alone
     np.testing.assert_array_equal(stats_fits[cls].predict_one_step(None, include_history=True), history[:TEST_START])
 
@@ -343,7 +352,9 @@ def test_stats_refit_forgets_the_previous_model(seasonal):
     model = AutoETS(season=SEASON).fit(seasonal[:TEST_START])
     first = model.predict(3)
     model.fit(seasonal)
-    np.testing.assert_allclose(model.predict(3), statsforecast_model(AutoETS, SEASON, seasonal).predict(h=3)["mean"], rtol=1e-12)
+    np.testing.assert_allclose(
+        model.predict(3), statsforecast_model(AutoETS, SEASON, seasonal).predict(h=3)["mean"], rtol=1e-12
+    )
     assert not np.allclose(model.predict(3), first)
 
 
@@ -447,7 +458,9 @@ def test_forward_failure_is_a_named_error(monkeypatch, trend):
         raise ValueError("boom")
 
     patch(monkeypatch, AutoARIMA, "forward", fail)
-    with pytest.raises(BaselineFitError, match=r"AutoARIMA \(ARIMA.*could not be run over the new values: ValueError: boom"):
+    with pytest.raises(
+        BaselineFitError, match=r"AutoARIMA \(ARIMA.*could not be run over the new values: ValueError: boom"
+    ):
         AutoARIMA(season=1).fit(trend[:20]).predict_one_step(trend[20:])
 
 
@@ -517,15 +530,21 @@ def test_cached_forecasts_equal_computed_ones(baseline_cache, seasonal, referenc
     for _ in range(2):  # computed and saved, then read back
         model = cls(season=SEASON).fit(train)
         np.testing.assert_allclose(model.predict(5), references[cls].predict(h=5)["mean"], rtol=1e-12)
-        np.testing.assert_allclose(model.predict_one_step(new), per_point_forward(references[cls], seasonal, TEST_START), rtol=1e-12)
+        np.testing.assert_allclose(
+            model.predict_one_step(new), per_point_forward(references[cls], seasonal, TEST_START), rtol=1e-12
+        )
         histories.append(model.predict_one_step(new, include_history=True))
     np.testing.assert_array_equal(histories[0], histories[1])
     assert any((baseline_cache / "baselines").iterdir())
     # other data, or another season, is not served from the saved forecasts
     np.testing.assert_allclose(
-        cls(season=SEASON).fit(train[1:]).predict(5), statsforecast_model(cls, SEASON, train[1:]).predict(h=5)["mean"], rtol=1e-12
+        cls(season=SEASON).fit(train[1:]).predict(5),
+        statsforecast_model(cls, SEASON, train[1:]).predict(h=5)["mean"],
+        rtol=1e-12,
     )
-    np.testing.assert_allclose(cls(season=1).fit(train).predict(5), statsforecast_model(cls, 1, train).predict(h=5)["mean"], rtol=1e-12)
+    np.testing.assert_allclose(
+        cls(season=1).fit(train).predict(5), statsforecast_model(cls, 1, train).predict(h=5)["mean"], rtol=1e-12
+    )
 
 
 # --------------------------------------------------------------------------- parameters changed after fit
@@ -576,7 +595,9 @@ def test_a_changed_season_does_not_poison_the_cache(baseline_cache, seasonal):
     fresh = AutoETS(season=SEASON).fit(train)
     reference = statsforecast_model(AutoETS, SEASON, train)
     np.testing.assert_allclose(fresh.predict(3), reference.predict(h=3)["mean"], rtol=1e-12)
-    np.testing.assert_allclose(fresh.predict_one_step(seasonal[TEST_START:]), per_point_forward(reference, seasonal, TEST_START), rtol=1e-12)
+    np.testing.assert_allclose(
+        fresh.predict_one_step(seasonal[TEST_START:]), per_point_forward(reference, seasonal, TEST_START), rtol=1e-12
+    )
 
 
 # --------------------------------------------------------------------------- include_history

@@ -225,7 +225,9 @@ def test_transforms_are_fitted_on_the_training_data_only(fitted):
     by_hand = LogDiffMinMax(Y_TRAIN)
     assert fitted.transform_state_[:2] == [{}, {}]
     np.testing.assert_allclose(
-        [fitted.transform_state_[2]["min"], fitted.transform_state_[2]["max"]], [by_hand.d_min, by_hand.d_max], rtol=1e-12
+        [fitted.transform_state_[2]["min"], fitted.transform_state_[2]["max"]],
+        [by_hand.d_min, by_hand.d_max],
+        rtol=1e-12,
     )
     pipeline = Pipeline((Log(), Difference(1), MinMaxScale((-1.0, 1.0))))
     assert fitted.transform_state_ == pipeline.fit(Y_TRAIN)
@@ -303,7 +305,10 @@ def test_stateful_one_step_threads_the_state_through_all_windows(stateful):
     z_all = (Y - Y_TRAIN.mean()) / Y_TRAIN.std()
     stateless = np.array(
         [
-            [numpy_network(member(stateful.params_, k), ["linear"], z_all[pos - LOOK_BACK : pos])[0] for pos in range(N_TRAIN, len(Y))]
+            [
+                numpy_network(member(stateful.params_, k), ["linear"], z_all[pos - LOOK_BACK : pos])[0]
+                for pos in range(N_TRAIN, len(Y))
+            ]
             for k in range(stateful.n_models)
         ]
     )
@@ -447,7 +452,9 @@ def with_nan(values):
         pytest.param({}, pd.Series(with_nan(Y_TRAIN)), id="nan-series"),
         pytest.param({}, np.r_[Y_TRAIN[:-1], np.inf], id="inf"),
         pytest.param({}, np.full(N_TRAIN, 5.0), id="constant"),
-        pytest.param({}, Y_TRAIN[:LOOK_BACK + 1], id="too-short-for-look-back"),  # differencing leaves look_back values
+        pytest.param(
+            {}, Y_TRAIN[: LOOK_BACK + 1], id="too-short-for-look-back"
+        ),  # differencing leaves look_back values
         pytest.param({"look_back": 50}, Y_TRAIN, id="look-back-longer-than-series"),
         pytest.param({}, [], id="empty"),
         pytest.param({}, pd.DataFrame({"a": Y_TRAIN}), id="dataframe"),

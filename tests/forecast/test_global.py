@@ -11,7 +11,14 @@ from lstmcast.data import from_long
 from lstmcast.errors import InvalidInputError
 from lstmcast.forecast import LSTMForecaster
 from lstmcast.forecast.global_lstm import within_budget
-from lstmcast.forecast.panel import SeriesScaling, choose_scaling, conformal_quantiles, cut_windows, denormalize, normalize
+from lstmcast.forecast.panel import (
+    SeriesScaling,
+    choose_scaling,
+    conformal_quantiles,
+    cut_windows,
+    denormalize,
+    normalize,
+)
 from lstmcast.transforms import is_seasonal, seasonal_factors
 
 TINY = dict(look_back=6, units=6, epochs=4, batch_size=64, n_models=2, horizon=3)
@@ -89,12 +96,18 @@ def test_predict_gives_a_long_frame_continuing_each_series(fitted):
     model, frame = fitted
     forecast = model.predict(3, level=[80, 95], members=True)
     assert list(forecast.columns[:3]) == ["unique_id", "ds", "lstm"]
-    assert {"lstm-lo-80", "lstm-hi-80", "lstm-lo-95", "lstm-hi-95", "lstm-member-0", "lstm-member-1"} <= set(forecast.columns)
+    assert {"lstm-lo-80", "lstm-hi-80", "lstm-lo-95", "lstm-hi-95", "lstm-member-0", "lstm-member-1"} <= set(
+        forecast.columns
+    )
     for uid, part in forecast.groupby("unique_id"):
         last = frame.loc[frame["unique_id"] == uid, "ds"].max()
         assert list(part["ds"]) == list(pd.date_range(last, periods=4, freq="MS")[1:])
-    assert np.all(forecast["lstm-lo-95"] <= forecast["lstm-lo-80"]) and np.all(forecast["lstm-lo-80"] <= forecast["lstm"])
-    assert np.all(forecast["lstm"] <= forecast["lstm-hi-80"]) and np.all(forecast["lstm-hi-80"] <= forecast["lstm-hi-95"])
+    assert np.all(forecast["lstm-lo-95"] <= forecast["lstm-lo-80"]) and np.all(
+        forecast["lstm-lo-80"] <= forecast["lstm"]
+    )
+    assert np.all(forecast["lstm"] <= forecast["lstm-hi-80"]) and np.all(
+        forecast["lstm-hi-80"] <= forecast["lstm-hi-95"]
+    )
     assert np.all(forecast["lstm"] > 0)  # a log model never forecasts a negative level for a positive series
     assert list(model.predict(2).columns) == ["unique_id", "ds", "lstm"]
     with pytest.raises(InvalidInputError, match="horizon=3"):
@@ -153,7 +166,9 @@ def test_intervals_cover_held_back_data_about_as_often_as_they_say():
     horizon = 4
     last = frame.groupby("unique_id")["ds"].transform("max")
     cutoff = frame["ds"] > last - pd.DateOffset(months=horizon)
-    model = LSTMForecaster(look_back=8, units=8, epochs=6, batch_size=256, n_models=2, horizon=horizon).fit(frame[~cutoff])
+    model = LSTMForecaster(look_back=8, units=8, epochs=6, batch_size=256, n_models=2, horizon=horizon).fit(
+        frame[~cutoff]
+    )
     forecast = model.predict(horizon, level=[80, 95]).merge(frame[cutoff], on=["unique_id", "ds"])
     assert len(forecast) == 300 * horizon
     for level in (80, 95):

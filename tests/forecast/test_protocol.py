@@ -14,7 +14,16 @@ import pytest
 
 from lstmcast._estimator import Estimator
 from lstmcast.errors import EstimatorError, InvalidInputError, NotFittedError
-from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, Forecaster, LSTMForecaster, Persistence, SeasonalNaive, clone
+from lstmcast.forecast import (
+    AutoARIMA,
+    AutoETS,
+    AutoTheta,
+    Forecaster,
+    LSTMForecaster,
+    Persistence,
+    SeasonalNaive,
+    clone,
+)
 
 N_TRAIN, N_NEW, SEASON, H = 40, 8, 4, 5
 
@@ -256,7 +265,9 @@ def test_nested_params(name):
     holder = Holder(model=inner, lags=[1, 2])
     deep = holder.get_params()
     assert deep["model"] is inner and deep["lags"] == [1, 2]
-    assert {key[len("model__") :]: value for key, value in deep.items() if key.startswith("model__")} == inner.get_params()
+    assert {
+        key[len("model__") :]: value for key, value in deep.items() if key.startswith("model__")
+    } == inner.get_params()
     assert set(holder.get_params(deep=False)) == {"model", "lags"}
     holder.set_params(model__alias="nested", lags=[3])
     assert inner.alias == "nested" and holder.lags == [3]

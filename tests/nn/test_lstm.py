@@ -101,7 +101,10 @@ def test_init_is_reproducible_from_the_seed():
 def test_stacked_network_with_dense_head_matches_numpy():
     spec = NetworkSpec(input_dim=2, lstm_units=(4, 3), dense=(Dense(5, "relu"), Dense(2, "tanh")))
     params = init_network(spec, 3)
-    params["lstm"] = [random_lstm(10 + i, layer["kernel"].shape[0], layer["recurrent_kernel"].shape[0]) for i, layer in enumerate(params["lstm"])]
+    params["lstm"] = [
+        random_lstm(10 + i, layer["kernel"].shape[0], layer["recurrent_kernel"].shape[0])
+        for i, layer in enumerate(params["lstm"])
+    ]
     x = np.random.default_rng(4).normal(size=(3, 7, 2)).astype(np.float32)
     out, state = network_forward(spec, params, x)
     assert out.shape == (3, 2) and len(state) == 2 and state[1][0].shape == (3, 3)
@@ -181,11 +184,19 @@ def test_gradients_with_initial_state_and_recurrent_dropout_match_finite_differe
         key = jax.random.key(3)
 
         def loss(flat):
-            p = {"kernel": flat[:24].reshape(2, 12), "recurrent_kernel": flat[24:60].reshape(3, 12), "bias": flat[60:72]}
-            out, (h, c) = lstm_forward(p, x, (flat[72:78].reshape(2, 3), flat[78:84].reshape(2, 3)), recurrent_dropout=0.5, key=key)
+            p = {
+                "kernel": flat[:24].reshape(2, 12),
+                "recurrent_kernel": flat[24:60].reshape(3, 12),
+                "bias": flat[60:72],
+            }
+            out, (h, c) = lstm_forward(
+                p, x, (flat[72:78].reshape(2, 3), flat[78:84].reshape(2, 3)), recurrent_dropout=0.5, key=key
+            )
             return jnp.sum(out**2) + jnp.sum(jnp.sin(c)) + jnp.sum(h)
 
-        flat = jnp.concatenate([params["kernel"].ravel(), params["recurrent_kernel"].ravel(), params["bias"], h0.ravel(), c0.ravel()])
+        flat = jnp.concatenate(
+            [params["kernel"].ravel(), params["recurrent_kernel"].ravel(), params["bias"], h0.ravel(), c0.ravel()]
+        )
         grad = np.asarray(jax.grad(loss)(flat))
         numeric = central_differences(loss, flat)
     np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)

@@ -12,7 +12,10 @@ SPEC = NetworkSpec(2, (4, 3), (Dense(5, "relu"), 1), dropout=0.1)
 
 
 def leaves_equal(a, b):
-    return all(np.array_equal(x, y) and x.dtype == y.dtype for x, y in zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b)))
+    return all(
+        np.array_equal(x, y) and x.dtype == y.dtype
+        for x, y in zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b))
+    )
 
 
 def test_round_trip_is_bit_exact_with_metadata(tmp_path):

@@ -63,7 +63,15 @@ SPECS = {
     "bidirectional": NetworkSpec(2, (4, 3), (Dense(3),), bidirectional=True),
     "strided": NetworkSpec(2, (4,), (Dense(3),), lstm_stride=3),
     "lstm_fcn": NetworkSpec(2, (4,), (Dense(3),), conv_filters=(5, 6, 4), conv_widths=(8, 5, 3)),
-    "everything": NetworkSpec(2, (3, 4), (Dense(5, "relu"), Dense(3)), bidirectional=True, conv_filters=(4, 3), conv_widths=(3, 2), lstm_stride=2),
+    "everything": NetworkSpec(
+        2,
+        (3, 4),
+        (Dense(5, "relu"), Dense(3)),
+        bidirectional=True,
+        conv_filters=(4, 3),
+        conv_widths=(3, 2),
+        lstm_stride=2,
+    ),
 }
 
 
@@ -76,7 +84,9 @@ def test_padded_batch_matches_numpy_on_each_sequence_alone(name):
     assert state is None and out.shape == (len(LENGTHS), spec.output_dim)
     activations = tuple(d.activation for d in spec.dense)
     for i, n in enumerate(LENGTHS):
-        expected = lstm_fcn_numpy(params, x[i], n, bidirectional=spec.bidirectional, stride=spec.lstm_stride, activations=activations)
+        expected = lstm_fcn_numpy(
+            params, x[i], n, bidirectional=spec.bidirectional, stride=spec.lstm_stride, activations=activations
+        )
         np.testing.assert_allclose(out[i], expected, atol=2e-5, err_msg=f"sequence {i} (length {n})")
 
 
@@ -87,7 +97,9 @@ def test_ensemble_forward_equals_one_sequence_at_a_time(name):
     params = jax.tree_util.tree_map(lambda *a: np.stack(a), random_params(spec, 2), random_params(spec, 3))
     x = padded_batch(LENGTHS, spec.input_dim)
     together = ensemble_forward(spec, params, x, LENGTHS)
-    alone = np.concatenate([ensemble_forward(spec, params, x[i : i + 1, :n], [n]) for i, n in enumerate(LENGTHS)], axis=1)
+    alone = np.concatenate(
+        [ensemble_forward(spec, params, x[i : i + 1, :n], [n]) for i, n in enumerate(LENGTHS)], axis=1
+    )
     assert together.shape == (2, len(LENGTHS), spec.output_dim)
     np.testing.assert_allclose(together, alone, atol=1e-5)
 
@@ -96,7 +108,9 @@ def test_plain_network_with_full_lengths_equals_the_tutorial_network():
     spec = SPECS["stacked"]
     params = random_params(spec, 4)
     x = padded_batch([12, 12, 12], 2)
-    np.testing.assert_allclose(network_forward(spec, params, x, lengths=np.full(3, 12))[0], network_forward(spec, params, x)[0], atol=1e-6)
+    np.testing.assert_allclose(
+        network_forward(spec, params, x, lengths=np.full(3, 12))[0], network_forward(spec, params, x)[0], atol=1e-6
+    )
 
 
 def test_batch_statistics_leave_out_padding_and_empty_slots():
@@ -157,7 +171,13 @@ def test_gradients_through_masks_and_normalisation_match_finite_differences():
 def test_new_fields_round_trip_and_old_configs_load():
     spec = SPECS["everything"]
     assert NetworkSpec.from_config(spec.to_config()) == spec
-    old = {"input_dim": 1, "lstm_units": [4], "dense": [{"units": 1, "activation": "linear"}], "dropout": 0.0, "recurrent_dropout": 0.0}
+    old = {
+        "input_dim": 1,
+        "lstm_units": [4],
+        "dense": [{"units": 1, "activation": "linear"}],
+        "dropout": 0.0,
+        "recurrent_dropout": 0.0,
+    }
     assert NetworkSpec.from_config(old) == NetworkSpec(1, (4,), (Dense(1),))
     assert spec.features_dim == 2 * 4 + 3 and not spec.plain and NetworkSpec().plain
     with pytest.raises(InvalidInputError):

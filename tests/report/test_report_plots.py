@@ -47,14 +47,23 @@ def test_plot_forecast_writes_png(tmp_path, kind):
         train_pred=(index[:split], pred[:split]),
         test_pred=(index[split:], pred[split:]),
         test_band=(index[split:], pred[split:] - 5, pred[split:] + 5),
-        baselines={"persistence": (index[split:], pred[split:]), "mean": (index[split:], np.full(16, y[:split].mean()))},
+        baselines={
+            "persistence": (index[split:], pred[split:]),
+            "mean": (index[split:], np.full(16, y[:split].mean())),
+        },
         title="t",
         ylabel="y",
     )
     assert_png(path)
     ax = figure.axes[0]
     lines = {line.get_label(): line for line in ax.get_lines()}
-    assert [label for label in lines if not label.startswith("_")] == ["observed", "LSTM (train)", "LSTM (test)", "persistence", "mean"]
+    assert [label for label in lines if not label.startswith("_")] == [
+        "observed",
+        "LSTM (train)",
+        "LSTM (test)",
+        "persistence",
+        "mean",
+    ]
     np.testing.assert_array_equal(lines["observed"].get_ydata(), y)
     np.testing.assert_array_equal(lines["LSTM (test)"].get_ydata(), pred[split:])
     np.testing.assert_array_equal(lines["mean"].get_ydata(), np.full(16, y[:split].mean()))
@@ -77,7 +86,16 @@ def test_plot_future_writes_png(tmp_path, kind):
     index, y = series(kind)
     future = pd.date_range(index[-1], periods=13, freq="MS")[1:] if kind == "dates" else np.arange(48, 60)
     mean = y[-12:] + 5
-    figure = plot_future(tmp_path / "f.png", index=index, y=y, future_index=future, mean=mean, lower=mean - 3, upper=mean + 3, band_label="band")
+    figure = plot_future(
+        tmp_path / "f.png",
+        index=index,
+        y=y,
+        future_index=future,
+        mean=mean,
+        lower=mean - 3,
+        upper=mean + 3,
+        band_label="band",
+    )
     assert_png(tmp_path / "f.png")
     lines = {line.get_label(): line for line in figure.axes[0].get_lines()}
     np.testing.assert_array_equal(lines["forecast"].get_ydata(), mean)

@@ -31,7 +31,7 @@ def test_new_run_dir_never_reuses_a_folder(tmp_path):
 def test_new_run_dir_skips_an_existing_folder(tmp_path, monkeypatch):
     first = new_run_dir(tmp_path, "run")
     (first / "keep.txt").write_text("old results")
-    stamp = first.name[len("run-"):][:15]
+    stamp = first.name[len("run-") :][:15]
 
     import lstmcast.report.runs as runs
 

@@ -14,7 +14,9 @@ ROWS = [
 
 
 def test_metrics_table_renders_numbers_and_none():
-    text = render(metrics_table(ROWS, title="Airline passengers", columns=["model", "train_rmse", "test_rmse", "seconds"]))
+    text = render(
+        metrics_table(ROWS, title="Airline passengers", columns=["model", "train_rmse", "test_rmse", "seconds"])
+    )
     assert "Airline passengers" in text
     for cell in ["lstm (mean of 5 seeds)", "23.1", "48.23", "21.77", "61.0", "0.000123", "12,346", "—"]:
         assert cell in text, cell
@@ -32,8 +34,20 @@ def test_columns_as_mapping_and_missing_keys():
 
 @pytest.mark.parametrize(
     "value, text",
-    [(None, "—"), (float("nan"), "—"), (3, "3"), (12000, "12,000"), (0.0, "0"), (1.23456, "1.235"),
-     (61.0, "61.0"), (-0.5, "-0.5"), (2.5e-7, "2.5e-07"), (float("inf"), "∞"), (True, "True"), ("x", "x")],
+    [
+        (None, "—"),
+        (float("nan"), "—"),
+        (3, "3"),
+        (12000, "12,000"),
+        (0.0, "0"),
+        (1.23456, "1.235"),
+        (61.0, "61.0"),
+        (-0.5, "-0.5"),
+        (2.5e-7, "2.5e-07"),
+        (float("inf"), "∞"),
+        (True, "True"),
+        ("x", "x"),
+    ],
 )
 def test_format_value(value, text):
     assert format_value(value) == text

@@ -12,25 +12,39 @@ from lstmcast.forecast import LSTMForecaster, Persistence, SeasonalNaive, clone
 from lstmcast.search import RollingOrigin, grid_search, random_search
 
 PERIOD = 4
-Y = 50 + 10 * np.sin(2 * np.pi * np.arange(40) / PERIOD) + np.random.default_rng(3).normal(0, 1, 40) + np.arange(40) * 0.3
+Y = (
+    50
+    + 10 * np.sin(2 * np.pi * np.arange(40) / PERIOD)
+    + np.random.default_rng(3).normal(0, 1, 40)
+    + np.arange(40) * 0.3
+)
 
 
 # -- folds ------------------------------------------------------------------------------------------
 def test_expanding_folds_end_with_the_data_and_train_on_the_past_only():
     folds = RollingOrigin(3, 4).folds(40)
-    assert [(f.train_start, f.train_end, f.test_start, f.test_end) for f in folds] == [(0, 28, 28, 32), (0, 32, 32, 36), (0, 36, 36, 40)]
+    assert [(f.train_start, f.train_end, f.test_start, f.test_end) for f in folds] == [
+        (0, 28, 28, 32),
+        (0, 32, 32, 36),
+        (0, 36, 36, 40),
+    ]
 
 
 def test_sliding_folds_and_a_gap():
     folds = RollingOrigin(2, 5, window="sliding", train_size=10, gap=2).folds(40)
-    assert [(f.train_start, f.train_end, f.test_start, f.test_end) for f in folds] == [(18, 28, 30, 35), (23, 33, 35, 40)]
+    assert [(f.train_start, f.train_end, f.test_start, f.test_end) for f in folds] == [
+        (18, 28, 30, 35),
+        (23, 33, 35, 40),
+    ]
 
 
 def test_the_default_fold_size_is_a_season():
     assert [f.test_end - f.test_start for f in RollingOrigin().folds(60, season=12)] == [12, 12, 12]
 
 
-@pytest.mark.parametrize("kwargs", [{"n_folds": 0}, {"size": 2.5}, {"window": "growing"}, {"gap": -1}, {"train_size": 5}])
+@pytest.mark.parametrize(
+    "kwargs", [{"n_folds": 0}, {"size": 2.5}, {"window": "growing"}, {"gap": -1}, {"train_size": 5}]
+)
 def test_bad_folds(kwargs):
     with pytest.raises(InvalidInputError):
         RollingOrigin(**kwargs)
@@ -61,10 +75,16 @@ def test_grid_search_scores_are_the_folds_scores():
 
 def test_multi_step_mode_and_mase():
     cv = RollingOrigin(2, 6, gap=1)
-    result = grid_search(Persistence(), {"alias": ["a"]}, Y, cv=cv, mode="multi_step", metric="mase", season=PERIOD, verbose=0)
+    result = grid_search(
+        Persistence(), {"alias": ["a"]}, Y, cv=cv, mode="multi_step", metric="mase", season=PERIOD, verbose=0
+    )
     expected = []
     for fold in cv.folds(len(Y)):
-        truth, last, train = Y[fold.test_start : fold.test_end], Y[fold.train_end - 1], Y[fold.train_start : fold.train_end]
+        truth, last, train = (
+            Y[fold.test_start : fold.test_end],
+            Y[fold.train_end - 1],
+            Y[fold.train_start : fold.train_end],
+        )
         scale = np.mean(np.abs(train[PERIOD:] - train[:-PERIOD]))
         expected.append(np.mean(np.abs(truth - last)) / scale)
     assert result.table["score_mean"][0] == pytest.approx(np.mean(expected), rel=1e-12)
@@ -122,12 +142,30 @@ def test_cli_search_writes_the_table(tmp_path, monkeypatch, capsys):
     months = pd.date_range("2000-01-01", periods=60, freq="MS").strftime("%Y-%m")
     values = 100 + 10 * np.sin(2 * np.pi * np.arange(60) / 12) + np.arange(60)
     pd.DataFrame({"month": months, "sales": values.round(2)}).to_csv(data, index=False)
-    args = ["lstmcast", "search", data, "--grid", "units=2,3", "--grid", "learning-rate=0.01", "--epochs", 2, "--seeds", 2, "--folds", 2, "--output", output]
+    args = [
+        "lstmcast",
+        "search",
+        data,
+        "--grid",
+        "units=2,3",
+        "--grid",
+        "learning-rate=0.01",
+        "--epochs",
+        2,
+        "--seeds",
+        2,
+        "--folds",
+        2,
+        "--output",
+        output,
+    ]
     monkeypatch.setattr(sys, "argv", list(map(str, args)))
     main()  # returns on success; errors exit with status 2
     table = pd.read_csv(output)
     assert list(table["units"]) == [2, 3] and set(table["rank"]) <= {1, 2} and "best: units=" in capsys.readouterr().out
-    monkeypatch.setattr(sys, "argv", list(map(str, ["lstmcast", "search", data, "--grid", "units", "--output", tmp_path / "x.csv"])))
+    monkeypatch.setattr(
+        sys, "argv", list(map(str, ["lstmcast", "search", data, "--grid", "units", "--output", tmp_path / "x.csv"]))
+    )
     with pytest.raises(SystemExit) as exit:
         main()
     err = capsys.readouterr().err

@@ -33,7 +33,9 @@ def test_a_grid_of_widths_batches_and_sizes_equals_separate_fits(shuffle):
         for batch in (1, 3):
             for n in (14, 20):
                 x, y = windows(n)
-                config = TrainConfig(epochs=4 if batch == 1 else 6, batch_size=batch, shuffle=shuffle, learning_rate=0.01 * units)
+                config = TrainConfig(
+                    epochs=4 if batch == 1 else 6, batch_size=batch, shuffle=shuffle, learning_rate=0.01 * units
+                )
                 jobs.append(TrainJob(NetworkSpec(1, (units,), (3, 1)), x, y, config, seed=units + n))
     grouped = fit_jobs(jobs)
     for job, result in zip(jobs, grouped):
@@ -57,7 +59,16 @@ def test_early_stopping_and_validation_per_job():
     for units, n in ((2, 12), (5, 18)):
         x, y = windows(n)
         x_val, y_val = windows(5 + units, phase=2.0)
-        jobs.append(TrainJob(NetworkSpec(1, (units,), (1,)), x, y, TrainConfig(epochs=30, batch_size=2, learning_rate=0.05, early_stopping=stop), seed=1, validation_data=(x_val, y_val + 0.5)))
+        jobs.append(
+            TrainJob(
+                NetworkSpec(1, (units,), (1,)),
+                x,
+                y,
+                TrainConfig(epochs=30, batch_size=2, learning_rate=0.05, early_stopping=stop),
+                seed=1,
+                validation_data=(x_val, y_val + 0.5),
+            )
+        )
     for job, result in zip(jobs, fit_jobs(jobs)):
         alone = fit(job.spec, job.x, job.y, job.config, seed=1, validation_data=job.validation_data, verbose=0)
         assert_same_training(result, alone)

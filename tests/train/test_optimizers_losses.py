@@ -65,12 +65,18 @@ def test_regression_losses(name, reference):
 def test_crossentropies():
     p = np.array([[0.9], [0.2], [1.0]])
     t = np.array([[1.0], [0.0], [0.0]])
-    clipped = np.clip(p[:, 0].astype(np.float32), np.float32(1e-7), np.float32(1) - np.float32(1e-7))  # float32, as Keras
+    clipped = np.clip(
+        p[:, 0].astype(np.float32), np.float32(1e-7), np.float32(1) - np.float32(1e-7)
+    )  # float32, as Keras
     expected = -np.log(np.where(t[:, 0] == 1, clipped, np.float32(1) - clipped))
     np.testing.assert_allclose(LOSSES["binary_crossentropy"](jnp.asarray(p), jnp.asarray(t)), expected, rtol=1e-4)
     probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
     one_hot = np.array([[1, 0, 0], [0, 0, 1.0]])
-    np.testing.assert_allclose(LOSSES["categorical_crossentropy"](jnp.asarray(probs), jnp.asarray(one_hot)), -np.log([0.7, 0.8]), rtol=1e-5)
     np.testing.assert_allclose(
-        LOSSES["sparse_categorical_crossentropy"](jnp.asarray(probs), jnp.asarray([[0.0], [2.0]])), -np.log([0.7, 0.8]), rtol=1e-5
+        LOSSES["categorical_crossentropy"](jnp.asarray(probs), jnp.asarray(one_hot)), -np.log([0.7, 0.8]), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        LOSSES["sparse_categorical_crossentropy"](jnp.asarray(probs), jnp.asarray([[0.0], [2.0]])),
+        -np.log([0.7, 0.8]),
+        rtol=1e-5,
     )

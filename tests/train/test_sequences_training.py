@@ -4,12 +4,11 @@ trainer's additions for classification, each checked against a plain computation
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 import pytest
 
 from lstmcast.errors import InvalidInputError
 from lstmcast.nn import Dense, NetworkSpec, init_network, network_forward
-from lstmcast.train import TrainConfig, fit, fit_jobs, TrainJob
+from lstmcast.train import TrainConfig, TrainJob, fit, fit_jobs
 
 SPEC = NetworkSpec(2, (4,), (Dense(3),), conv_filters=(3, 4), conv_widths=(3, 2))
 
@@ -43,7 +42,14 @@ def test_one_epoch_in_order_equals_plain_steps_with_batch_statistics():
     network normalising by each batch's statistics; a partial last batch counts its real cases."""
     x, y, lengths = data(n=7)
     weights = np.linspace(0.5, 2.0, 7).astype(np.float32)
-    config = TrainConfig(epochs=1, batch_size=3, shuffle=False, loss="softmax_crossentropy_from_logits", optimizer="sgd", learning_rate=0.1)
+    config = TrainConfig(
+        epochs=1,
+        batch_size=3,
+        shuffle=False,
+        loss="softmax_crossentropy_from_logits",
+        optimizer="sgd",
+        learning_rate=0.1,
+    )
     result = fit(SPEC, x, y, config, lengths=lengths, sample_weight=weights, verbose=0)
     params = jax.tree_util.tree_map(jnp.asarray, init_network(SPEC, 0))
 
@@ -67,7 +73,9 @@ def test_sample_weights_scale_the_loss():
     """Weights of 2 everywhere double every gradient: with SGD, the same as twice the rate."""
     x, y, lengths = data()
     base = dict(epochs=3, batch_size=4, loss="softmax_crossentropy_from_logits", optimizer="sgd")
-    doubled = fit(SPEC, x, y, TrainConfig(**base, learning_rate=0.05), lengths=lengths, sample_weight=np.full(10, 2.0), verbose=0)
+    doubled = fit(
+        SPEC, x, y, TrainConfig(**base, learning_rate=0.05), lengths=lengths, sample_weight=np.full(10, 2.0), verbose=0
+    )
     faster = fit(SPEC, x, y, TrainConfig(**base, learning_rate=0.1), lengths=lengths, verbose=0)
     for u, v in zip(leaves(doubled), leaves(faster)):
         np.testing.assert_allclose(u, v, atol=1e-6)
@@ -89,7 +97,9 @@ def test_fit_jobs_groups_sequence_networks_and_equals_separate_fits():
 def test_validation_with_lengths_and_bad_lengths():
     x, y, lengths = data()
     config = TrainConfig(epochs=3, batch_size=4, loss="softmax_crossentropy_from_logits")
-    result = fit(SPEC, x[:7], y[:7], config, lengths=lengths[:7], validation_data=(x[7:], y[7:], lengths[7:]), verbose=0)
+    result = fit(
+        SPEC, x[:7], y[:7], config, lengths=lengths[:7], validation_data=(x[7:], y[7:], lengths[7:]), verbose=0
+    )
     assert result.history["val_loss"].shape == (1, 3) and np.all(np.isfinite(result.history["val_loss"]))
     for bad in (np.zeros(10), np.full(10, 9), np.full(10, 2.5), np.full(9, 3)):
         with pytest.raises(InvalidInputError, match="lengths"):

@@ -60,7 +60,9 @@ def test_compiled_loop_equals_a_plain_python_loop(batch_size):
     x, y = sine_windows(n=11)  # 11 samples: batch 3 leaves a partial last batch of 2
     config = TrainConfig(epochs=3, batch_size=batch_size, shuffle=False, optimizer="adam", learning_rate=0.01)
     result = fit(SPEC, x, y, config, seed=4, verbose=0)
-    expected = reference_training(SPEC, x, y, epochs=3, batch_size=batch_size, optimizer=make_optimizer("adam", 0.01), seed=4)
+    expected = reference_training(
+        SPEC, x, y, epochs=3, batch_size=batch_size, optimizer=make_optimizer("adam", 0.01), seed=4
+    )
     for a, b in zip(weights(result), leaves(expected)):
         np.testing.assert_allclose(a, b, atol=1e-5)
     assert result.history["loss"].shape == (1, 3)
@@ -71,10 +73,19 @@ def test_stateful_training_carries_and_resets_state_like_keras():
     x, y = sine_windows(n=9, look_back=2)
     config = TrainConfig(epochs=3, batch_size=2, stateful=True, optimizer="sgd", learning_rate=0.05)
     result = fit(SPEC, x, y, config, seed=1, verbose=0)
-    expected = reference_training(SPEC, x, y, epochs=3, batch_size=2, optimizer=make_optimizer("sgd", 0.05), seed=1, stateful=True)
+    expected = reference_training(
+        SPEC, x, y, epochs=3, batch_size=2, optimizer=make_optimizer("sgd", 0.05), seed=1, stateful=True
+    )
     for a, b in zip(weights(result), leaves(expected)):
         np.testing.assert_allclose(a, b, atol=1e-5)
-    stateless = fit(SPEC, x, y, TrainConfig(epochs=3, batch_size=2, shuffle=False, optimizer="sgd", learning_rate=0.05), seed=1, verbose=0)
+    stateless = fit(
+        SPEC,
+        x,
+        y,
+        TrainConfig(epochs=3, batch_size=2, shuffle=False, optimizer="sgd", learning_rate=0.05),
+        seed=1,
+        verbose=0,
+    )
     assert not np.allclose(weights(stateless)[0], weights(result)[0])
 
 
@@ -134,7 +145,15 @@ def test_early_stopping_follows_keras_and_restores_best_weights():
     x, y = sine_windows(n=30)
     x_val, y_val = sine_windows(n=15, phase=2.0)
     y_val = y_val + 0.5  # a validation set the model cannot fit well: val_loss turns up early
-    full = fit(SPEC, x, y, TrainConfig(epochs=60, batch_size=4, learning_rate=0.02), validation_data=(x_val, y_val), seed=0, verbose=0)
+    full = fit(
+        SPEC,
+        x,
+        y,
+        TrainConfig(epochs=60, batch_size=4, learning_rate=0.02),
+        validation_data=(x_val, y_val),
+        seed=0,
+        verbose=0,
+    )
     for patience in (0, 3):
         stop = EarlyStopping(patience=patience, restore_best_weights=True)
         config = TrainConfig(epochs=60, batch_size=4, learning_rate=0.02, early_stopping=stop)
@@ -142,11 +161,15 @@ def test_early_stopping_follows_keras_and_restores_best_weights():
         expected_epochs = keras_early_stopping_epochs(full.history["val_loss"][0], patience, 0.0)
         assert expected_epochs < 60, "the scenario must trigger early stopping"
         assert result.epochs_run[0] == expected_epochs and result.stopped_early[0]
-        np.testing.assert_allclose(result.history["val_loss"][0], full.history["val_loss"][0, :expected_epochs], rtol=1e-6)
+        np.testing.assert_allclose(
+            result.history["val_loss"][0], full.history["val_loss"][0, :expected_epochs], rtol=1e-6
+        )
         best = int(np.argmin(result.history["val_loss"][0]))
         assert result.best_epoch[0] == best
         pred, _ = network_forward(SPEC, result.member(0), x_val)
-        np.testing.assert_allclose(np.mean((np.asarray(pred)[:, 0] - y_val) ** 2), result.history["val_loss"][0, best], rtol=1e-5)
+        np.testing.assert_allclose(
+            np.mean((np.asarray(pred)[:, 0] - y_val) ** 2), result.history["val_loss"][0, best], rtol=1e-5
+        )
 
 
 def test_validation_loss_is_the_loss_of_the_weights_at_epoch_end():
@@ -154,7 +177,9 @@ def test_validation_loss_is_the_loss_of_the_weights_at_epoch_end():
     val = sine_windows(n=8, phase=0.5)
     result = fit(SPEC, x, y, TrainConfig(epochs=4, batch_size=5), validation_data=val, seed=2, verbose=0)
     pred, _ = network_forward(SPEC, result.member(0), val[0])
-    np.testing.assert_allclose(result.history["val_loss"][0, -1], np.mean((np.asarray(pred)[:, 0] - val[1]) ** 2), rtol=1e-5)
+    np.testing.assert_allclose(
+        result.history["val_loss"][0, -1], np.mean((np.asarray(pred)[:, 0] - val[1]) ** 2), rtol=1e-5
+    )
 
 
 def test_training_learns():

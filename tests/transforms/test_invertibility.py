@@ -66,9 +66,7 @@ def test_walk_forward_with_perfect_predictions_recovers_test_values(transform, y
     state = fit_or_reject(transform, y[:split])
     z = transform.apply(y, state)
     positions = np.arange(split, len(y))
-    restored = transform.invert_one_step(
-        z[positions - transform.history_length], state, y, positions
-    )
+    restored = transform.invert_one_step(z[positions - transform.history_length], state, y, positions)
     assert_same(restored, y[split:], y)
     assert np.sqrt(np.mean((restored - y[split:]) ** 2)) < 1e-9 * np.abs(y).max()
 
@@ -84,12 +82,9 @@ def test_invert_one_step_equals_invert_with_true_history(transform, y, data):
             label="positions",
         )
     )
-    predictions = np.array(
-        data.draw(st.lists(st.floats(-2, 2), min_size=len(positions), max_size=len(positions)))
-    )
+    predictions = np.array(data.draw(st.lists(st.floats(-2, 2), min_size=len(positions), max_size=len(positions))))
     expected = [
-        transform.invert(predictions[j : j + 1], state, y[:position])[0]
-        for j, position in enumerate(positions)
+        transform.invert(predictions[j : j + 1], state, y[:position])[0] for j, position in enumerate(positions)
     ]
     assert_same(transform.invert_one_step(predictions, state, y, positions), expected, y)
 

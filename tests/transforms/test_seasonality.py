@@ -54,6 +54,8 @@ def test_naive2_is_persistence_of_the_adjusted_series():
     assert is_seasonal(long[:60], 12)
     one_step = Naive2(season=12).fit(long[:60]).predict_one_step(long[60:])
     trained = seasonal_factors(long[:60], 12)  # from the training part only
-    np.testing.assert_allclose(one_step, [long[t - 1] / trained[(t - 1) % 12] * trained[t % 12] for t in range(60, 72)], rtol=1e-12)
+    np.testing.assert_allclose(
+        one_step, [long[t - 1] / trained[(t - 1) % 12] * trained[t % 12] for t in range(60, 72)], rtol=1e-12
+    )
     noise = np.random.default_rng(3).normal(100, 1, 48)
     np.testing.assert_array_equal(Naive2(season=12).fit(noise).predict(3), np.full(3, noise[-1]))

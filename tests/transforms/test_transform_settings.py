@@ -88,9 +88,7 @@ def test_invalid_settings_raise(make):
         make()
 
 
-@pytest.mark.parametrize(
-    "transform", [Difference(), Log(), MinMaxScale(), StandardScale(), chain(Log(), Difference())]
-)
+@pytest.mark.parametrize("transform", [Difference(), Log(), MinMaxScale(), StandardScale(), chain(Log(), Difference())])
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_non_finite_values_raise_instead_of_spreading(transform, bad):
     y = np.array([1.0, 2.0, bad, 4.0])

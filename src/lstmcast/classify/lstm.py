@@ -17,8 +17,9 @@ multi-label targets). ``conv_filters=()`` leaves the plain LSTM classifier of th
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -119,7 +120,7 @@ class LSTMClassifier(Estimator):
         self.verbose = verbose
 
     # -- fitting ---------------------------------------------------------------------------------
-    def fit(self, X: Any, y: Any) -> "LSTMClassifier":
+    def fit(self, X: Any, y: Any) -> LSTMClassifier:
         """Train on cases ``X`` and their labels ``y`` (one hashable label per case, or a
         ``(cases, labels)`` 0/1 matrix for multi-label data)."""
         cases = as_cases(X, "X")
@@ -128,7 +129,9 @@ class LSTMClassifier(Estimator):
         classes, targets, multilabel = _encode(y, len(cases))
         self.classes_, self.multilabel_ = classes, multilabel
         self.n_channels_ = int(cases[0].shape[1])
-        self.channel_mean_, self.channel_std_ = _channel_moments(cases) if self.standardize else _no_scaling(self.n_channels_)
+        self.channel_mean_, self.channel_std_ = (
+            _channel_moments(cases) if self.standardize else _no_scaling(self.n_channels_)
+        )
         train, held_out = _split(targets, self.validation_size, multilabel, seed)
         lengths = np.array([len(case) for case in cases])
         stride = max(1, math.ceil(lengths.max() / positive_int(self.max_lstm_steps, "max_lstm_steps")))
@@ -139,8 +142,15 @@ class LSTMClassifier(Estimator):
         config = self._train_config(len(train), batch, validating=len(held_out) > 0)
         validation = (x[held_out], targets[held_out], lengths[held_out]) if len(held_out) else None
         result = fit_many(
-            spec, x[train], targets[train], config, seeds=[seed + k for k in range(n_models)], validation_data=validation,
-            lengths=lengths[train], sample_weight=None if weights is None else weights[train], verbose=non_negative_int(self.verbose, "verbose"),
+            spec,
+            x[train],
+            targets[train],
+            config,
+            seeds=[seed + k for k in range(n_models)],
+            validation_data=validation,
+            lengths=lengths[train],
+            sample_weight=None if weights is None else weights[train],
+            verbose=non_negative_int(self.verbose, "verbose"),
         )
         self.spec_ = spec
         self.params_ = result.params
@@ -185,8 +195,14 @@ class LSTMClassifier(Estimator):
             )
         loss = "sigmoid_crossentropy_from_logits" if self._sigmoid else "softmax_crossentropy_from_logits"
         return TrainConfig(
-            epochs=epochs, batch_size=batch, shuffle=True, loss=loss, optimizer=self.optimizer,
-            learning_rate=self.learning_rate, lr_schedule=self.lr_schedule, early_stopping=early,
+            epochs=epochs,
+            batch_size=batch,
+            shuffle=True,
+            loss=loss,
+            optimizer=self.optimizer,
+            learning_rate=self.learning_rate,
+            lr_schedule=self.lr_schedule,
+            early_stopping=early,
         )
 
     @property
@@ -208,7 +224,9 @@ class LSTMClassifier(Estimator):
         self._check_fitted("params_")
         cases = as_cases(X, "X")
         if cases[0].shape[1] != self.n_channels_:
-            raise InvalidInputError(f"X has {cases[0].shape[1]} channels, but the model was fitted on {self.n_channels_}")
+            raise InvalidInputError(
+                f"X has {cases[0].shape[1]} channels, but the model was fitted on {self.n_channels_}"
+            )
         x, lengths = self._padded(cases, max(len(case) for case in cases))
         logits = ensemble_forward(self.spec_, self.params_, x, lengths).astype(np.float64)
         if self._sigmoid:
@@ -252,7 +270,7 @@ class LSTMClassifier(Estimator):
         return save_network(path, self.spec_, self.params_, metadata=metadata, overwrite=overwrite)
 
     @classmethod
-    def load(cls, path: str | Path) -> "LSTMClassifier":
+    def load(cls, path: str | Path) -> LSTMClassifier:
         """Read a classifier written by ``save``; it predicts exactly as before."""
         spec, params, metadata = load_network(path)
         if metadata.get("kind") != "LSTMClassifier":
@@ -285,7 +303,9 @@ def as_cases(X: Any, name: str) -> list[np.ndarray]:
             )
         X = list(X)
     if not isinstance(X, (list, tuple, np.ndarray)) or len(X) == 0:
-        raise InvalidInputError(f"{name} must hold at least one case: a (cases, time, channels) array or a list of (time, channels) arrays")
+        raise InvalidInputError(
+            f"{name} must hold at least one case: a (cases, time, channels) array or a list of (time, channels) arrays"
+        )
     cases = []
     for i, case in enumerate(X):
         try:
@@ -295,7 +315,9 @@ def as_cases(X: Any, name: str) -> list[np.ndarray]:
         if array.ndim == 1:
             array = array[:, None]
         if array.ndim != 2 or len(array) == 0:
-            raise InvalidInputError(f"{name}[{i}] must be one case, a non-empty (time, channels) array; got shape {array.shape}")
+            raise InvalidInputError(
+                f"{name}[{i}] must be one case, a non-empty (time, channels) array; got shape {array.shape}"
+            )
         if not np.all(np.isfinite(array)):
             step, channel = np.argwhere(~np.isfinite(array))[0]
             raise InvalidInputError(
@@ -303,7 +325,9 @@ def as_cases(X: Any, name: str) -> list[np.ndarray]:
                 "(lstmcast.data.load_ts(..., missing='interpolate') does for files)"
             )
         if cases and array.shape[1] != cases[0].shape[1]:
-            raise InvalidInputError(f"{name}[{i}] has {array.shape[1]} channels but {name}[0] has {cases[0].shape[1]}; every case needs the same channels")
+            raise InvalidInputError(
+                f"{name}[{i}] has {array.shape[1]} channels but {name}[0] has {cases[0].shape[1]}; every case needs the same channels"
+            )
         cases.append(array)
     return cases
 
@@ -320,7 +344,9 @@ def _label_array(y: Any, n: int) -> np.ndarray:
 def _indicator(y: Any, n: int, n_labels: int) -> np.ndarray:
     array = np.asarray(y)
     if array.shape != (n, n_labels) or not np.isin(array, (0, 1)).all():
-        raise InvalidInputError(f"multi-label targets are a ({n}, {n_labels}) matrix of 0s and 1s; got shape {array.shape}")
+        raise InvalidInputError(
+            f"multi-label targets are a ({n}, {n_labels}) matrix of 0s and 1s; got shape {array.shape}"
+        )
     return array.astype(np.int64)
 
 
@@ -341,7 +367,9 @@ def _encode(y: Any, n: int) -> tuple[np.ndarray, np.ndarray, bool]:
     except TypeError:
         pass
     if len(unique) < 2:
-        raise InvalidInputError(f"the training labels hold a single class ({unique[0]!r}); a classifier needs at least two")
+        raise InvalidInputError(
+            f"the training labels hold a single class ({unique[0]!r}); a classifier needs at least two"
+        )
     classes = np.empty(len(unique), dtype=object)
     classes[:] = unique
     index = {label: k for k, label in enumerate(unique)}
@@ -403,8 +431,15 @@ def _sample_weights(class_weight: Any, targets: np.ndarray, classes: np.ndarray,
     elif isinstance(class_weight, dict):
         unknown = [label for label in class_weight if label not in set(classes.tolist())]
         if unknown:
-            raise InvalidInputError(f"class_weight names {unknown[0]!r}, which is not a training class; classes: {classes.tolist()}")
-        per_class = np.array([number(class_weight.get(label, 1.0), f"class_weight[{label!r}]", minimum=0.0) for label in classes.tolist()])
+            raise InvalidInputError(
+                f"class_weight names {unknown[0]!r}, which is not a training class; classes: {classes.tolist()}"
+            )
+        per_class = np.array(
+            [
+                number(class_weight.get(label, 1.0), f"class_weight[{label!r}]", minimum=0.0)
+                for label in classes.tolist()
+            ]
+        )
     else:
         raise InvalidInputError(f"class_weight is None, 'balanced' or a dict {{label: weight}}; got {class_weight!r}")
     return per_class[codes].astype(np.float32)
@@ -421,7 +456,9 @@ def _classes_to_json(classes: np.ndarray, multilabel: bool) -> dict:
         return {"type": "float", "values": values}
     if kinds <= {bool}:
         return {"type": "bool", "values": values}
-    raise InvalidInputError(f"only int, float, bool or str class labels can be saved; these are {sorted(k.__name__ for k in kinds)}")
+    raise InvalidInputError(
+        f"only int, float, bool or str class labels can be saved; these are {sorted(k.__name__ for k in kinds)}"
+    )
 
 
 def _classes_from_json(info: dict) -> np.ndarray:

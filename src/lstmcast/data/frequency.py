@@ -39,8 +39,7 @@ def future_index(series: pd.Series | pd.Index, horizon: int) -> pd.Index:
     if ptypes.is_integer_dtype(index.dtype) and len(index):
         return pd.RangeIndex(index[-1] + 1, index[-1] + 1 + horizon)
     raise InvalidInputError(
-        f"the series' index holds {index.dtype} values; validate it with "
-        "lstmcast.data.validate_series first"
+        f"the series' index holds {index.dtype} values; validate it with lstmcast.data.validate_series first"
     )
 
 

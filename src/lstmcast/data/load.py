@@ -102,9 +102,7 @@ def from_pandas(
     return validate_series(series, freq=freq, missing=missing, sort=sort)
 
 
-def _read_table(
-    path: str | PathLike, *, sep: str, skip_footer: int, names: Sequence[Hashable] | None
-) -> pd.DataFrame:
+def _read_table(path: str | PathLike, *, sep: str, skip_footer: int, names: Sequence[Hashable] | None) -> pd.DataFrame:
     skip_footer = non_negative_int(skip_footer, "skip_footer")
     try:
         frame = pd.read_csv(
@@ -218,8 +216,7 @@ def _dates_from_columns(frame: pd.DataFrame, date_cols: list[Hashable]) -> pd.Se
     if bad.size:
         row = bad[0]
         raise InvalidInputError(
-            f"row {row + 1} of {date_cols} ({parts.iloc[row].tolist()}) is not a valid date; "
-            "fix or remove that row"
+            f"row {row + 1} of {date_cols} ({parts.iloc[row].tolist()}) is not a valid date; fix or remove that row"
         )
     return pd.DatetimeIndex(dates)
 
@@ -240,9 +237,7 @@ def _parse_times(times: pd.Series | pd.Index, date_format: str | None) -> pd.Ind
         numbers = times.to_numpy()
         if np.isnan(numbers).any():
             row = int(np.flatnonzero(np.isnan(numbers))[0])
-            raise InvalidInputError(
-                f"{name} has no time at row {row + 1}; fill it in or remove that row"
-            )
+            raise InvalidInputError(f"{name} has no time at row {row + 1}; fill it in or remove that row")
         fractional = np.flatnonzero(numbers != np.round(numbers))
         if fractional.size == 0:
             return times.astype(np.int64)

@@ -32,8 +32,8 @@ from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import BaseOffset, Tick
 
 from lstmcast._checks import non_negative_int, positive_int, series_values
-from lstmcast.data.frequency import future_index, season_length
 from lstmcast.data.files import file_path, unreadable
+from lstmcast.data.frequency import future_index, season_length
 from lstmcast.data.validate import time_label
 from lstmcast.errors import DataFileError, InvalidInputError
 
@@ -69,8 +69,7 @@ class Panel:
         _refuse_repeats(ids, "ids")
         if not len(values) == len(index) == len(ids):
             raise InvalidInputError(
-                f"ids, values and index must have one entry per series; got {len(ids)}, "
-                f"{len(values)} and {len(index)}"
+                f"ids, values and index must have one entry per series; got {len(ids)}, {len(values)} and {len(index)}"
             )
         values = tuple(series_values(v, f"the values of series {i!r}") for i, v in zip(ids, values))
         first = _axis_kind(index[0], ids[0])
@@ -83,8 +82,7 @@ class Panel:
                 )
             if len(axis) != len(v):
                 raise InvalidInputError(
-                    f"series {i!r} has {len(v)} values but {len(axis)} time labels; give one "
-                    "label per value"
+                    f"series {i!r} has {len(v)} values but {len(axis)} time labels; give one label per value"
                 )
         object.__setattr__(self, "ids", ids)
         object.__setattr__(self, "values", values)
@@ -203,9 +201,7 @@ class Panel:
         )
 
 
-def is_long_format(
-    columns: Any, *, id_col: Hashable = ID, date_col: Hashable = DS, value_col: Hashable = "y"
-) -> bool:
+def is_long_format(columns: Any, *, id_col: Hashable = ID, date_col: Hashable = DS, value_col: Hashable = "y") -> bool:
     """Whether ``columns`` (a DataFrame's columns, or a list of names) include the id, date and
     value columns of a long table."""
     names = set(getattr(columns, "columns", columns))
@@ -441,9 +437,7 @@ def _build(
         axes = _date_axes(times[order], later, starts, lengths, freq, rows, order, date_col)
     else:
         if freq is not None:
-            raise InvalidInputError(
-                f"freq={freq!r} applies to dates, but {date_col} holds whole numbers; drop freq="
-            )
+            raise InvalidInputError(f"freq={freq!r} applies to dates, but {date_col} holds whole numbers; drop freq=")
         jumps = np.flatnonzero(later & (key[1:] != key[:-1] + 1))
         if jumps.size:
             i = jumps[0]

@@ -290,8 +290,7 @@ def load_sequences_csv(
     roles = [case_col, time_col] + ([] if label_col is None else [label_col])
     if len(set(roles)) != len(roles):
         raise InvalidInputError(
-            f"case_col={case_col!r}, time_col={time_col!r} and label_col={label_col!r} must name "
-            "different columns"
+            f"case_col={case_col!r}, time_col={time_col!r} and label_col={label_col!r} must name different columns"
         )
     if channels is not None:
         if isinstance(channels, str) or not isinstance(channels, (list, tuple)) or not channels:
@@ -316,9 +315,7 @@ def load_sequences_csv(
         )
     channels = list(channels) if channels is not None else [c for c in columns if c not in roles]
     if not channels:
-        raise DataFileError(
-            f"{path} has no channel columns besides {roles}; its columns are {columns}"
-        )
+        raise DataFileError(f"{path} has no channel columns besides {roles}; its columns are {columns}")
     rows = _CsvRows(path, frame, case_col)
     times = rows.times(time_col)
     values = np.column_stack([rows.numbers(column) for column in channels])
@@ -464,8 +461,7 @@ def _ts_flag(path: str | os.PathLike, header: dict, keyword: str) -> bool | None
     word = value.split()[0].lower() if value else ""
     if word not in ("true", "false"):
         raise DataFileError(
-            f"line {number} of {path}: {_TS_KEYWORDS[keyword]} must be followed by true or false, "
-            f"got {value!r}"
+            f"line {number} of {path}: {_TS_KEYWORDS[keyword]} must be followed by true or false, got {value!r}"
         )
     return word == "true"
 
@@ -477,8 +473,7 @@ def _ts_number(path: str | os.PathLike, header: dict, keyword: str) -> int | Non
     value, number = header[keyword]
     if not value.isdigit() or int(value) < 1:
         raise DataFileError(
-            f"line {number} of {path}: {_TS_KEYWORDS[keyword]} must be followed by a whole number "
-            f">= 1, got {value!r}"
+            f"line {number} of {path}: {_TS_KEYWORDS[keyword]} must be followed by a whole number >= 1, got {value!r}"
         )
     return int(value)
 
@@ -669,8 +664,7 @@ class _CsvRows:
         """``(case id, rows in file order)`` for each case, in order of its first row."""
         order = np.argsort(self._codes, kind="stable")
         bounds = np.flatnonzero(np.diff(self._codes[order])) + 1
-        for case_id, members in zip(self.ids.tolist(), np.split(order, bounds)):
-            yield case_id, members
+        yield from zip(self.ids.tolist(), np.split(order, bounds))
 
     def times(self, column: Hashable) -> np.ndarray:
         """The time column as numbers, else as dates."""
@@ -685,7 +679,8 @@ class _CsvRows:
             dates = pd.to_datetime(text, errors="coerce").to_numpy()
         dated = ~np.isnat(dates)
         self._refuse(
-            ~numbers if numbers.sum() > dated.sum() else ~dated, column,
+            ~numbers if numbers.sum() > dated.sum() else ~dated,
+            column,
             "is not a time written like most of the column's; write every time the same way, "
             "as numbers (1, 2, 3) or as dates (2024-01-31)",
         )
@@ -696,9 +691,9 @@ class _CsvRows:
         text = self.frame[column].to_numpy()
         numbers = _parse_numbers(np.where(text == "", "?", text))
         self._refuse(
-            np.isinf(numbers), column,
-            "is not a finite number; fix it, or leave the field empty (or write '?') if the "
-            "value is missing",
+            np.isinf(numbers),
+            column,
+            "is not a finite number; fix it, or leave the field empty (or write '?') if the value is missing",
         )
         return numbers
 
@@ -745,8 +740,7 @@ def _case_ids(values: Any, count: int) -> np.ndarray:
     ids = np.asarray(values)
     if ids.shape != (count,):
         raise InvalidInputError(
-            f"case_ids must hold one id per case ({count}), got shape {ids.shape}; "
-            f"np.arange({count}) numbers the cases"
+            f"case_ids must hold one id per case ({count}), got shape {ids.shape}; np.arange({count}) numbers the cases"
         )
     index = pd.Index(ids)
     if not index.is_unique:

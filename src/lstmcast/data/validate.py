@@ -37,15 +37,12 @@ def validate_series(
     """
     if not isinstance(series, pd.Series):
         raise InvalidInputError(
-            f"expected a pandas Series, got {type(series).__name__}; "
-            "use lstmcast.data.from_pandas for a DataFrame"
+            f"expected a pandas Series, got {type(series).__name__}; use lstmcast.data.from_pandas for a DataFrame"
         )
     if missing not in MISSING_POLICIES:
         raise InvalidInputError(f"missing={missing!r} is not one of {MISSING_POLICIES}")
     what = f"column {series.name!r}" if series.name is not None else "the series"
-    series = pd.Series(
-        _as_float(series, what), index=_as_time_index(series.index, what), name=series.name
-    )
+    series = pd.Series(_as_float(series, what), index=_as_time_index(series.index, what), name=series.name)
     _check_finite(series, what)
     series = _check_order(series, what, sort)
     _check_length(len(series), what, "points")
@@ -75,8 +72,7 @@ def _as_float(series: pd.Series, what: str) -> np.ndarray:
         or ptypes.is_string_dtype(series.dtype)
     ):
         raise InvalidInputError(
-            f"{what} holds {series.dtype} values, not numbers; pick the column of numbers "
-            "with value_col="
+            f"{what} holds {series.dtype} values, not numbers; pick the column of numbers with value_col="
         )
     numbers = pd.to_numeric(series, errors="coerce")
     not_numbers = np.flatnonzero(numbers.isna().to_numpy() & series.notna().to_numpy())
@@ -145,18 +141,14 @@ def _check_order(series: pd.Series, what: str, sort: bool) -> pd.Series:
 
 def _check_length(length: int, what: str, kind: str) -> None:
     if length < 2:
-        raise InvalidInputError(
-            f"{what} has {length} {kind}; at least 2 are needed (and many more to learn anything)"
-        )
+        raise InvalidInputError(f"{what} has {length} {kind}; at least 2 are needed (and many more to learn anything)")
 
 
 def _set_frequency(series: pd.Series, freq: str | None, what: str) -> pd.Series:
     index = series.index
     if not isinstance(index, pd.DatetimeIndex):
         if freq is not None:
-            raise InvalidInputError(
-                f"freq={freq!r} applies to dates, but {what} has an integer time index; drop freq="
-            )
+            raise InvalidInputError(f"freq={freq!r} applies to dates, but {what} has an integer time index; drop freq=")
         jumps = np.flatnonzero(np.diff(index.to_numpy()) != 1)
         if jumps.size:
             row = jumps[0]

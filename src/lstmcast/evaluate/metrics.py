@@ -51,8 +51,7 @@ def _errors(t: np.ndarray, p: np.ndarray) -> np.ndarray:
         e = p - t
     if not np.isfinite(e).all():
         raise InvalidInputError(
-            "y_pred - y_true overflows float64 (values near 1e308); "
-            "rescale the data before scoring."
+            "y_pred - y_true overflows float64 (values near 1e308); rescale the data before scoring."
         )
     return e
 
@@ -110,8 +109,7 @@ def mape(y_true: object, y_pred: object) -> float:
         value = 100.0 * float(np.mean(ratio))
     if not np.isfinite(value):
         raise InvalidInputError(
-            "MAPE overflows float64 because some |y_true| are tiny next to the errors; "
-            "use smape or mase instead."
+            "MAPE overflows float64 because some |y_true| are tiny next to the errors; use smape or mase instead."
         )
     return value
 
@@ -176,8 +174,7 @@ def mase(y_true: object, y_pred: object, *, y_train: object, season: int = 1) ->
     value = mae(y_true, y_pred) / scale
     if not np.isfinite(value):
         raise InvalidInputError(
-            "MASE overflows float64 (the seasonal-naive scale is tiny next to the errors); "
-            "use rmse or mae instead."
+            "MASE overflows float64 (the seasonal-naive scale is tiny next to the errors); use rmse or mae instead."
         )
     return value
 
@@ -189,9 +186,7 @@ METRICS: Mapping[str, Callable[..., float]] = MappingProxyType(
 ``season=`` keywords; the others take only ``(y_true, y_pred)``."""
 
 
-def score(
-    y_true: object, y_pred: object, *, y_train: object, season: int = 1
-) -> dict[str, float | None]:
+def score(y_true: object, y_pred: object, *, y_train: object, season: int = 1) -> dict[str, float | None]:
     """All ``METRICS`` at once, as ``{name: value}`` in ``METRICS`` order.
 
     A metric that is undefined for these data is reported as ``None`` rather than dropped, so a

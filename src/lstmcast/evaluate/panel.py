@@ -19,16 +19,17 @@ points every model scored.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from lstmcast._checks import positive_int
-from lstmcast._tasks import run_tasks
 from lstmcast._checks import season as check_season
+from lstmcast._tasks import run_tasks
 from lstmcast.errors import BaselineFitError, InvalidInputError
 from lstmcast.evaluate.metrics import mae, rmse, seasonal_naive_scale, smape
 from lstmcast.forecast.base import Forecaster, check_alias, clone, interval_levels
@@ -89,26 +90,52 @@ class PanelEvaluation:
         return wide
 
 
-def holdout(models: Forecaster | Sequence[Forecaster], train, test, *, season: int | None = None, level: Any = None, executor: Executor | None = None) -> PanelEvaluation:
+def holdout(
+    models: Forecaster | Sequence[Forecaster],
+    train,
+    test,
+    *,
+    season: int | None = None,
+    level: Any = None,
+    executor: Executor | None = None,
+) -> PanelEvaluation:
     """Fit every model on panel ``train``, forecast the values of panel ``test`` that follow each
     series (the same ids, each test series continuing its training series), and score them."""
     every = _models(models)
     horizons = dict(zip(test.ids, test.lengths))
     missing = [uid for uid in train.ids if uid not in horizons]
     if missing or len(train) != len(test):
-        raise InvalidInputError(f"the test panel must hold the training panel's series and no others; series {missing[:3]} have no test values")
+        raise InvalidInputError(
+            f"the test panel must hold the training panel's series and no others; series {missing[:3]} have no test values"
+        )
     test = test.select(train.ids)
     horizon = int(test.lengths.max())
     if int(test.lengths.min()) != horizon:
         raise InvalidInputError("every test series must hold the same number of values (the horizon)")
     season = train.season if season is None else check_season(season)
     actual = {uid: values for uid, values in zip(test.ids, test.values)}
-    return _evaluate(every, [(train, actual, train.ids)], horizon, season, interval_levels(level) if level is not None else [], executor,
-                     f"holdout: {len(train)} series, horizon {horizon}")
+    return _evaluate(
+        every,
+        [(train, actual, train.ids)],
+        horizon,
+        season,
+        interval_levels(level) if level is not None else [],
+        executor,
+        f"holdout: {len(train)} series, horizon {horizon}",
+    )
 
 
-def cross_validate(models: Forecaster | Sequence[Forecaster], panel, *, horizon: int, n_windows: int = 1, step: int | None = None,
-                   season: int | None = None, level: Any = None, executor: Executor | None = None) -> PanelEvaluation:
+def cross_validate(
+    models: Forecaster | Sequence[Forecaster],
+    panel,
+    *,
+    horizon: int,
+    n_windows: int = 1,
+    step: int | None = None,
+    season: int | None = None,
+    level: Any = None,
+    executor: Executor | None = None,
+) -> PanelEvaluation:
     """Rolling-origin evaluation: ``n_windows`` cut-offs ``step`` apart (default ``horizon``), the
     last ``horizon`` values before the end of every series; at each, every model is refitted on
     the values before the cut-off and forecasts the next ``horizon``. Series too short for a
@@ -123,13 +150,24 @@ def cross_validate(models: Forecaster | Sequence[Forecaster], panel, *, horizon:
         ends = panel.lengths - back
         keep = [uid for uid, end in zip(panel.ids, ends) if end >= 3]
         if not keep:
-            raise InvalidInputError(f"no series has 3 values before the cut-off {back} values from its end; use fewer windows or a shorter horizon")
+            raise InvalidInputError(
+                f"no series has 3 values before the cut-off {back} values from its end; use fewer windows or a shorter horizon"
+            )
         part = panel.select(keep)
         cut = part.cut([int(n - back) for n in part.lengths])
-        actual = {uid: values[len(values) - back : len(values) - back + horizon] for uid, values in zip(part.ids, part.values)}
+        actual = {
+            uid: values[len(values) - back : len(values) - back + horizon] for uid, values in zip(part.ids, part.values)
+        }
         folds.append((cut, actual, keep))
-    return _evaluate(every, folds, horizon, season, interval_levels(level) if level is not None else [], executor,
-                     f"rolling origin: {n_windows} cut-off(s), horizon {horizon}, step {step}")
+    return _evaluate(
+        every,
+        folds,
+        horizon,
+        season,
+        interval_levels(level) if level is not None else [],
+        executor,
+        f"rolling origin: {n_windows} cut-off(s), horizon {horizon}, step {step}",
+    )
 
 
 def _models(models) -> list[Forecaster]:
@@ -156,8 +194,12 @@ def _evaluate(models, folds, horizon, season, levels, executor, kind) -> PanelEv
         for f in range(len(folds)):
             parts = [result for result, owner in zip(results, owners) if owner == (m, f)]
             seconds[model.alias] += sum(took for _, took, _ in parts)
-            failed[model.alias] += [uid for _, _, failures in parts for uid in failures if uid not in failed[model.alias]]
-            rows.append(pd.concat([frame for frame, _, _ in parts], ignore_index=True).assign(model=model.alias, fold=f))
+            failed[model.alias] += [
+                uid for _, _, failures in parts for uid in failures if uid not in failed[model.alias]
+            ]
+            rows.append(
+                pd.concat([frame for frame, _, _ in parts], ignore_index=True).assign(model=model.alias, fold=f)
+            )
     forecasts = _wide(rows, folds, horizon)
     for (cut, actual, _), f in zip(folds, range(len(folds))):
         training = dict(zip(cut.ids, cut.values))
@@ -168,14 +210,29 @@ def _evaluate(models, folds, horizon, season, levels, executor, kind) -> PanelEv
                 predicted = group[model.alias].to_numpy()
                 truth = actual[uid]
                 if np.isnan(predicted).any():
-                    score_rows.append({"model": model.alias, "unique_id": uid, "cutoff": cutoff_of[uid], "smape": np.nan, "mase": np.nan, "rmse": np.nan})
+                    score_rows.append(
+                        {
+                            "model": model.alias,
+                            "unique_id": uid,
+                            "cutoff": cutoff_of[uid],
+                            "smape": np.nan,
+                            "mase": np.nan,
+                            "rmse": np.nan,
+                        }
+                    )
                     continue
                 train = training[uid]
                 lag = season if len(train) > season else 1
-                score_rows.append({
-                    "model": model.alias, "unique_id": uid, "cutoff": cutoff_of[uid],
-                    "smape": smape(truth, predicted), "mase": mae(truth, predicted) / seasonal_naive_scale(train, lag), "rmse": rmse(truth, predicted),
-                })
+                score_rows.append(
+                    {
+                        "model": model.alias,
+                        "unique_id": uid,
+                        "cutoff": cutoff_of[uid],
+                        "smape": smape(truth, predicted),
+                        "mase": mae(truth, predicted) / seasonal_naive_scale(train, lag),
+                        "rmse": rmse(truth, predicted),
+                    }
+                )
     return PanelEvaluation(kind, forecasts.drop(columns="fold"), pd.DataFrame(score_rows), seconds, failed, levels)
 
 
@@ -196,18 +253,22 @@ def _wide(rows, folds, horizon) -> pd.DataFrame:
     """The models' long frames side by side, with ``cutoff`` and ``y``."""
     merged = None
     for f, (cut, actual, _) in enumerate(folds):
-        base = pd.DataFrame({
-            "unique_id": np.repeat(cut.ids, horizon),
-            "ds": np.concatenate([np.asarray(i) for i in cut.future_index(horizon)]),
-            "cutoff": np.repeat([index[-1] for index in cut.index], horizon),
-            "y": np.concatenate([actual[uid] for uid in cut.ids]),
-            "fold": f,
-        })
+        base = pd.DataFrame(
+            {
+                "unique_id": np.repeat(cut.ids, horizon),
+                "ds": np.concatenate([np.asarray(i) for i in cut.future_index(horizon)]),
+                "cutoff": np.repeat([index[-1] for index in cut.index], horizon),
+                "y": np.concatenate([actual[uid] for uid in cut.ids]),
+                "fold": f,
+            }
+        )
         for frame in rows:
             if int(frame["fold"].iloc[0]) != f:
                 continue
             alias = frame["model"].iloc[0]
-            columns = [c for c in frame.columns if c == alias or c.startswith(f"{alias}-lo-") or c.startswith(f"{alias}-hi-")]
+            columns = [
+                c for c in frame.columns if c == alias or c.startswith(f"{alias}-lo-") or c.startswith(f"{alias}-hi-")
+            ]
             base = base.merge(frame[["unique_id", "ds", *columns]], on=["unique_id", "ds"], how="left")
         merged = base if merged is None else pd.concat([merged, base], ignore_index=True)
     return merged

@@ -17,9 +17,10 @@ Nothing runs in another process unless an ``executor`` is given (any
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,7 +72,10 @@ class Evaluation:
 
     def table(self) -> pd.DataFrame:
         """One row per model: RMSE, MAE, sMAPE, MASE and seconds."""
-        rows = {alias: {**{m: self.metrics[alias][m] for m in TABLE_METRICS}, "seconds": self.seconds[alias]} for alias in self.aliases}
+        rows = {
+            alias: {**{m: self.metrics[alias][m] for m in TABLE_METRICS}, "seconds": self.seconds[alias]}
+            for alias in self.aliases
+        }
         frame = pd.DataFrame(rows).T
         frame.index.name = "model"
         return frame
@@ -113,9 +117,16 @@ def walk_forward(
     start = _split(len(values), test_size, test_start)
     every = _models(models, baselines, lambda: default_baselines(season, one_step=True))
     if not isinstance(score_slice, slice):
-        raise InvalidInputError(f"score_slice must be a slice of the test points, e.g. slice(1, -1); got {score_slice!r}")
+        raise InvalidInputError(
+            f"score_slice must be a slice of the test points, e.g. slice(1, -1); got {score_slice!r}"
+        )
     train = values[:start] if series is None else series.iloc[:start]
-    results = run_tasks(_walk_forward_job, [(model, train, values[start:], bool(in_sample)) for model in every], executor=executor, label="models")
+    results = run_tasks(
+        _walk_forward_job,
+        [(model, train, values[start:], bool(in_sample)) for model in every],
+        executor=executor,
+        label="models",
+    )
     test_positions = np.arange(start, len(values))
     positions = test_positions[score_slice]
     if len(positions) == 0:
@@ -127,7 +138,9 @@ def walk_forward(
         members[alias] = path[:, len(path[0]) - len(test_positions) :][:, score_slice]
         seconds[alias], fitted[alias] = took, [fitted_model]
     y_train = values[:start]
-    metrics = {alias: score(values[positions], m.mean(axis=0), y_train=y_train, season=season) for alias, m in members.items()}
+    metrics = {
+        alias: score(values[positions], m.mean(axis=0), y_train=y_train, season=season) for alias, m in members.items()
+    }
     evaluation = Evaluation(
         kind=f"one-step walk-forward on {len(positions)} test points",
         forecasts=_frame(uid, ds, positions, ds[positions - 1], values, members),
@@ -140,7 +153,9 @@ def walk_forward(
     if in_sample:
         evaluation.in_sample = _frame(uid, ds, np.arange(start), None, values, history)
         evaluation.in_sample_members = history
-        evaluation.train_metrics = {alias: _in_sample_score(y_train, h.mean(axis=0), season) for alias, h in history.items()}
+        evaluation.train_metrics = {
+            alias: _in_sample_score(y_train, h.mean(axis=0), season) for alias, h in history.items()
+        }
     return evaluation
 
 
@@ -168,9 +183,15 @@ def backtest(
     step = horizon if step is None else positive_int(step, "step")
     cutoffs = [len(values) - horizon - (n_windows - 1 - k) * step for k in range(n_windows)]
     if cutoffs[0] < 2:
-        raise InvalidInputError(f"{len(values)} points are too few for {n_windows} windows of horizon {horizon} every {step} points")
+        raise InvalidInputError(
+            f"{len(values)} points are too few for {n_windows} windows of horizon {horizon} every {step} points"
+        )
     every = _models(models, baselines, lambda: default_baselines(season, one_step=False))
-    jobs = [(model, values[:cutoff] if series is None else series.iloc[:cutoff], horizon) for model in every for cutoff in cutoffs]
+    jobs = [
+        (model, values[:cutoff] if series is None else series.iloc[:cutoff], horizon)
+        for model in every
+        for cutoff in cutoffs
+    ]
     results = iter(run_tasks(_backtest_job, jobs, executor=executor, label="fits (model x cut-off)"))
     members, seconds, fitted = {}, {}, {}
     for model in every:
@@ -181,7 +202,9 @@ def backtest(
     positions = np.concatenate([np.arange(c, c + horizon) for c in cutoffs])
     cutoff_ds = ds[np.repeat(np.asarray(cutoffs) - 1, horizon)]
     y_train = values[: cutoffs[0]]
-    metrics = {alias: score(values[positions], m.mean(axis=0), y_train=y_train, season=season) for alias, m in members.items()}
+    metrics = {
+        alias: score(values[positions], m.mean(axis=0), y_train=y_train, season=season) for alias, m in members.items()
+    }
     return Evaluation(
         kind=f"multi-step backtest: {n_windows} cut-offs, horizon {horizon} ({len(positions)} points)",
         forecasts=_frame(uid, ds, positions, cutoff_ds, values, members),
@@ -234,11 +257,15 @@ def _split(n: int, test_size: int | float | None, test_start: int | None) -> int
     else:
         test_start = positive_int(test_start, "test_start")
     if not 1 <= test_start < n:
-        raise InvalidInputError(f"the test part must leave training data and hold at least one point; got test_start={test_start} for {n} points")
+        raise InvalidInputError(
+            f"the test part must leave training data and hold at least one point; got test_start={test_start} for {n} points"
+        )
     return test_start
 
 
-def _models(models: Any, baselines: Iterable[Forecaster] | None, defaults: Callable[[], list[Forecaster]]) -> list[Forecaster]:
+def _models(
+    models: Any, baselines: Iterable[Forecaster] | None, defaults: Callable[[], list[Forecaster]]
+) -> list[Forecaster]:
     given = [models] if isinstance(models, Forecaster) else list(models) if isinstance(models, (list, tuple)) else None
     if given is None:
         raise InvalidInputError(f"models must be a forecaster or a list of forecasters, got {type(models).__name__}")
@@ -248,7 +275,9 @@ def _models(models: Any, baselines: Iterable[Forecaster] | None, defaults: Calla
     aliases = []
     for model in every:
         if not isinstance(model, Forecaster):
-            raise InvalidInputError(f"every model must be an lstmcast forecaster (lstmcast.forecast.Forecaster), got {model!r}")
+            raise InvalidInputError(
+                f"every model must be an lstmcast forecaster (lstmcast.forecast.Forecaster), got {model!r}"
+            )
         aliases.append(check_alias(model.alias))
     repeated = sorted({alias for alias in aliases if aliases.count(alias) > 1})
     if repeated:
@@ -256,7 +285,9 @@ def _models(models: Any, baselines: Iterable[Forecaster] | None, defaults: Calla
     return every
 
 
-def _frame(uid: str, ds: pd.Index, positions: np.ndarray, cutoff: pd.Index | None, values: np.ndarray, members: dict) -> pd.DataFrame:
+def _frame(
+    uid: str, ds: pd.Index, positions: np.ndarray, cutoff: pd.Index | None, values: np.ndarray, members: dict
+) -> pd.DataFrame:
     columns = {"unique_id": uid, "ds": np.asarray(ds[positions])}
     if cutoff is not None:
         columns["cutoff"] = np.asarray(cutoff)

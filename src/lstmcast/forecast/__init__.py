@@ -10,7 +10,15 @@ trainer (a worker process that only computes baselines starts faster).
 from typing import Any
 
 from lstmcast.forecast.base import Forecaster, clone
-from lstmcast.forecast.baselines import AutoARIMA, AutoETS, AutoTheta, Naive2, Persistence, SeasonalNaive, default_baselines
+from lstmcast.forecast.baselines import (
+    AutoARIMA,
+    AutoETS,
+    AutoTheta,
+    Naive2,
+    Persistence,
+    SeasonalNaive,
+    default_baselines,
+)
 from lstmcast.forecast.defaults import recommended_panel_params, recommended_params
 
 __all__ = [

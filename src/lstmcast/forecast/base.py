@@ -54,7 +54,9 @@ def interval_levels(level: Any) -> list[float]:
 
     values = [level] if not isinstance(level, (list, tuple)) else list(level)
     if not values:
-        raise InvalidInputError("level is a coverage in percent, e.g. 95, or a list such as [80, 95]; got an empty list")
+        raise InvalidInputError(
+            "level is a coverage in percent, e.g. 95, or a list such as [80, 95]; got an empty list"
+        )
     out = []
     for value in values:
         value = number(value, "level", above=0.0)
@@ -90,7 +92,7 @@ class Forecaster(Estimator):
         raise NotImplementedError
 
     # -- the protocol ----------------------------------------------------------------------------
-    def fit(self, y: Any) -> "Forecaster":
+    def fit(self, y: Any) -> Forecaster:
         """Fit on one series ``y`` (array-like, or a pandas Series with a time index)."""
         values, index = self._training_values(y)
         self._fit(values)
@@ -110,14 +112,18 @@ class Forecaster(Estimator):
         else:
             values, index = series_values(y, "y"), None
         if len(values) < self.min_length:
-            raise InvalidInputError(f"{type(self).__name__} needs at least {self.min_length} training values, got {len(values)}")
+            raise InvalidInputError(
+                f"{type(self).__name__} needs at least {self.min_length} training values, got {len(values)}"
+            )
         return values, index
 
     def _keep(self, values: np.ndarray, index: pd.Index | None) -> None:
         self.y_ = values
         self.index_ = index
 
-    def predict(self, horizon: int, *, members: bool = False, spread: bool = False, level: Any = None) -> np.ndarray | pd.DataFrame:
+    def predict(
+        self, horizon: int, *, members: bool = False, spread: bool = False, level: Any = None
+    ) -> np.ndarray | pd.DataFrame:
         """The ``horizon`` values after the training data (the members' mean). ``level`` (a
         coverage in percent, or a list such as ``[80, 95]``) adds prediction intervals,
         ``<alias>-lo-<level>`` and ``<alias>-hi-<level>``, for models that calibrate them."""
@@ -126,7 +132,9 @@ class Forecaster(Estimator):
         forecasts = np.asarray(self._forecast(horizon), np.float64)
         if level is not None:
             if self.index_ is None:
-                raise InvalidInputError("prediction intervals come in a frame: fit on a pandas Series (lstmcast.data.load_csv gives one)")
+                raise InvalidInputError(
+                    "prediction intervals come in a frame: fit on a pandas Series (lstmcast.data.load_csv gives one)"
+                )
             frame = self._frame(future_index(self.index_, horizon), forecasts, members, spread)
             center = frame[self.alias].to_numpy()
             for value, half in self._half_widths(horizon, interval_levels(level)).items():

@@ -55,7 +55,12 @@ _CONVERGED_AFTER = 2000
 def default_baselines(season: int, *, one_step: bool) -> list[Forecaster]:
     """The baselines every lstmcast evaluation shows unless told otherwise: persistence, seasonal
     naive, AutoETS and AutoARIMA, and for multi-step forecasts AutoTheta too."""
-    models: list[Forecaster] = [Persistence(), SeasonalNaive(season=season), AutoETS(season=season), AutoARIMA(season=season)]
+    models: list[Forecaster] = [
+        Persistence(),
+        SeasonalNaive(season=season),
+        AutoETS(season=season),
+        AutoARIMA(season=season),
+    ]
     if not one_step:
         models.append(AutoTheta(season=season))
     return models
@@ -119,7 +124,9 @@ class Naive2(Forecaster):
         self.season_ = season = check_season(self.season)
         seasonal = is_seasonal(values, season)
         if seasonal and np.any(values <= 0):
-            raise InvalidInputError("Naive2's multiplicative seasonal adjustment needs positive values; use season=1 or SeasonalNaive")
+            raise InvalidInputError(
+                "Naive2's multiplicative seasonal adjustment needs positive values; use season=1 or SeasonalNaive"
+            )
         self.factors_ = seasonal_factors(values, season) if seasonal else np.ones(1)
 
     def _factor(self, positions: np.ndarray) -> np.ndarray:
@@ -176,7 +183,9 @@ class _Statistical(Forecaster):
         return self._model
 
     def _forecast(self, horizon: int) -> np.ndarray:
-        return _cached("multi_step", self.engine, self.season_, (self.y_, horizon), lambda: self._multi_step(horizon))[None, :]
+        return _cached("multi_step", self.engine, self.season_, (self.y_, horizon), lambda: self._multi_step(horizon))[
+            None, :
+        ]
 
     def _one_step(self, new: np.ndarray, include_history: bool) -> np.ndarray:
         if self.one_step_leaks:
@@ -185,7 +194,11 @@ class _Statistical(Forecaster):
                 "over the whole series it is applied to, which would leak test values into one-step predictions; "
                 "use it in backtest(), or leave it out of walk_forward's models"
             )
-        predictions = _cached("one_step", self.engine, self.season_, (self.y_, new), lambda: self._one_step_new(new)) if len(new) else np.empty(0)
+        predictions = (
+            _cached("one_step", self.engine, self.season_, (self.y_, new), lambda: self._one_step_new(new))
+            if len(new)
+            else np.empty(0)
+        )
         if include_history:
             fitted = _cached("in_sample", self.engine, self.season_, (self.y_,), self._in_sample)
             predictions = np.concatenate([fitted, predictions])

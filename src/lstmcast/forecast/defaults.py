@@ -42,7 +42,9 @@ def recommended_params(y: Any, season: int = 1, horizon: int | None = None) -> d
     season = check_season(season)
     n = len(values)
     if n < 24:
-        raise InvalidInputError(f"{n} points are too few for the recommended settings (24+ needed); pass settings explicitly")
+        raise InvalidInputError(
+            f"{n} points are too few for the recommended settings (24+ needed); pass settings explicitly"
+        )
     seasonal = season > 1 and n >= 4 * season
     look_back = season if seasonal else min(8, n // 6)
     difference = [season] if seasonal else [1]

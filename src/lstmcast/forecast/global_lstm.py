@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import time
 from dataclasses import replace
+
 import numpy as np
 
 from lstmcast._checks import one_of, positive_int
@@ -55,7 +56,9 @@ def fit_panel(model, panel) -> None:
 
     started = time.perf_counter()
     if model.horizon is None:
-        raise InvalidInputError("a panel model is trained for a horizon (its validation tail and intervals use it): give horizon=H")
+        raise InvalidInputError(
+            "a panel model is trained for a horizon (its validation tail and intervals use it): give horizon=H"
+        )
     horizon = positive_int(model.horizon, "horizon")
     look_backs = look_backs_of(model)
     one_of(model.combine, COMBINATIONS, "combine")
@@ -65,14 +68,22 @@ def fit_panel(model, panel) -> None:
     season = panel.season if model.season is None else check_season(model.season)
     lengths = panel.lengths
     short = lengths < MIN_LENGTH
-    scalings = [choose_scaling(values, season, model.normalization) if not is_short else None for values, is_short in zip(panel.values, short)]
-    zs = [normalize(values, scaling) if scaling is not None else np.zeros(0) for values, scaling in zip(panel.values, scalings)]
+    scalings = [
+        choose_scaling(values, season, model.normalization) if not is_short else None
+        for values, is_short in zip(panel.values, short)
+    ]
+    zs = [
+        normalize(values, scaling) if scaling is not None else np.zeros(0)
+        for values, scaling in zip(panel.values, scalings)
+    ]
     # members: every look-back with every seed, windows padded to the longest look-back (one program)
     members = [(look_back, model.seed + k) for look_back in look_backs for k in range(model.n_members)]
     widest = max(look_backs)
     verbose = model.verbose
     config = model._train_config(validating=True)
-    planned_epochs, max_windows = within_budget(np.where(short, 0, lengths - outputs), config.epochs, max_windows, budget)
+    planned_epochs, max_windows = within_budget(
+        np.where(short, 0, lengths - outputs), config.epochs, max_windows, budget
+    )
     config = replace(config, epochs=planned_epochs)
 
     # 1. held back: train before each series' last `horizon` values, validate on them
@@ -86,7 +97,17 @@ def fit_panel(model, panel) -> None:
     for look_back, seed in members:
         train = _padded(training_windows(zs, look_back, outputs, held_ends, max_windows), widest)
         tail = _padded(_tail_windows(zs, validating, held_ends, look_back, outputs, horizon), widest)
-        jobs.append(TrainJob(spec, train.x, train.y, config, seed=seed, lengths=train.lengths, validation_data=(tail.x, tail.y, tail.lengths)))
+        jobs.append(
+            TrainJob(
+                spec,
+                train.x,
+                train.y,
+                config,
+                seed=seed,
+                lengths=train.lengths,
+                validation_data=(tail.x, tail.y, tail.lengths),
+            )
+        )
     held = TrainResult.stack(fit_jobs(jobs, verbose=verbose))
     model.spec_, model.params_, model.member_look_backs_ = spec, held.params, np.array([lb for lb, _ in members])
     starts = held_ends[validating]
@@ -96,11 +117,18 @@ def fit_panel(model, panel) -> None:
 
     # 2. final: every window, each member for the epochs its held-back twin chose
     epochs = (held.best_epoch + 1) if config.early_stopping is not None else np.full(len(members), config.epochs)
-    final_config = {name: getattr(config, name) for name in ("batch_size", "shuffle", "loss", "optimizer", "learning_rate", "lr_schedule")}
+    final_config = {
+        name: getattr(config, name)
+        for name in ("batch_size", "shuffle", "loss", "optimizer", "learning_rate", "lr_schedule")
+    }
     jobs, full = [], None
     for (look_back, seed), epoch in zip(members, np.maximum(epochs, 1)):
         full = _padded(training_windows(zs, look_back, outputs, np.where(short, 0, lengths), max_windows), widest)
-        jobs.append(TrainJob(spec, full.x, full.y, TrainConfig(epochs=int(epoch), **final_config), seed=seed, lengths=full.lengths))
+        jobs.append(
+            TrainJob(
+                spec, full.x, full.y, TrainConfig(epochs=int(epoch), **final_config), seed=seed, lengths=full.lengths
+            )
+        )
     final = TrainResult.stack(fit_jobs(jobs, verbose=verbose))
     model.params_ = final.params
     model.panel_ = panel
@@ -166,7 +194,9 @@ def _tail_windows(zs, validating, ends, look_back, outputs, horizon) -> Windows:
     values (one window for a direct network, one per step for a one-step network)."""
     if outputs == horizon:
         return cut_windows([zs[k] for k in validating], look_back, horizon, [np.array([ends[k]]) for k in validating])
-    return cut_windows([zs[k] for k in validating], look_back, 1, [np.arange(ends[k], ends[k] + horizon) for k in validating])
+    return cut_windows(
+        [zs[k] for k in validating], look_back, 1, [np.arange(ends[k], ends[k] + horizon) for k in validating]
+    )
 
 
 def _forecast_normalized(model, zs: list[np.ndarray], starts: np.ndarray, horizon: int) -> np.ndarray:
@@ -182,15 +212,23 @@ def _forecast_normalized(model, zs: list[np.ndarray], starts: np.ndarray, horizo
         chosen = np.flatnonzero(look_backs == look_back)
         params = _members(model.params_, chosen)
         if model.strategy == "direct":
-            windows = _padded(cut_windows(zs, int(look_back), horizon, [np.array([t]) for t in starts], targets=False), widest)
-            out[chosen] = np.asarray(ensemble_forward(model.spec_, params, windows.x, windows.lengths), np.float64)[:, :, :horizon]
+            windows = _padded(
+                cut_windows(zs, int(look_back), horizon, [np.array([t]) for t in starts], targets=False), widest
+            )
+            out[chosen] = np.asarray(ensemble_forward(model.spec_, params, windows.x, windows.lengths), np.float64)[
+                :, :, :horizon
+            ]
             continue
         # recursive: each member fed its own forecasts, all series at once
         for row, member in enumerate(chosen):
             paths = [z[:t].copy() for z, t in zip(zs, starts)]
             for _ in range(horizon):
-                windows = _padded(cut_windows(paths, int(look_back), 1, [np.array([len(p)]) for p in paths], targets=False), widest)
-                delta = np.asarray(ensemble_forward(model.spec_, _members(params, [row]), windows.x, windows.lengths), np.float64)[0, :, 0]
+                windows = _padded(
+                    cut_windows(paths, int(look_back), 1, [np.array([len(p)]) for p in paths], targets=False), widest
+                )
+                delta = np.asarray(
+                    ensemble_forward(model.spec_, _members(params, [row]), windows.x, windows.lengths), np.float64
+                )[0, :, 0]
                 paths = [np.append(path, path[-1] + d) for path, d in zip(paths, delta)]
             out[member] = np.stack([p[t:] - z[t - 1] for p, z, t in zip(paths, zs, starts)])
     return out
@@ -224,7 +262,9 @@ def predict_panel(model, horizon: int, *, level: list[float] | None = None, memb
         part.panel_ = panel.select(panel.ids[start : start + PARTITION])
         part.scalings_ = model.scalings_[start : start + PARTITION]
         parts.append((part, horizon, level, members))
-    return pd.concat(run_tasks(_predict_partition, parts, executor=executor, label="forecast partitions"), ignore_index=True)
+    return pd.concat(
+        run_tasks(_predict_partition, parts, executor=executor, label="forecast partitions"), ignore_index=True
+    )
 
 
 def _predict_partition(model, horizon: int, level: list[float] | None, members: bool):
@@ -233,7 +273,9 @@ def _predict_partition(model, horizon: int, level: list[float] | None, members: 
 
     horizon = positive_int(horizon, "horizon")
     if horizon > model.horizon:
-        raise InvalidInputError(f"this panel model was trained for horizon={model.horizon}; refit with horizon={horizon} to forecast further")
+        raise InvalidInputError(
+            f"this panel model was trained for horizon={model.horizon}; refit with horizon={horizon} to forecast further"
+        )
     panel, alias = model.panel_, model.alias
     levels = [] if level is None else interval_levels(level)
     usable = [k for k, s in enumerate(model.scalings_) if s is not None]
@@ -264,7 +306,9 @@ def _predict_partition(model, horizon: int, level: list[float] | None, members: 
         if scaling is None:  # too short for the network: Naive2, no interval
             naive = Naive2(season=1).fit(panel.values[k]).predict(horizon)
             for name in columns:
-                columns[name][k] = naive if name == alias or name.startswith(f"{alias}-member-") else np.full(horizon, np.nan)
+                columns[name][k] = (
+                    naive if name == alias or name.startswith(f"{alias}-member-") else np.full(horizon, np.nan)
+                )
     return panel_frame(panel.ids, panel.future_index(horizon), columns)
 
 

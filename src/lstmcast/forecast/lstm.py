@@ -13,9 +13,10 @@ forecaster protocol of ``lstmcast.forecast.base`` (frames out after fitting a Se
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import jax
 import numpy as np
@@ -159,7 +160,13 @@ class LSTMForecaster(Forecaster):
     def _pipeline(self) -> Pipeline:
         one_of(self.scale, SCALINGS, "scale")
         one_of(self.log, (True, False), "log")
-        lags = [] if self.difference is None else list(self.difference) if isinstance(self.difference, (list, tuple)) else [self.difference]
+        lags = (
+            []
+            if self.difference is None
+            else list(self.difference)
+            if isinstance(self.difference, (list, tuple))
+            else [self.difference]
+        )
         steps = ([Log()] if self.log else []) + [Difference(lag) for lag in lags]
         if self.scale == "minmax":
             data_range = None if self.scale_range is None else tuple(self.scale_range)
@@ -176,7 +183,9 @@ class LSTMForecaster(Forecaster):
         if self.horizon is None:
             raise InvalidInputError("strategy='direct' outputs the whole horizon at once: give horizon=H")
         if self.stateful:
-            raise InvalidInputError("a stateful network forecasts recursively: use strategy='recursive' with stateful=True")
+            raise InvalidInputError(
+                "a stateful network forecasts recursively: use strategy='recursive' with stateful=True"
+            )
         return positive_int(self.horizon, "horizon")
 
     def _spec(self) -> NetworkSpec:
@@ -214,7 +223,7 @@ class LSTMForecaster(Forecaster):
         return positive_int(self.n_models, "n_models")
 
     # -- fitting ---------------------------------------------------------------------------------
-    def fit(self, y: Any) -> "LSTMForecaster":
+    def fit(self, y: Any) -> LSTMForecaster:
         """Fit on one series (an array, or a pandas Series with a time index), or on a panel: a
         long frame ``unique_id, ds, y`` or a ``lstmcast.data.Panel``, which trains one global
         network on windows drawn from every series (``lstmcast.forecast.global_lstm``)."""
@@ -249,8 +258,13 @@ class LSTMForecaster(Forecaster):
         from lstmcast.forecast.base import clone
 
         if self.horizon is None:
-            raise InvalidInputError("calibrating intervals needs the horizon they are for: give horizon=H with conformal_windows")
-        horizon, windows = positive_int(self.horizon, "horizon"), positive_int(self.conformal_windows, "conformal_windows")
+            raise InvalidInputError(
+                "calibrating intervals needs the horizon they are for: give horizon=H with conformal_windows"
+            )
+        horizon, windows = (
+            positive_int(self.horizon, "horizon"),
+            positive_int(self.conformal_windows, "conformal_windows"),
+        )
         cuts = [len(self.y_) - horizon - j for j in range(windows)]
         copies = [clone(self).set_params(conformal_windows=0, verbose=0) for _ in cuts]
         try:
@@ -260,18 +274,26 @@ class LSTMForecaster(Forecaster):
                 f"conformal_windows={windows} refits the model on the series cut up to {horizon + windows - 1} values "
                 f"before its end, which leaves too little to train on ({error}); use fewer windows or a shorter horizon"
             ) from None
-        self.calibration_scores_ = np.stack([np.abs(self.y_[cut : cut + horizon] - copy.predict(horizon)) for copy, cut in zip(copies, cuts)])
+        self.calibration_scores_ = np.stack(
+            [np.abs(self.y_[cut : cut + horizon] - copy.predict(horizon)) for copy, cut in zip(copies, cuts)]
+        )
 
     def _half_widths(self, horizon: int, levels: list[float]) -> dict[float, np.ndarray]:
         from lstmcast.forecast.panel import conformal_quantiles
 
         if "calibration_scores_" not in self.__dict__:
-            raise InvalidInputError("this model was not calibrated for intervals: fit it with horizon=H and conformal_windows=K (e.g. 20)")
+            raise InvalidInputError(
+                "this model was not calibrated for intervals: fit it with horizon=H and conformal_windows=K (e.g. 20)"
+            )
         if horizon > self.calibration_scores_.shape[1]:
-            raise InvalidInputError(f"the intervals were calibrated for horizon={self.calibration_scores_.shape[1]}; refit with horizon={horizon}")
+            raise InvalidInputError(
+                f"the intervals were calibrated for horizon={self.calibration_scores_.shape[1]}; refit with horizon={horizon}"
+            )
         return conformal_quantiles(self.calibration_scores_[:, :horizon], levels)
 
-    def predict(self, horizon: int, *, members: bool = False, spread: bool = False, level: Any = None, executor: Any = None):
+    def predict(
+        self, horizon: int, *, members: bool = False, spread: bool = False, level: Any = None, executor: Any = None
+    ):
         """The ``horizon`` values after the training data: see ``Forecaster.predict``; after a
         panel, the long frame ``unique_id, ds, <alias>`` (``level`` adds conformal intervals;
         ``executor`` forecasts partitions of the panel as tasks, ``lstmcast.scale.cluster``)."""
@@ -287,10 +309,18 @@ class LSTMForecaster(Forecaster):
 
     def _fit(self, values: np.ndarray) -> None:
         plan = self._training_plan(values)
-        result = fit_many(plan.spec, plan.x, plan.y, plan.config, seeds=plan.seeds, validation_data=plan.validation, verbose=plan.verbose)
+        result = fit_many(
+            plan.spec,
+            plan.x,
+            plan.y,
+            plan.config,
+            seeds=plan.seeds,
+            validation_data=plan.validation,
+            verbose=plan.verbose,
+        )
         self._fitted_from(plan, result)
 
-    def _training_plan(self, values: np.ndarray) -> "_TrainingPlan":
+    def _training_plan(self, values: np.ndarray) -> _TrainingPlan:
         """Everything ``fit`` trains from: transforms fitted on ``values``, the windows (minus a
         validation tail), the network and the training settings."""
         look_back = positive_int(self.look_back, "look_back")
@@ -319,7 +349,7 @@ class LSTMForecaster(Forecaster):
         seeds = [seed + k for k in range(n_models)]
         return _TrainingPlan(spec, pipeline, transform_state, train_x, train_y, validation, config, seeds, verbose)
 
-    def _fitted_from(self, plan: "_TrainingPlan", result) -> None:
+    def _fitted_from(self, plan: _TrainingPlan, result) -> None:
         self._set_fitted(plan.spec, plan.pipeline, plan.transform_state, result.params)
         self.history_ = result.history
         self.epochs_run_ = np.asarray(result.epochs_run)
@@ -339,9 +369,13 @@ class LSTMForecaster(Forecaster):
         look_back = self.look_back
         if self.strategy == "direct":
             if horizon > self.spec_.output_dim:
-                raise InvalidInputError(f"this model forecasts directly up to horizon={self.spec_.output_dim}; refit with horizon={horizon}")
+                raise InvalidInputError(
+                    f"this model forecasts directly up to horizon={self.spec_.output_dim}; refit with horizon={horizon}"
+                )
             x = z[-look_back:].astype(np.float32)[None, :, None]
-            z_future = np.asarray(ensemble_forward(self.spec_, self.params_, x, [look_back]), np.float64)[:, 0, :horizon]
+            z_future = np.asarray(ensemble_forward(self.spec_, self.params_, x, [look_back]), np.float64)[
+                :, 0, :horizon
+            ]
             return np.stack([self.pipeline_.invert(zk, self.transform_state_, self.y_) for zk in z_future])
         state = None
         if self.stateful:
@@ -369,7 +403,10 @@ class LSTMForecaster(Forecaster):
         first = 0 if include_history else len(self.y_)
         keep = (positions >= first) & (positions < len(y_all))
         predictions = np.stack(
-            [self.pipeline_.invert_one_step(zk[keep], self.transform_state_, y_all, positions[keep]) for zk in np.asarray(z_hat, np.float64)]
+            [
+                self.pipeline_.invert_one_step(zk[keep], self.transform_state_, y_all, positions[keep])
+                for zk in np.asarray(z_hat, np.float64)
+            ]
         )
         if include_history:
             full = np.full((len(predictions), len(y_all)), np.nan)
@@ -405,7 +442,7 @@ class LSTMForecaster(Forecaster):
         return save_network(path, self.spec_, self.params_, metadata=metadata, overwrite=overwrite)
 
     @classmethod
-    def load(cls, path: str | Path) -> "LSTMForecaster":
+    def load(cls, path: str | Path) -> LSTMForecaster:
         """Load a forecaster written by ``save``; it forecasts exactly as before."""
         from lstmcast.data import Panel
         from lstmcast.forecast.panel import SeriesScaling
@@ -426,7 +463,9 @@ class LSTMForecaster(Forecaster):
             info = metadata["panel"]
             index = [_index_from_json(i) for i in info["index"]]
             forecaster.spec_, forecaster.params_ = spec, params
-            forecaster.panel_ = Panel(tuple(info["ids"]), tuple(np.asarray(v, np.float64) for v in info["values"]), tuple(index))
+            forecaster.panel_ = Panel(
+                tuple(info["ids"]), tuple(np.asarray(v, np.float64) for v in info["values"]), tuple(index)
+            )
             forecaster.scalings_ = [None if s is None else SeriesScaling.from_json(s) for s in info["scalings"]]
             forecaster.fallback_series_ = list(info["fallback"])
             forecaster.member_look_backs_ = np.asarray(info["look_backs"])
@@ -438,8 +477,19 @@ class LSTMForecaster(Forecaster):
 
 
 # Settings that transform one series; a panel is normalised series by series instead.
-_SINGLE_SERIES_ONLY = ("log", "difference", "scale", "feature_range", "scale_range", "stateful", "validation_size", "validation_data")
-_DEFAULTS = {name: parameter.default for name, parameter in inspect.signature(LSTMForecaster.__init__).parameters.items()}
+_SINGLE_SERIES_ONLY = (
+    "log",
+    "difference",
+    "scale",
+    "feature_range",
+    "scale_range",
+    "stateful",
+    "validation_size",
+    "validation_data",
+)
+_DEFAULTS = {
+    name: parameter.default for name, parameter in inspect.signature(LSTMForecaster.__init__).parameters.items()
+}
 
 
 @dataclass(frozen=True)

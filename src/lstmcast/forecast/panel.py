@@ -47,7 +47,7 @@ class SeriesScaling:
         return [self.log, list(self.factors), self.scale]
 
     @classmethod
-    def from_json(cls, data: list) -> "SeriesScaling":
+    def from_json(cls, data: list) -> SeriesScaling:
         return cls(bool(data[0]), tuple(float(f) for f in data[1]), float(data[2]))
 
 
@@ -106,7 +106,9 @@ def training_windows(zs: list[np.ndarray], look_back: int, horizon: int, ends: n
     return cut_windows(zs, look_back, horizon, cutoffs)
 
 
-def cut_windows(zs: list[np.ndarray], look_back: int, horizon: int, cutoffs: list[np.ndarray], *, targets: bool = True) -> Windows:
+def cut_windows(
+    zs: list[np.ndarray], look_back: int, horizon: int, cutoffs: list[np.ndarray], *, targets: bool = True
+) -> Windows:
     """The windows of series ``k`` that end at each of ``cutoffs[k]`` (inputs ``z[t - look_back:t]``,
     shorter where ``t < look_back``; targets ``z[t:t + horizon]`` when asked for)."""
     xs, ys, lengths, series, where = [], [], [], [], []

@@ -1,7 +1,13 @@
 """Layers and networks: pure functions on weight pytrees, with Keras semantics and layout."""
 
 from lstmcast.nn.dense import ACTIVATIONS, dense_forward, init_dense
-from lstmcast.nn.ensemble import calibrate_batch_norm, ensemble_forward, ensemble_outputs, ensemble_recursive, ensemble_stateful
+from lstmcast.nn.ensemble import (
+    calibrate_batch_norm,
+    ensemble_forward,
+    ensemble_outputs,
+    ensemble_recursive,
+    ensemble_stateful,
+)
 from lstmcast.nn.lstm import dropout_mask, init_lstm, lstm_forward, zero_state
 from lstmcast.nn.network import (
     Dense,

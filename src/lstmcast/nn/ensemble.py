@@ -15,7 +15,14 @@ import numpy as np
 from lstmcast._runtime import jit
 from lstmcast._shapes import bucket_size
 from lstmcast.nn.conv import conv1d, masked_moments
-from lstmcast.nn.network import NetworkSpec, NetworkState, block_input, network_forward, stateful_scan, zero_network_state
+from lstmcast.nn.network import (
+    NetworkSpec,
+    NetworkState,
+    block_input,
+    network_forward,
+    stateful_scan,
+    zero_network_state,
+)
 
 
 @partial(jit, static_argnums=0)
@@ -61,7 +68,9 @@ def ensemble_forward(spec: NetworkSpec, params: dict, x: np.ndarray, lengths: np
     """Every member's outputs on sequences ``x (cases, time, features)`` padded at the end to
     their ``lengths``: ``(members, cases, outputs)``, inference mode. NumPy in and out."""
     x, lengths = np.asarray(x, np.float32), np.asarray(lengths, np.int32)
-    outputs = [np.asarray(_forward(spec, params, x[rows], lengths[rows]))[:, :n] for rows, n in _chunks(spec, params, x)]
+    outputs = [
+        np.asarray(_forward(spec, params, x[rows], lengths[rows]))[:, :n] for rows, n in _chunks(spec, params, x)
+    ]
     return np.concatenate(outputs, axis=1)
 
 

@@ -15,9 +15,10 @@ padded batch gives exactly what each sequence gives alone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
-from typing import Any, Sequence
+from functools import cache, partial
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -86,7 +87,9 @@ class NetworkSpec:
         filters = tuple(positive_int(f, "conv_filters") for f in _as_tuple(self.conv_filters))
         widths = tuple(positive_int(w, "conv_widths") for w in _as_tuple(self.conv_widths))
         if len(filters) != len(widths):
-            raise InvalidInputError(f"conv_filters and conv_widths need one entry per block; got {len(filters)} and {len(widths)}")
+            raise InvalidInputError(
+                f"conv_filters and conv_widths need one entry per block; got {len(filters)} and {len(widths)}"
+            )
         object.__setattr__(self, "input_dim", positive_int(self.input_dim, "input_dim"))
         object.__setattr__(self, "lstm_units", units)
         object.__setattr__(self, "dense", dense)
@@ -109,7 +112,9 @@ class NetworkSpec:
     def plain(self) -> bool:
         """An LSTM → Dense network of the tutorials' kind: one direction, no convolutions, every
         step read (the only kind with a carried state, Keras weights and embeddable widths)."""
-        return not self.bidirectional and not self.conv_filters and self.lstm_stride == 1 and self.lstm_output_dropout == 0
+        return (
+            not self.bidirectional and not self.conv_filters and self.lstm_stride == 1 and self.lstm_output_dropout == 0
+        )
 
     def forward_flops(self, time_steps: int) -> int:
         """Multiply-adds × 2 of one sequence of ``time_steps`` through the network (an estimate
@@ -144,7 +149,7 @@ class NetworkSpec:
         }
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "NetworkSpec":
+    def from_config(cls, config: dict[str, Any]) -> NetworkSpec:
         """Rebuild from ``to_config()``; fields a file written before they existed take their defaults."""
         known = {k: v for k, v in config.items() if k in cls.__dataclass_fields__}
         known["dense"] = tuple(Dense(**d) for d in config["dense"])
@@ -192,7 +197,7 @@ def init_network(spec: NetworkSpec, seed: int | np.random.Generator = 0) -> dict
     return params
 
 
-@lru_cache(maxsize=None)
+@cache
 def weight_shapes(spec: NetworkSpec) -> dict:
     """The weight pytree of ``spec`` with ``jax.ShapeDtypeStruct`` leaves."""
     return jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype), init_network(spec, 0))
@@ -314,7 +319,9 @@ def _mean_of_strides(x: jax.Array, lengths: jax.Array, stride: int) -> tuple[jax
     return sums / jnp.maximum(counts, 1.0)[..., None], (lengths + stride - 1) // stride
 
 
-def block_input(spec: NetworkSpec, params: dict, x: jax.Array, lengths: jax.Array, block: int) -> tuple[jax.Array, jax.Array]:
+def block_input(
+    spec: NetworkSpec, params: dict, x: jax.Array, lengths: jax.Array, block: int
+) -> tuple[jax.Array, jax.Array]:
     """What convolution block ``block`` reads at inference (the blocks below it normalised by
     their stored statistics), and the mask of valid steps: for setting the blocks' statistics
     one after another (``lstmcast.nn.ensemble.calibrate_batch_norm``)."""
@@ -391,7 +398,9 @@ def to_keras_weights(params: dict) -> list[np.ndarray]:
 def from_keras_weights(spec: NetworkSpec, weights: Sequence[np.ndarray]) -> dict:
     """Inverse of ``to_keras_weights``: Keras' ``model.get_weights()`` → lstmcast params."""
     if not spec.plain:
-        raise InvalidInputError("Keras weights are read for plain LSTM → Dense networks only (no Bidirectional, Conv1D or striding)")
+        raise InvalidInputError(
+            "Keras weights are read for plain LSTM → Dense networks only (no Bidirectional, Conv1D or striding)"
+        )
     expected = jax.tree_util.tree_map(lambda a: a.shape, weight_shapes(spec))
     arrays = [jnp.asarray(w, jnp.float32) for w in weights]
     n_lstm = len(spec.lstm_units)
@@ -423,7 +432,9 @@ def widest(specs: Sequence[NetworkSpec]) -> NetworkSpec:
         if not same_but_widths(first, spec):
             raise InvalidInputError(f"networks {first} and {spec} differ in more than their layer widths")
     units = tuple(max(s.lstm_units[i] for s in specs) for i in range(len(first.lstm_units)))
-    dense = tuple(Dense(max(s.dense[i].units for s in specs), first.dense[i].activation) for i in range(len(first.dense)))
+    dense = tuple(
+        Dense(max(s.dense[i].units for s in specs), first.dense[i].activation) for i in range(len(first.dense))
+    )
     return replace(first, lstm_units=units, dense=dense)
 
 
@@ -488,6 +499,8 @@ def extract_weights(spec: NetworkSpec, wide: NetworkSpec, params: dict) -> dict:
         )
         width = units
     for layer, own_layer in zip(params["dense"], spec.dense):
-        out["dense"].append({"kernel": layer["kernel"][..., :width, : own_layer.units], "bias": layer["bias"][..., : own_layer.units]})
+        out["dense"].append(
+            {"kernel": layer["kernel"][..., :width, : own_layer.units], "bias": layer["bias"][..., : own_layer.units]}
+        )
         width = own_layer.units
     return out

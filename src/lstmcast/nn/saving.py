@@ -85,7 +85,8 @@ def load_network(path: str | os.PathLike) -> tuple[NetworkSpec, dict, dict[str, 
             if int(config.get("format_version", -1)) > FORMAT_VERSION:
                 raise ModelFileError(
                     f"{path} was written by lstmcast {config.get('lstmcast_version')} in format version "
-                    f"{config['format_version']}; this lstmcast ({__version__}) reads up to {FORMAT_VERSION}: upgrade lstmcast"
+                    f"{config['format_version']}; this lstmcast ({__version__}) reads up to {FORMAT_VERSION}: "
+                    "upgrade lstmcast"
                 )
             spec = NetworkSpec.from_config(config["network"])
             template = _weight_names(weight_shapes(spec))
@@ -96,7 +97,8 @@ def load_network(path: str | os.PathLike) -> tuple[NetworkSpec, dict, dict[str, 
                     array = np.lib.format.read_array(io.BytesIO(member.read()), allow_pickle=False)
                 if array.shape != lead + like.shape or array.dtype != like.dtype:
                     raise ModelFileError(
-                        f"{path}: weight {name} has shape {array.shape} {array.dtype}, expected {lead + like.shape} {like.dtype}"
+                        f"{path}: weight {name} has shape {array.shape} {array.dtype}, "
+                        f"expected {lead + like.shape} {like.dtype}"
                     )
                 arrays[name] = array
     except ModelFileError:

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -86,7 +87,17 @@ def _airline_style(variant: str, series, common: dict[str, Any], executor: Execu
     train_size = int(len(values) * 0.67)
     scored = slice(train_size + 1, len(values) - 1)  # create_dataset(test): targets test[1 : -1]
     points = f"the tutorial's {scored.stop - scored.start} test points (y[{scored.start}:{scored.stop}])"
-    tutorial = dict(look_back=1, units=4, epochs=100, batch_size=1, shuffle=True, loss="mse", optimizer="adam", scale="minmax", feature_range=(0.0, 1.0))
+    tutorial = dict(
+        look_back=1,
+        units=4,
+        epochs=100,
+        batch_size=1,
+        shuffle=True,
+        loss="mse",
+        optimizer="adam",
+        scale="minmax",
+        feature_range=(0.0, 1.0),
+    )
     test_start = train_size
     if variant == "faithful":
         params = dict(tutorial, scale_range=(float(values.min()), float(values.max())))
@@ -136,11 +147,22 @@ def _shampoo(variant: str, series, common: dict[str, Any], executor: Executor | 
         )
         return Plan(forecaster, test_start, slice(None), points, deviations)
     if variant == "fixed":
-        params = dict(look_back=1, units=4, epochs=3000, batch_size=1, stateful=True, difference=1, scale="minmax", feature_range=(-1.0, 1.0))
+        params = dict(
+            look_back=1,
+            units=4,
+            epochs=3000,
+            batch_size=1,
+            stateful=True,
+            difference=1,
+            scale="minmax",
+            feature_range=(-1.0, 1.0),
+        )
     else:
         # Chosen by one-step walk-forward on three folds inside the 24 training months (two seed
         # sets): small and briefly trained beats large, long or stateful; a near-tie with log.
-        params = dict(look_back=1, units=4, epochs=100, batch_size=1, difference=1, scale="minmax", feature_range=(-1.0, 1.0))
+        params = dict(
+            look_back=1, units=4, epochs=100, batch_size=1, difference=1, scale="minmax", feature_range=(-1.0, 1.0)
+        )
     return Plan(LSTMForecaster(**{**params, **common}), test_start, slice(None), points, ())
 
 
@@ -163,7 +185,18 @@ def _sunspots(variant: str, series, common: dict[str, Any], executor: Executor |
     test_start = int((series.index.year < 2000).sum())
     scored = slice(10, None)  # to_sequences(10) on the test part: its first 10 days are inputs only
     points = f"the tutorial's {len(series) - test_start - 10} test windows (2000-01-11 to 2017-06-30)"
-    tutorial = dict(look_back=10, units=64, dense=[32], epochs=1000, batch_size=32, shuffle=True, scale=None, patience=5, min_delta=1e-3, restore_best_weights=True)
+    tutorial = dict(
+        look_back=10,
+        units=64,
+        dense=[32],
+        epochs=1000,
+        batch_size=32,
+        shuffle=True,
+        scale=None,
+        patience=5,
+        min_delta=1e-3,
+        restore_best_weights=True,
+    )
     if variant == "faithful":
         params = dict(tutorial, validation_data=series.to_numpy()[test_start:])
         deviations = (
@@ -175,7 +208,16 @@ def _sunspots(variant: str, series, common: dict[str, Any], executor: Executor |
     else:
         # Chosen on the training part only (fit to day 45,000, walk-forward to 55,160): differencing
         # helps, 30 days beat 10 and 60, batch 256 beats 64 and 1024; 16 units tie 32 at 1/8 the cost.
-        params = dict(look_back=30, units=16, epochs=30, batch_size=256, difference=1, scale="standard", validation_size=0.1, patience=5)
+        params = dict(
+            look_back=30,
+            units=16,
+            epochs=30,
+            batch_size=256,
+            difference=1,
+            scale="standard",
+            validation_size=0.1,
+            patience=5,
+        )
         deviations = ()
     return Plan(LSTMForecaster(**{**params, **common}), test_start, scored, points, deviations)
 
@@ -210,13 +252,24 @@ def _gridsearch(variant: str, series, common: dict[str, Any], executor: Executor
             "its 3 folds are not time-ordered (two folds of the future train for the third); reproduced; fixed "
             "scores RMSE over rolling-origin folds",
         )
-        return Plan(plan.forecaster, plan.test_start, plan.score_slice, plan.points, deviations, {**report, "best_params": best})
+        return Plan(
+            plan.forecaster, plan.test_start, plan.score_slice, plan.points, deviations, {**report, "best_params": best}
+        )
     if variant == "fixed":
         base, grid = _airline_style("fixed", series, common).forecaster, _GRID
     else:
         base = _airline_style("improved", series, common).forecaster
         grid = {"units": [8, 16, 32], "batch_size": [4, 8, 16]}
-    result = grid_search(base, grid, values[:train_size], cv=RollingOrigin(3, 12), season=12, refit=False, verbose=common.get("verbose", 0), executor=executor)
+    result = grid_search(
+        base,
+        grid,
+        values[:train_size],
+        cv=RollingOrigin(3, 12),
+        season=12,
+        refit=False,
+        verbose=common.get("verbose", 0),
+        executor=executor,
+    )
     plan = _airline_style(variant, series, {**common, **result.best_params})
     report = {
         "configurations": result.configurations,
@@ -249,7 +302,15 @@ def _tutorial_grid_scores(values: np.ndarray, train_size: int, common: dict[str,
         for f, held_out in enumerate(folds):
             rest = np.setdiff1d(np.arange(len(x)), held_out)
             for k in range(common["n_models"]):
-                jobs.append(TrainJob(spec, x[rest], y[rest], TrainConfig(epochs=epochs, batch_size=params["batch_size"], shuffle=True), seed=common["seed"] + k))
+                jobs.append(
+                    TrainJob(
+                        spec,
+                        x[rest],
+                        y[rest],
+                        TrainConfig(epochs=epochs, batch_size=params["batch_size"], shuffle=True),
+                        seed=common["seed"] + k,
+                    )
+                )
                 keys.append((c, f))
     results = fit_jobs(jobs, verbose=common.get("verbose", 0))
     accuracy = np.zeros((len(configurations), len(folds), common["n_models"]))
@@ -265,7 +326,12 @@ def _tutorial_grid_scores(values: np.ndarray, train_size: int, common: dict[str,
     exact = [int(np.sum((y[held_out] == 0.0) | (y[held_out] == 1.0))) for held_out in folds]
     return {
         "configurations": [
-            {"params": params, "score_mean": float(per_configuration[c]), "score_std": float(accuracy[c].mean(axis=1).std()), "seconds": (time.perf_counter() - started) / len(configurations)}
+            {
+                "params": params,
+                "score_mean": float(per_configuration[c]),
+                "score_std": float(accuracy[c].mean(axis=1).std()),
+                "seconds": (time.perf_counter() - started) / len(configurations),
+            }
             for c, params in enumerate(configurations)
         ],
         "best_params": configurations[best],
@@ -285,7 +351,9 @@ def _dataset(name: str) -> Callable[[], Any]:
     return load
 
 
-_AIRLINE_CODE = "LSTM(4)->Dense(1), look_back 1, 100 epochs, batch 1, adam, MSE, MinMaxScaler(0,1) on the whole series, 67/33 split"
+_AIRLINE_CODE = (
+    "LSTM(4)->Dense(1), look_back 1, 100 epochs, batch 1, adam, MSE, MinMaxScaler(0,1) on the whole series, 67/33 split"
+)
 _TUTORIALS = {
     "airline": "Brownlee, 'Time Series Prediction with LSTM Recurrent Neural Networks in Python with Keras' "
     f"(../shared/tutorials/003): {_AIRLINE_CODE}",
@@ -302,11 +370,47 @@ _TUTORIALS = {
 RECIPES: dict[str, Recipe] = {
     recipe.name: recipe
     for recipe in (
-        Recipe("airline", "Airline passengers (monthly, 1949-1960)", _TUTORIALS["airline"], 12, _dataset("airline"), _airline_style),
-        Recipe("milk", "Monthly milk production per cow (1962-1975)", _TUTORIALS["milk"], 12, _dataset("milk"), _airline_style),
-        Recipe("shampoo", "Shampoo sales (monthly, 3 years)", _TUTORIALS["shampoo"], 12, _dataset("shampoo"), _shampoo, default_seeds=30),
-        Recipe("gridsearch", "Airline passengers: grid search over neurons x batch size", _TUTORIALS["gridsearch"], 12, _dataset("airline"), _gridsearch),
-        Recipe("sunspots", "Daily total sunspot number (SILSO V2.0, 1848-12-23 to 2017-06-30)", _TUTORIALS["sunspots"], 1, _sunspots_series, _sunspots),
+        Recipe(
+            "airline",
+            "Airline passengers (monthly, 1949-1960)",
+            _TUTORIALS["airline"],
+            12,
+            _dataset("airline"),
+            _airline_style,
+        ),
+        Recipe(
+            "milk",
+            "Monthly milk production per cow (1962-1975)",
+            _TUTORIALS["milk"],
+            12,
+            _dataset("milk"),
+            _airline_style,
+        ),
+        Recipe(
+            "shampoo",
+            "Shampoo sales (monthly, 3 years)",
+            _TUTORIALS["shampoo"],
+            12,
+            _dataset("shampoo"),
+            _shampoo,
+            default_seeds=30,
+        ),
+        Recipe(
+            "gridsearch",
+            "Airline passengers: grid search over neurons x batch size",
+            _TUTORIALS["gridsearch"],
+            12,
+            _dataset("airline"),
+            _gridsearch,
+        ),
+        Recipe(
+            "sunspots",
+            "Daily total sunspot number (SILSO V2.0, 1848-12-23 to 2017-06-30)",
+            _TUTORIALS["sunspots"],
+            1,
+            _sunspots_series,
+            _sunspots,
+        ),
     )
 }
 
@@ -332,18 +436,32 @@ def names() -> list[str]:
 
 def get(name: str) -> Recipe:
     if name not in RECIPES:
-        raise InvalidInputError(f"unknown recipe {name!r}; the recipes are: {', '.join(RECIPES)} (see `lstmcast recipe list`)")
+        raise InvalidInputError(
+            f"unknown recipe {name!r}; the recipes are: {', '.join(RECIPES)} (see `lstmcast recipe list`)"
+        )
     return RECIPES[name]
 
 
-def plan(name: str, variant: str = "faithful", *, seeds: int | None = None, epochs: int | None = None, verbose: int = 0, executor: Executor | None = None) -> tuple[Recipe, Any, Plan]:
+def plan(
+    name: str,
+    variant: str = "faithful",
+    *,
+    seeds: int | None = None,
+    epochs: int | None = None,
+    verbose: int = 0,
+    executor: Executor | None = None,
+) -> tuple[Recipe, Any, Plan]:
     """The recipe, its series and what the variant runs (only a recipe that searches for its
     settings trains anything here: the search, on the training part)."""
     recipe = get(name)
     if isinstance(recipe, ClassificationRecipe):
         raise InvalidInputError(f"{name} classifies sequences: it has no forecasting plan; use lstmcast.recipes.run")
     one_of(variant, VARIANTS, "variant")
-    common: dict[str, Any] = {"n_models": recipe.default_seeds if seeds is None else positive_int(seeds, "seeds"), "seed": 0, "verbose": verbose}
+    common: dict[str, Any] = {
+        "n_models": recipe.default_seeds if seeds is None else positive_int(seeds, "seeds"),
+        "seed": 0,
+        "verbose": verbose,
+    }
     if epochs is not None:
         common["epochs"] = positive_int(epochs, "epochs")
     series = recipe.load()
@@ -401,7 +519,9 @@ def run(
         "measured_on": f"{evaluation.kind}: {chosen.points}",
         "train_points": chosen.test_start,
         "test_rmse": {
-            **seed_distribution(evaluation.member_scores(lstm, "rmse"), evaluation.metrics.get("persistence", {}).get("rmse")),
+            **seed_distribution(
+                evaluation.member_scores(lstm, "rmse"), evaluation.metrics.get("persistence", {}).get("rmse")
+            ),
             "lstm_ensemble": evaluation.metrics[lstm]["rmse"],
             **{alias: evaluation.metrics[alias]["rmse"] for alias in evaluation.aliases if alias != lstm},
         },
@@ -419,14 +539,19 @@ def run(
     return summary
 
 
-def _run_classification(recipe: ClassificationRecipe, variant: str, *, seeds, epochs, out_root, verbose) -> dict[str, Any]:
+def _run_classification(
+    recipe: ClassificationRecipe, variant: str, *, seeds, epochs, out_root, verbose
+) -> dict[str, Any]:
     one_of(variant, recipe.variants, f"variant of {recipe.name}")
     summary = jsonable(recipe.runner(variant, seeds=seeds, epochs=epochs, verbose=verbose))
     if out_root is not None:
         from lstmcast.report import new_run_dir, write_json
 
         run_dir = new_run_dir(out_root, f"{recipe.name}-{variant}")
-        write_json(run_dir / "config.json", {k: summary[k] for k in ("recipe", "variant", "tutorial", "seeds", "settings", "deviations")})
+        write_json(
+            run_dir / "config.json",
+            {k: summary[k] for k in ("recipe", "variant", "tutorial", "seeds", "settings", "deviations")},
+        )
         write_json(run_dir / "metrics.json", {k: v for k, v in summary.items() if k not in ("settings", "tutorial")})
         summary["run_dir"] = str(run_dir)
     return summary
@@ -472,7 +597,10 @@ def _write_run(recipe: Recipe, variant: str, series, evaluation, lstm: str, summ
     predictions = pd.concat([evaluation.in_sample, evaluation.forecasts.drop(columns="cutoff")], ignore_index=True)
     frame = frame.merge(predictions.drop(columns=["unique_id", "y"]), on="ds", how="left")
     write_csv(run_dir / "predictions.csv", frame)
-    write_json(run_dir / "config.json", {k: summary[k] for k in ("recipe", "variant", "tutorial", "seeds", "settings", "deviations")})
+    write_json(
+        run_dir / "config.json",
+        {k: summary[k] for k in ("recipe", "variant", "tutorial", "seeds", "settings", "deviations")},
+    )
     write_json(run_dir / "metrics.json", {k: v for k, v in summary.items() if k not in ("settings", "tutorial")})
     # A long series (daily sunspots) is unreadable whole: show its last _PLOT_POINTS points.
     shown = frame.iloc[-_PLOT_POINTS:]
@@ -484,7 +612,9 @@ def _write_run(recipe: Recipe, variant: str, series, evaluation, lstm: str, summ
         y=shown["y"].to_numpy(),
         train_pred=(train["ds"].to_numpy(), train[lstm].to_numpy()) if len(train) else None,
         test_pred=(scored["ds"].to_numpy(), scored[lstm].to_numpy()),
-        baselines={alias: (scored["ds"].to_numpy(), scored[alias].to_numpy()) for alias in _PLOTTED_BASELINES if alias in frame},
+        baselines={
+            alias: (scored["ds"].to_numpy(), scored[alias].to_numpy()) for alias in _PLOTTED_BASELINES if alias in frame
+        },
         title=f"{recipe.title}: {variant}, {_seeds(summary['seeds'])}, one-step{zoom}",
         ylabel=str(series.name or "value"),
     )

@@ -45,7 +45,16 @@ class ShampooTutorial(Forecaster):
 
     min_length = 3
 
-    def __init__(self, *, units: int = 4, epochs: int = 3000, n_models: int = 1, seed: int = 0, verbose: int = 0, alias: str = "lstm") -> None:
+    def __init__(
+        self,
+        *,
+        units: int = 4,
+        epochs: int = 3000,
+        n_models: int = 1,
+        seed: int = 0,
+        verbose: int = 0,
+        alias: str = "lstm",
+    ) -> None:
         self.units = units
         self.epochs = epochs
         self.n_models = n_models
@@ -59,7 +68,10 @@ class ShampooTutorial(Forecaster):
 
     def _fit(self, values: np.ndarray) -> None:
         inputs, targets = _supervised(values)
-        self.columns_ = {"input": (float(inputs.min()), float(inputs.max())), "target": (float(targets.min()), float(targets.max()))}
+        self.columns_ = {
+            "input": (float(inputs.min()), float(inputs.max())),
+            "target": (float(targets.min()), float(targets.max())),
+        }
         self.spec_ = NetworkSpec(1, (positive_int(self.units, "units"),), (1,))
         seed = non_negative_int(self.seed, "seed")
         result = fit_many(
@@ -88,7 +100,9 @@ class ShampooTutorial(Forecaster):
         y_all = np.concatenate([self.y_, new])
         inputs, _ = _supervised(y_all)
         x = self._scaled(inputs, "input")[:, None, None]
-        outputs = np.asarray(ensemble_stateful(self.spec_, self.params_, pad_rows(x, bucket_size(len(x))))[0][:, : len(x), 0])
+        outputs = np.asarray(
+            ensemble_stateful(self.spec_, self.params_, pad_rows(x, bucket_size(len(x))))[0][:, : len(x), 0]
+        )
         predictions = np.full((self.n_members, len(y_all)), np.nan)
         predictions[:, 1:] = y_all[:-1] + self._unscaled_target(outputs)
         return predictions if include_history else predictions[:, len(self.y_) :]
@@ -103,7 +117,9 @@ class ShampooTutorial(Forecaster):
             _, state = run_stateful(self.spec_, params, warm_up)
             difference, differences = np.diff(self.y_)[-1], []
             for _ in range(horizon):
-                z, state = run_stateful(self.spec_, params, self._scaled(np.array([difference]), "input")[:, None, None], state)
+                z, state = run_stateful(
+                    self.spec_, params, self._scaled(np.array([difference]), "input")[:, None, None], state
+                )
                 difference = float(self._unscaled_target(z[0, 0]))
                 differences.append(difference)
             forecasts.append(self.y_[-1] + np.cumsum(differences))

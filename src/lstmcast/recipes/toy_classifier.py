@@ -54,7 +54,9 @@ DEVIATIONS = (
 )
 
 
-def run(variant: str = "faithful", *, seeds: int | None = None, epochs: int | None = None, verbose: int = 0) -> dict[str, Any]:
+def run(
+    variant: str = "faithful", *, seeds: int | None = None, epochs: int | None = None, verbose: int = 0
+) -> dict[str, Any]:
     """Train the variant on the six sequences; returns the summary (see the module docstring)."""
     one_of(variant, ("faithful", "improved"), "variant (the toy classifier has faithful and improved)")
     n = 5 if seeds is None else positive_int(seeds, "seeds")
@@ -93,7 +95,9 @@ def _faithful(n: int, epochs: int, verbose: int) -> tuple[list[dict], dict, dict
     from lstmcast.nn import Dense, NetworkSpec, ensemble_forward
     from lstmcast.train import TrainConfig, fit_many
 
-    spec = NetworkSpec(input_dim=1, lstm_units=(128,), dense=(Dense(MAX_FEATURES, "sigmoid"),), dropout=0.2, recurrent_dropout=0.2)
+    spec = NetworkSpec(
+        input_dim=1, lstm_units=(128,), dense=(Dense(MAX_FEATURES, "sigmoid"),), dropout=0.2, recurrent_dropout=0.2
+    )
     config = TrainConfig(epochs=epochs, batch_size=32, shuffle=True, loss="binary_crossentropy", optimizer="adam")
     one_hot = np.eye(MAX_FEATURES, dtype=np.float32)[LABELS]
     result = fit_many(spec, SEQUENCES, one_hot, config, seeds=range(n), verbose=verbose)
@@ -112,8 +116,17 @@ def _faithful(n: int, epochs: int, verbose: int) -> tuple[list[dict], dict, dict
         for k, (seed, p, q) in enumerate(zip(result.seeds, proba, new))
     ]
     mean = proba.mean(axis=0)
-    ensemble = {"class_accuracy": float(np.mean(mean.argmax(axis=1) == LABELS)), "new_sequence_class": int(new.mean(axis=0).argmax())}
-    settings = {"network": spec.to_config(), "epochs": epochs, "batch_size": 32, "loss": "binary_crossentropy", "optimizer": "adam"}
+    ensemble = {
+        "class_accuracy": float(np.mean(mean.argmax(axis=1) == LABELS)),
+        "new_sequence_class": int(new.mean(axis=0).argmax()),
+    }
+    settings = {
+        "network": spec.to_config(),
+        "epochs": epochs,
+        "batch_size": 32,
+        "loss": "binary_crossentropy",
+        "optimizer": "adam",
+    }
     return per_seed, settings, ensemble
 
 
@@ -133,5 +146,8 @@ def _improved(n: int, epochs: int | None, verbose: int) -> tuple[list[dict], dic
         }
         for k, (p, q) in enumerate(zip(proba, new))
     ]
-    ensemble = {"class_accuracy": model.score(list(SEQUENCES), LABELS), "new_sequence_class": int(model.predict(list(NEW_SEQUENCE))[0])}
+    ensemble = {
+        "class_accuracy": model.score(list(SEQUENCES), LABELS),
+        "new_sequence_class": int(model.predict(list(NEW_SEQUENCE))[0]),
+    }
     return per_seed, model.get_params(), ensemble

@@ -94,9 +94,15 @@ def plot_forecast(
     if test_start is not None:
         ax.axvline(test_start, color="black", linestyle=":", linewidth=1.0, zorder=1)
         ax.annotate(
-            " test →", xy=(test_start, 1.0), xycoords=("data", "axes fraction"),
-            xytext=(0, -4), textcoords="offset points", ha="left", va="top",
-            fontsize=9, color="0.3",
+            " test →",
+            xy=(test_start, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, -4),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=9,
+            color="0.3",
         )
     _finish(fig, ax, x, title=title, xlabel=_xlabel(index), ylabel=ylabel)
     return _save(fig, path, overwrite)
@@ -244,8 +250,11 @@ def _finish(fig, ax, x, *, title: str, xlabel: str, ylabel: str) -> None:
         ncols = math.ceil(len(handles) / rows)
         order = _row_major(len(handles), ncols)
         legend = fig.legend(
-            [handles[i] for i in order], [labels[i] for i in order],
-            loc="outside lower center", ncols=ncols, frameon=False,
+            [handles[i] for i in order],
+            [labels[i] for i in order],
+            loc="outside lower center",
+            ncols=ncols,
+            frameon=False,
         )
         for line in legend.get_lines():  # the legend's own copies: thin data lines stay readable here
             line.set_linewidth(max(line.get_linewidth(), 1.5))
@@ -309,4 +318,3 @@ def _as_pair(pair: Any, what: str):
         raise InvalidInputError(f"{what} must be a pair (index_subset, values)") from None
     x = _as_x(index, f"{what} index")
     return x, _as_values(values, len(x), f"{what} values")
-

@@ -60,9 +60,7 @@ def write_json(path: str | os.PathLike, obj: Any, *, overwrite: bool = False) ->
     return write_text_atomic(path, text, overwrite=overwrite)
 
 
-def write_csv(
-    path: str | os.PathLike, frame: Any, *, index: bool | None = None, overwrite: bool = False
-) -> Path:
+def write_csv(path: str | os.PathLike, frame: Any, *, index: bool | None = None, overwrite: bool = False) -> Path:
     """Write a pandas DataFrame (or Series) as CSV, atomically; returns the path.
 
     ``index=None`` writes the index only when it means something, i.e. when it is not the

@@ -24,16 +24,17 @@ from __future__ import annotations
 import inspect
 import itertools
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from lstmcast._checks import non_negative_int, one_of, positive_int, series_values
-from lstmcast._tasks import run_tasks
 from lstmcast._checks import season as check_season
+from lstmcast._tasks import run_tasks
 from lstmcast.errors import InvalidInputError
 from lstmcast.evaluate.metrics import mae, mase, rmse, smape
 from lstmcast.forecast import Forecaster, clone
@@ -99,10 +100,24 @@ def grid_search(
     With an ``executor`` (``lstmcast.scale.cluster``) the configurations that share a compiled
     program are one task, trained and scored on one worker; the table is the same.
     """
-    return _search(estimator, list(_grid(param_grid)), y, cv=cv, metric=metric, season=season, mode=mode, refit=refit, on_row=on_row, verbose=verbose, executor=executor)
+    return _search(
+        estimator,
+        list(_grid(param_grid)),
+        y,
+        cv=cv,
+        metric=metric,
+        season=season,
+        mode=mode,
+        refit=refit,
+        on_row=on_row,
+        verbose=verbose,
+        executor=executor,
+    )
 
 
-_DEFAULTS = {name: p.default for name, p in inspect.signature(grid_search).parameters.items() if p.kind == p.KEYWORD_ONLY}
+_DEFAULTS = {
+    name: p.default for name, p in inspect.signature(grid_search).parameters.items() if p.kind == p.KEYWORD_ONLY
+}
 _SEARCH_OPTIONS = set(_DEFAULTS)
 
 
@@ -121,7 +136,9 @@ def random_search(
     ``metric``, ``season``, ``mode``, ``refit``, ``on_row``, ``verbose``, ``executor``)."""
     unknown = sorted(set(options) - _SEARCH_OPTIONS)
     if unknown:
-        raise InvalidInputError(f"random_search has no option {unknown[0]!r}; its options are n_iter, seed, {', '.join(sorted(_SEARCH_OPTIONS))}")
+        raise InvalidInputError(
+            f"random_search has no option {unknown[0]!r}; its options are n_iter, seed, {', '.join(sorted(_SEARCH_OPTIONS))}"
+        )
     n_iter = positive_int(n_iter, "n_iter")
     rng = np.random.default_rng(non_negative_int(seed, "seed"))
     if not isinstance(distributions, Mapping) or not distributions:
@@ -131,9 +148,17 @@ def random_search(
 
 
 def _grid(param_grid: Any) -> Iterable[dict[str, Any]]:
-    grids = [param_grid] if isinstance(param_grid, Mapping) else list(param_grid) if isinstance(param_grid, (list, tuple)) else None
+    grids = (
+        [param_grid]
+        if isinstance(param_grid, Mapping)
+        else list(param_grid)
+        if isinstance(param_grid, (list, tuple))
+        else None
+    )
     if not grids:
-        raise InvalidInputError("param_grid must be a dict of parameter name -> list of values (or a list of such dicts)")
+        raise InvalidInputError(
+            "param_grid must be a dict of parameter name -> list of values (or a list of such dicts)"
+        )
     for grid in grids:
         if not isinstance(grid, Mapping) or not grid:
             raise InvalidInputError(f"each grid must be a non-empty dict of name -> list of values, got {grid!r}")
@@ -155,7 +180,9 @@ def _draw(values: Any, rng: np.random.Generator, name: str) -> Any:
     raise InvalidInputError(f"distributions[{name!r}] must be a list, a callable f(rng) or have rvs(); got {values!r}")
 
 
-def _search(estimator, candidates, y, *, cv, metric, season, mode, refit, on_row, verbose, executor=None) -> SearchResult:
+def _search(
+    estimator, candidates, y, *, cv, metric, season, mode, refit, on_row, verbose, executor=None
+) -> SearchResult:
     started = time.perf_counter()
     if not isinstance(estimator, Forecaster):
         raise InvalidInputError(f"the estimator must be an lstmcast forecaster, got {type(estimator).__name__}")
@@ -185,13 +212,27 @@ def _search(estimator, candidates, y, *, cv, metric, season, mode, refit, on_row
     def done(g: int, fold_scores: list[np.ndarray]) -> None:
         for c, own in zip(groups[g], fold_scores):
             scores[c] = own
-            rows[c] = {**candidates[c], "score_mean": float(own.mean()), "score_std": float(own.std(ddof=1)) if own.size > 1 else 0.0,
-                       "seconds": (time.perf_counter() - begun) / len(groups[g])}
+            rows[c] = {
+                **candidates[c],
+                "score_mean": float(own.mean()),
+                "score_std": float(own.std(ddof=1)) if own.size > 1 else 0.0,
+                "seconds": (time.perf_counter() - begun) / len(groups[g]),
+            }
             if on_row is not None:
                 on_row(rows[c])
 
-    arguments = [([configured[c] for c in group], values, folds, metric, season, mode, verbose if executor is None else 0) for group in groups]
-    run_tasks(_fit_and_score, arguments, executor=executor, on_done=done, label="programs (groups of configurations)", progress=verbose > 0)
+    arguments = [
+        ([configured[c] for c in group], values, folds, metric, season, mode, verbose if executor is None else 0)
+        for group in groups
+    ]
+    run_tasks(
+        _fit_and_score,
+        arguments,
+        executor=executor,
+        on_done=done,
+        label="programs (groups of configurations)",
+        progress=verbose > 0,
+    )
     seconds = time.perf_counter() - begun
     for row in rows:  # a share of the joint time: the configurations trained together
         row["seconds"] = seconds / len(rows)
@@ -203,15 +244,30 @@ def _search(estimator, candidates, y, *, cv, metric, season, mode, refit, on_row
     return SearchResult(table, best_params, best_estimator, metric, folds, scores, time.perf_counter() - started)
 
 
-def _fit_and_score(configured: list[Forecaster], values: np.ndarray, folds: list[Fold], metric: str, season: int, mode: str, verbose: int) -> list[np.ndarray]:
+def _fit_and_score(
+    configured: list[Forecaster],
+    values: np.ndarray,
+    folds: list[Fold],
+    metric: str,
+    season: int,
+    mode: str,
+    verbose: int,
+) -> list[np.ndarray]:
     """One task of a search: every configuration of ``configured`` fitted on every fold (their
     networks in as few programs as possible) and scored: per configuration ``(folds, members)``."""
     from lstmcast.forecast import fit_together
 
     models = [clone(model) for model in configured for _ in folds]
-    fit_together(models, [values[fold.train_start : fold.train_end] for _ in configured for fold in folds], verbose=verbose)
+    fit_together(
+        models, [values[fold.train_start : fold.train_end] for _ in configured for fold in folds], verbose=verbose
+    )
     return [
-        np.stack([_fold_scores(models[c * len(folds) + f], values, fold, metric, season, mode) for f, fold in enumerate(folds)])
+        np.stack(
+            [
+                _fold_scores(models[c * len(folds) + f], values, fold, metric, season, mode)
+                for f, fold in enumerate(folds)
+            ]
+        )
         for c in range(len(configured))
     ]
 

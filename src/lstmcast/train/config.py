@@ -107,7 +107,7 @@ class TrainResult:
         return jax.tree_util.tree_map(lambda a: a[k], self.params)
 
     @classmethod
-    def stack(cls, results: list["TrainResult"]) -> "TrainResult":
+    def stack(cls, results: list[TrainResult]) -> TrainResult:
         """One result for the models of several (of one network), along the model axis; histories
         of different lengths are padded with NaN."""
         import jax

@@ -7,8 +7,9 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import jax
 import numpy as np
@@ -34,6 +35,7 @@ from lstmcast.train.loop import ModelConstants, Plan, TrainData, initial_state, 
 from lstmcast.train.optimizers import DEFAULT_LEARNING_RATES
 from lstmcast.train.progress import ChunkProgress
 
+DEFAULT_CONFIG = TrainConfig()  # frozen: safe as a default argument
 # A chunk of epochs is one call into the compiled program: big enough that the dispatch cost is
 # negligible, small enough for a live progress bar. Sizes are rounded to powers of two so that few
 # distinct programs get compiled.
@@ -74,7 +76,7 @@ def fit(
     spec: NetworkSpec,
     x: Any,
     y: Any,
-    config: TrainConfig = TrainConfig(),
+    config: TrainConfig = DEFAULT_CONFIG,
     *,
     seed: int = 0,
     validation_data: tuple[Any, ...] | None = None,
@@ -96,8 +98,16 @@ def fit(
     does with a warning).
     """
     return fit_many(
-        spec, x, y, config, seeds=[seed], validation_data=validation_data, initial_params=initial_params,
-        lengths=lengths, sample_weight=sample_weight, verbose=verbose,
+        spec,
+        x,
+        y,
+        config,
+        seeds=[seed],
+        validation_data=validation_data,
+        initial_params=initial_params,
+        lengths=lengths,
+        sample_weight=sample_weight,
+        verbose=verbose,
     )
 
 
@@ -105,7 +115,7 @@ def fit_many(
     spec: NetworkSpec,
     x: Any,
     y: Any,
-    config: TrainConfig = TrainConfig(),
+    config: TrainConfig = DEFAULT_CONFIG,
     *,
     seeds: Sequence[int] = range(5),
     learning_rates: Sequence[float] | None = None,
@@ -130,7 +140,9 @@ def fit_many(
     else:
         rates = [number(rate, "each of learning_rates", above=0.0) for rate in learning_rates]
         if len(rates) != len(seeds):
-            raise InvalidInputError(f"learning_rates must be {len(seeds)} positive numbers, one per seed; got {len(rates)}")
+            raise InvalidInputError(
+                f"learning_rates must be {len(seeds)} positive numbers, one per seed; got {len(rates)}"
+            )
     train = _as_samples(spec, "training", x, y, lengths, sample_weight)
     validation = _validation(spec, validation_data)
     members = [_Member(spec, seed, rate, config.epochs, len(train.x)) for seed, rate in zip(seeds, rates)]
@@ -168,7 +180,9 @@ def fit_jobs(jobs: Sequence[TrainJob], *, verbose: int = 0) -> list[TrainResult]
         members, data = [], []
         for k in indexes:
             job, config, train, validation = checked[k]
-            members.append(_Member(job.spec, non_negative_int(job.seed, "seed"), config.learning_rate, config.epochs, len(train.x)))
+            members.append(
+                _Member(job.spec, non_negative_int(job.seed, "seed"), config.learning_rate, config.epochs, len(train.x))
+            )
             data.append((train, validation))
         runs.append(_prepare_group(members, checked[indexes[0]][1], data, None))
     _run_all(runs, verbose)
@@ -197,7 +211,9 @@ class _Run:
     before collecting any lets XLA run groups side by side and trace the next group's program
     while the previous one computes."""
 
-    def __init__(self, plan: Plan, state, consts: ModelConstants, data: TrainData, members: list[_Member], samples: list[Samples]) -> None:
+    def __init__(
+        self, plan: Plan, state, consts: ModelConstants, data: TrainData, members: list[_Member], samples: list[Samples]
+    ) -> None:
         self.plan, self.state, self.consts, self.data, self.members = plan, state, consts, data, members
         self.samples = samples  # the training samples, one for all members or one per member
         self.max_epochs = max(m.epochs for m in members)
@@ -209,8 +225,15 @@ class _Run:
 
     def dispatch(self) -> None:
         n_epochs = min(self.plan.chunk_epochs, self.max_epochs - self.epochs_done)
-        orders = _epoch_orders(self.plan, self.rngs, [m.n_train for m in self.members], n_epochs) if self.plan.shuffle else None
-        self.pending = (n_epochs, run_chunk(self.plan, self.state, self.consts, self.data, orders, self.epochs_done, n_epochs))
+        orders = (
+            _epoch_orders(self.plan, self.rngs, [m.n_train for m in self.members], n_epochs)
+            if self.plan.shuffle
+            else None
+        )
+        self.pending = (
+            n_epochs,
+            run_chunk(self.plan, self.state, self.consts, self.data, orders, self.epochs_done, n_epochs),
+        )
 
     def collect(self) -> None:
         n_epochs, (self.state, history) = self.pending
@@ -264,12 +287,26 @@ def program_key(job: TrainJob) -> tuple:
 
 def _static_key(spec: NetworkSpec, config: TrainConfig, train: Samples, validation: Samples | None) -> tuple:
     """What two jobs must share to train in one program (see ``fit_jobs``)."""
-    settings = (config.loss, config.optimizer, config.clip_norm, config.clip_value, config.shuffles, config.stateful, config.early_stopping, config.lr_schedule)
+    settings = (
+        config.loss,
+        config.optimizer,
+        config.clip_norm,
+        config.clip_value,
+        config.shuffles,
+        config.stateful,
+        config.early_stopping,
+        config.lr_schedule,
+    )
     data = (train.x.shape[1:], validation is not None, train.lengths is not None, train.weights is not None)
     return (width_free_key(spec), settings, data, config.batch_size)
 
 
-def _prepare_group(members: list[_Member], config: TrainConfig, data: list[tuple[Samples, Samples | None]], initial_flat: np.ndarray | None) -> _Run:
+def _prepare_group(
+    members: list[_Member],
+    config: TrainConfig,
+    data: list[tuple[Samples, Samples | None]],
+    initial_flat: np.ndarray | None,
+) -> _Run:
     """The training of ``members`` in one program, ready to run. ``data`` holds one ``(training,
     validation)`` pair for all members or one per member; ``config`` gives the settings they share."""
     ensure_runtime()
@@ -277,7 +314,9 @@ def _prepare_group(members: list[_Member], config: TrainConfig, data: list[tuple
     validating = data[0][1] is not None
     with_lengths, weighted = data[0][0].lengths is not None, data[0][0].weights is not None
     if config.stateful and (with_lengths or not members[0].spec.plain):
-        raise InvalidInputError("a stateful network must be a plain LSTM network over windows that fill the time axis (no lengths)")
+        raise InvalidInputError(
+            "a stateful network must be a plain LSTM network over windows that fill the time axis (no lengths)"
+        )
     monitor = early.monitor if early else ("val_loss" if validating else "loss")
     if monitor == "val_loss" and not validating:
         raise InvalidInputError("early stopping on 'val_loss' needs validation_data (or monitor='loss')")
@@ -286,7 +325,9 @@ def _prepare_group(members: list[_Member], config: TrainConfig, data: list[tuple
     n_max = max(m.n_train for m in members)
     rows = batch * math.ceil(power_of_two(n_max) / batch)  # up to a power of two: few programs
     per_model = len(data) > 1
-    eval_batch = batch if config.stateful else min(bucket_size(max(len(v.x) for _, v in data)) if validating else 1, _EVAL_BATCH)
+    eval_batch = (
+        batch if config.stateful else min(bucket_size(max(len(v.x) for _, v in data)) if validating else 1, _EVAL_BATCH)
+    )
     n_eval = bucket_size(max(math.ceil(len(v.x) / eval_batch) for _, v in data)) if validating else 0
     shards = []
     for train, validation in data:
@@ -380,8 +421,14 @@ def _as_samples(spec: NetworkSpec, what: str, x: Any, y: Any, lengths: Any = Non
         lengths = np.full(len(x), x.shape[1])  # batch statistics must leave out a batch's padding slots
     if lengths is not None:
         lengths = finite_array(lengths, f"{what} lengths")
-        if lengths.shape != (len(x),) or np.any(lengths != np.round(lengths)) or np.any((lengths < 1) | (lengths > x.shape[1])):
-            raise InvalidInputError(f"{what} lengths must be {len(x)} whole numbers from 1 to {x.shape[1]} (the time axis), one per sample")
+        if (
+            lengths.shape != (len(x),)
+            or np.any(lengths != np.round(lengths))
+            or np.any((lengths < 1) | (lengths > x.shape[1]))
+        ):
+            raise InvalidInputError(
+                f"{what} lengths must be {len(x)} whole numbers from 1 to {x.shape[1]} (the time axis), one per sample"
+            )
         lengths = lengths.astype(np.int32)
     if weights is not None:
         weights = finite_array(weights, f"{what} sample weights").astype(np.float32)
@@ -393,7 +440,11 @@ def _as_samples(spec: NetworkSpec, what: str, x: Any, y: Any, lengths: Any = Non
 def _validation_batches(validation: Samples, batch: int, n_batches: int) -> dict[str, np.ndarray]:
     rows = n_batches * batch
     batched = lambda a: pad_rows(a, rows).reshape(n_batches, batch, *a.shape[1:])  # noqa: E731
-    out = {"x_val": batched(validation.x), "y_val": batched(validation.y), "w_val": batched(np.ones(len(validation.x), np.float32))}
+    out = {
+        "x_val": batched(validation.x),
+        "y_val": batched(validation.y),
+        "w_val": batched(np.ones(len(validation.x), np.float32)),
+    }
     if validation.lengths is not None:
         out["lengths_val"] = batched(validation.lengths)
     return out

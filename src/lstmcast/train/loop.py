@@ -237,7 +237,9 @@ def run_chunk(plan: Plan, state: ModelState, consts: ModelConstants, data: Train
 
         def end_epoch(args):
             models, history = args
-            models, (loss, val_loss) = _per_model(model_epoch_end, n_models, (0, 0, data_axis, None))(models, consts, data, epoch)
+            models, (loss, val_loss) = _per_model(model_epoch_end, n_models, (0, 0, data_axis, None))(
+                models, consts, data, epoch
+            )
             history = (history[0].at[:, e_local].set(loss), history[1].at[:, e_local].set(val_loss))
             return models, history
 

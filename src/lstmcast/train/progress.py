@@ -19,7 +19,7 @@ class ChunkProgress:
         self._bar = None
         self._task = None
 
-    def __enter__(self) -> "ChunkProgress":
+    def __enter__(self) -> ChunkProgress:
         return self
 
     def advance(self, epochs_done: int, loss: float | None) -> None:

@@ -41,9 +41,7 @@ class Transform(Protocol):
 
     def invert(self, z: ArrayLike, state: Any, history: ArrayLike) -> np.ndarray: ...
 
-    def invert_one_step(
-        self, z: ArrayLike, state: Any, y_true: ArrayLike, positions: ArrayLike
-    ) -> np.ndarray: ...
+    def invert_one_step(self, z: ArrayLike, state: Any, y_true: ArrayLike, positions: ArrayLike) -> np.ndarray: ...
 
     def to_config(self) -> dict: ...
 
@@ -64,9 +62,7 @@ def as_values(values: ArrayLike, name: str) -> np.ndarray:
     return series_values(values, name, min_length=0)
 
 
-def as_positions(
-    positions: ArrayLike, count: int, history_length: int, available: int
-) -> np.ndarray:
+def as_positions(positions: ArrayLike, count: int, history_length: int, available: int) -> np.ndarray:
     """Check walk-forward ``positions``: one index per prediction, each with enough true history.
 
     A prediction for position ``p`` needs the ``history_length`` true values before it, and may
@@ -92,6 +88,4 @@ def as_positions(
 def require_length(values: np.ndarray, needed: int, name: str, transform: object) -> None:
     """Raise ``InvalidInputError`` unless ``values`` has at least ``needed`` entries."""
     if len(values) < needed:
-        raise InvalidInputError(
-            f"{transform} needs at least {needed} values of {name}, got {len(values)}"
-        )
+        raise InvalidInputError(f"{transform} needs at least {needed} values of {name}, got {len(values)}")

@@ -40,9 +40,7 @@ class Difference(SettingsConfig):
     def fit(self, y: ArrayLike) -> dict:
         y = as_values(y, "y")
         if len(y) <= self.history_length:
-            raise InvalidInputError(
-                f"{self} needs more than {self.history_length} training values, got {len(y)}"
-            )
+            raise InvalidInputError(f"{self} needs more than {self.history_length} training values, got {len(y)}")
         return {}
 
     def apply(self, y: ArrayLike, state: dict) -> np.ndarray:
@@ -57,9 +55,7 @@ class Difference(SettingsConfig):
             z = _undifference(z, level[-self.lag :], self.lag)
         return z
 
-    def invert_one_step(
-        self, z: ArrayLike, state: dict, y_true: ArrayLike, positions: ArrayLike
-    ) -> np.ndarray:
+    def invert_one_step(self, z: ArrayLike, state: dict, y_true: ArrayLike, positions: ArrayLike) -> np.ndarray:
         z, y_true = as_values(z, "z"), as_values(y_true, "y_true")
         positions = as_positions(positions, len(z), self.history_length, len(y_true))
         levels = self._differences(y_true)[:-1]

@@ -62,18 +62,14 @@ class Pipeline:
             z = step.invert(z, step_state, step_history)
         return z
 
-    def invert_one_step(
-        self, z: ArrayLike, state: list, y_true: ArrayLike, positions: ArrayLike
-    ) -> np.ndarray:
+    def invert_one_step(self, z: ArrayLike, state: list, y_true: ArrayLike, positions: ArrayLike) -> np.ndarray:
         state = self._check_state(state)
         z, y_true = as_values(z, "z"), as_values(y_true, "y_true")
         positions = as_positions(positions, len(z), self.history_length, len(y_true))
         inputs = self._step_inputs(y_true, state)
         # A step's input is shorter than y_true by the history the steps before it used up.
         dropped = np.cumsum([0] + [step.history_length for step in self.steps[:-1]])
-        for step, step_state, step_input, offset in reversed(
-            list(zip(self.steps, state, inputs, dropped))
-        ):
+        for step, step_state, step_input, offset in reversed(list(zip(self.steps, state, inputs, dropped))):
             z = step.invert_one_step(z, step_state, step_input, positions - offset)
         return z
 
@@ -112,9 +108,7 @@ def from_config(config: dict) -> Transform:
             raise InvalidInputError(f"a Pipeline config has one list of 'steps', got {config!r}")
         return Pipeline(tuple(from_config(step) for step in settings["steps"]))
     if name not in _TRANSFORMS:
-        raise InvalidInputError(
-            f"unknown transform {name!r}; the transforms are {', '.join(_TRANSFORMS)}, Pipeline"
-        )
+        raise InvalidInputError(f"unknown transform {name!r}; the transforms are {', '.join(_TRANSFORMS)}, Pipeline")
     try:
         return _TRANSFORMS[name](**settings)
     except TypeError as error:

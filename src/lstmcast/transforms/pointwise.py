@@ -25,9 +25,7 @@ class _Pointwise(SettingsConfig):
         """Back to the original scale; ``history`` is accepted for the common signature only."""
         return self._invert(as_values(z, "z"), state)
 
-    def invert_one_step(
-        self, z: ArrayLike, state: dict, y_true: ArrayLike, positions: ArrayLike
-    ) -> np.ndarray:
+    def invert_one_step(self, z: ArrayLike, state: dict, y_true: ArrayLike, positions: ArrayLike) -> np.ndarray:
         z = as_values(z, "z")
         as_positions(positions, len(z), 0, len(as_values(y_true, "y_true")))
         return self._invert(z, state)
@@ -79,9 +77,7 @@ class MinMaxScale(_Pointwise):
 
     def apply(self, y: ArrayLike, state: dict) -> np.ndarray:
         low, high = self.feature_range
-        return low + (as_values(y, "y") - state["min"]) * (
-            (high - low) / (state["max"] - state["min"])
-        )
+        return low + (as_values(y, "y") - state["min"]) * ((high - low) / (state["max"] - state["min"]))
 
     def _invert(self, z: np.ndarray, state: dict) -> np.ndarray:
         low, high = self.feature_range

@@ -32,9 +32,7 @@ def make_windows(z: ArrayLike, look_back: int, horizon: int = 1) -> tuple[np.nda
             f"window needs at least {needed}; use a shorter look_back or a longer series"
         )
     windows = sliding_window_view(z, needed).astype(np.float32)
-    return np.ascontiguousarray(windows[:, :look_back, None]), np.ascontiguousarray(
-        windows[:, look_back:]
-    )
+    return np.ascontiguousarray(windows[:, :look_back, None]), np.ascontiguousarray(windows[:, look_back:])
 
 
 def last_window(z: ArrayLike, look_back: int) -> np.ndarray:
