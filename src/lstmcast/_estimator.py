@@ -1,6 +1,11 @@
 """scikit-learn's estimator habits without depending on scikit-learn.
 
-``__init__`` only stores its keyword arguments; ``get_params``/``set_params`` read them back from
+An estimator's parameters are its annotated class attributes: every subclass of ``Estimator`` is
+made a keyword-only dataclass, so ``__init__`` is written for it and only stores its keyword
+arguments (a subclass that writes its own ``__init__`` keeps it). Parameters shared by several
+estimators are declared once, on a common base class, and inherited with their documentation; a
+subclass redeclares a parameter to change its default. Class attributes that are not parameters
+are ``ClassVar``. ``__init__`` only stores; ``get_params``/``set_params`` read them back from
 the signature (nested ``step__param`` keys reach estimators held as parameters), so ``clone`` and
 grid searches need no wrapper. ``clone`` deep-copies the parameters, as scikit-learn's does, so a
 list given to one estimator is never shared with its copy, and it refuses a class whose
@@ -10,6 +15,7 @@ list given to one estimator is never shared with its copy, and it refuses a clas
 from __future__ import annotations
 
 import copy
+import dataclasses
 import inspect
 from typing import Any
 
@@ -18,6 +24,10 @@ from lstmcast.errors import EstimatorError, InvalidInputError, NotFittedError
 
 class Estimator:
     """Base class: parameters are the keyword-only arguments of ``__init__``, stored unchanged."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclasses.dataclass(kw_only=True, eq=False, repr=False)(cls)
 
     @classmethod
     def _param_names(cls) -> list[str]:

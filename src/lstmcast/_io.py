@@ -102,3 +102,64 @@ def _key(key: Any) -> str:
         return key
     value = jsonable(key)
     return json.dumps(value) if not isinstance(value, str) else value
+
+
+# -- values that round-trip exactly: a model file's parameters and fitted state ----------------------
+_TUPLE, _ARRAY, _FLOAT = "__tuple__", "__array__", "__float__"
+
+
+def pack(value: Any, arrays: dict[str, Any]) -> Any:
+    """``value`` as strict JSON that ``unpack`` turns back into an equal value of the same types.
+
+    Tuples stay tuples (``{"__tuple__": [...]}``), non-finite floats stay themselves
+    (``{"__float__": "nan"}``), and NumPy arrays are put in ``arrays`` under a new name (the
+    caller stores them as ``.npy`` data) and written ``{"__array__": name}``; NumPy scalars become
+    Python numbers. Anything else (an object, a function) raises ``InvalidInputError``: a model
+    file holds data, never code.
+    """
+    if value is None or isinstance(value, (bool, str, int)):
+        return int(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {_FLOAT: repr(value)}
+    if isinstance(value, tuple):
+        return {_TUPLE: [pack(v, arrays) for v in value]}
+    if isinstance(value, list):
+        return [pack(v, arrays) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value) or {_TUPLE, _ARRAY, _FLOAT} & set(value):
+            raise InvalidInputError(f"cannot store a dict with keys {list(value)[:3]!r}: keys must be plain strings")
+        return {k: pack(v, arrays) for k, v in value.items()}
+    module = type(value).__module__.split(".")[0]
+    if module == "numpy":
+        import numpy as np
+
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind not in "biuf":
+                raise InvalidInputError(f"cannot store an array of dtype {value.dtype}: only numbers are data")
+            name = f"a{len(arrays)}"
+            arrays[name] = value
+            return {_ARRAY: name}
+        if isinstance(value, np.generic):
+            return pack(value.item(), arrays)
+    raise InvalidInputError(f"cannot store {type(value).__name__} in a model file; only numbers, text, lists and dicts")
+
+
+def unpack(tree: Any, arrays: dict[str, Any]) -> Any:
+    """The value ``pack`` wrote (see there); a malformed tree raises ``ValueError``."""
+    if isinstance(tree, list):
+        return [unpack(v, arrays) for v in tree]
+    if isinstance(tree, dict):
+        if set(tree) == {_TUPLE}:
+            return tuple(unpack(v, arrays) for v in tree[_TUPLE])
+        if set(tree) == {_ARRAY}:
+            if tree[_ARRAY] not in arrays:
+                raise ValueError(f"the array {tree[_ARRAY]!r} is missing")
+            return arrays[tree[_ARRAY]]
+        if set(tree) == {_FLOAT}:
+            if tree[_FLOAT] not in ("nan", "inf", "-inf"):
+                raise ValueError(f"{tree[_FLOAT]!r} is not a non-finite float")
+            return float(tree[_FLOAT])
+        return {k: unpack(v, arrays) for k, v in tree.items()}
+    if tree is None or isinstance(tree, (bool, str, int, float)):
+        return tree
+    raise ValueError(f"unexpected {type(tree).__name__} in a model file")

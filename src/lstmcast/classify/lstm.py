@@ -4,8 +4,8 @@
 ``(time, channels)`` arrays (``(time,)`` for one channel) such as ``Sequences.X`` from
 ``lstmcast.data.load_ts``. It standardises each channel with the training cases' mean and standard
 deviation, pads the cases at the end and passes their lengths, so that padding never changes a
-result (a padded batch gives what each case gives alone), and trains ``n_models`` networks with
-seeds ``seed … seed+n_models-1`` in one compiled program; ``predict_proba`` averages their
+result (a padded batch gives what each case gives alone), and trains ``n_seeds`` networks with
+seeds ``seed … seed+n_seeds-1`` in one compiled program; ``predict_proba`` averages their
 probabilities.
 
 The network is an LSTM-FCN (Karim et al., 2017): an LSTM branch beside a fully convolutional one
@@ -18,19 +18,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from lstmcast._checks import count_or_fraction, non_negative_int, number, one_of, positive_int
-from lstmcast._estimator import Estimator
-from lstmcast._io import jsonable
+from lstmcast._checks import count_or_fraction, number, one_of, positive_int
 from lstmcast._shapes import bucket_size
 from lstmcast.classify.metrics import accuracy
-from lstmcast.errors import InvalidInputError, ModelFileError
-from lstmcast.nn import Dense, NetworkSpec, ensemble_forward, load_network, save_network
-from lstmcast.train import EarlyStopping, TrainConfig, fit_many
+from lstmcast.errors import InvalidInputError
+from lstmcast.nn import NetworkSpec, ensemble_forward
+from lstmcast.train import NetworkEstimator, TrainConfig, TrainJob
 
 __all__ = ["LSTMClassifier"]
 
@@ -38,101 +35,84 @@ __all__ = ["LSTMClassifier"]
 _MIN_EPOCHS, _MAX_EPOCHS = 10, 500
 
 
-class LSTMClassifier(Estimator):
+class LSTMClassifier(NetworkEstimator):
     """An LSTM (-FCN) sequence classifier with scikit-learn habits.
 
-    Network: ``units`` (an int, or a list for stacked LSTM layers), ``bidirectional``,
-    ``dropout`` / ``recurrent_dropout`` inside the LSTM and ``lstm_output_dropout`` on its
-    features; ``conv_filters`` and ``conv_widths`` for the convolution branch (``()`` for none);
-    ``dense`` hidden layers before the output; the LSTM reads at most ``max_lstm_steps`` steps
-    (longer sequences as means of consecutive steps).
+    The network and training parameters are ``NetworkEstimator``'s (``units``, ``dense``,
+    ``dropout``, ``recurrent_dropout``, ``optimizer``, ``learning_rate``, ``lr_schedule``,
+    ``clip_norm``, ``patience``, ``min_delta``, ``restore_best_weights``, ``n_seeds``, ``seed``,
+    ``verbose``), with the defaults chosen for classification: 64 units, a learning rate of 0.003
+    annealed by a cosine, 5 seeds.
 
-    Data: ``standardize`` each channel by the training cases' statistics; ``class_weight`` None,
-    ``"balanced"`` (each class weighs as much in the loss as any other) or ``{label: weight}``.
+    Parameters
+    ----------
+    bidirectional : bool, default False
+        Every LSTM layer reads the sequence both ways (Keras' ``Bidirectional``).
+    lstm_output_dropout : float, default 0.8
+        Dropout of the LSTM's features before the head, in training (LSTM-FCN's 0.8).
+    conv_filters : sequence of int, default (64, 128, 64)
+        Filters of each block of the convolution branch (``()`` for the plain LSTM classifier).
+    conv_widths : sequence of int, default (8, 5, 3)
+        Kernel width of each block.
+    max_lstm_steps : int, default 32
+        The LSTM reads at most this many steps: longer sequences as means of consecutive steps
+        (the convolutions still see every step).
+    standardize : bool, default True
+        Standardise each channel by the training cases' mean and standard deviation.
+    class_weight : "balanced", dict or None, default None
+        ``"balanced"``: each class weighs as much in the loss as any other; or ``{label: weight}``.
+    epochs : int, optional
+        Training epochs; None: enough for about ``train_steps`` optimizer steps (10 to 500 epochs).
+    train_steps : int, default 800
+        With ``epochs=None``: the optimizer steps to aim for.
+    batch_size : int, optional
+        Cases per step; None: 16, a quarter of the cases for sets under 64.
+    validation_size : int or float, default 0
+        Training cases (a count, or a fraction) held out, stratified by class, for early stopping
+        with ``patience``; without them, ``patience`` watches the training loss.
 
-    Training: ``epochs`` (None: enough for about ``train_steps`` optimizer steps, between 10 and
-    500 epochs), ``batch_size`` (None: 16, a quarter of the cases for sets under 64), ``optimizer``,
-    ``learning_rate`` annealed by ``lr_schedule`` (``"cosine"`` or ``"constant"``);
-    ``validation_size`` holds out that many (or that fraction of) training cases, stratified by
-    class, for early stopping with ``patience`` (None: none; the weights of the best epoch are
-    kept with ``restore_best_weights``). Without a validation split and with ``patience``, the
-    training loss is watched. ``n_models`` members, seeds ``seed …``.
-
+    Examples
+    --------
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(40, 30, 2)); y = np.where(X[:, :10, 0].mean(axis=1) > 0, "up", "down")
-    >>> model = LSTMClassifier(units=8, conv_filters=(8, 8), conv_widths=(5, 3), epochs=5, n_models=2).fit(X, y)
+    >>> model = LSTMClassifier(units=8, conv_filters=(8, 8), conv_widths=(5, 3), epochs=5, n_seeds=2).fit(X, y)
     >>> model.classes_.tolist(), model.predict_proba(X[:3]).shape
     (['down', 'up'], (3, 2))
     """
 
-    def __init__(
-        self,
-        *,
-        units: int | Sequence[int] = 64,
-        bidirectional: bool = False,
-        dropout: float = 0.0,
-        recurrent_dropout: float = 0.0,
-        lstm_output_dropout: float = 0.8,
-        conv_filters: Sequence[int] = (64, 128, 64),
-        conv_widths: Sequence[int] = (8, 5, 3),
-        dense: Sequence[int | tuple[int, str]] = (),
-        max_lstm_steps: int = 32,
-        standardize: bool = True,
-        class_weight: str | dict | None = None,
-        epochs: int | None = None,
-        train_steps: int = 800,
-        batch_size: int | None = None,
-        optimizer: str = "adam",
-        learning_rate: float | None = 0.003,
-        lr_schedule: str = "cosine",
-        validation_size: int | float = 0,
-        patience: int | None = None,
-        min_delta: float = 0.0,
-        restore_best_weights: bool = True,
-        n_models: int = 5,
-        seed: int = 0,
-        verbose: int = 0,
-    ) -> None:
-        self.units = units
-        self.bidirectional = bidirectional
-        self.dropout = dropout
-        self.recurrent_dropout = recurrent_dropout
-        self.lstm_output_dropout = lstm_output_dropout
-        self.conv_filters = conv_filters
-        self.conv_widths = conv_widths
-        self.dense = dense
-        self.max_lstm_steps = max_lstm_steps
-        self.standardize = standardize
-        self.class_weight = class_weight
-        self.epochs = epochs
-        self.train_steps = train_steps
-        self.batch_size = batch_size
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.lr_schedule = lr_schedule
-        self.validation_size = validation_size
-        self.patience = patience
-        self.min_delta = min_delta
-        self.restore_best_weights = restore_best_weights
-        self.n_models = n_models
-        self.seed = seed
-        self.verbose = verbose
+    units: int | Sequence[int] = 64
+    bidirectional: bool = False
+    lstm_output_dropout: float = 0.8
+    conv_filters: Sequence[int] = (64, 128, 64)
+    conv_widths: Sequence[int] = (8, 5, 3)
+    max_lstm_steps: int = 32
+    standardize: bool = True
+    class_weight: str | dict | None = None
+    epochs: int | None = None
+    train_steps: int = 800
+    batch_size: int | None = None
+    learning_rate: float | None = 0.003
+    lr_schedule: str = "cosine"
+    validation_size: int | float = 0
+    n_seeds: int = 5
+
+    fitted_state: ClassVar[tuple[str, ...]] = ("multilabel_", "n_channels_", "channel_mean_", "channel_std_")
 
     # -- fitting ---------------------------------------------------------------------------------
     def fit(self, X: Any, y: Any) -> LSTMClassifier:
         """Train on cases ``X`` and their labels ``y`` (one hashable label per case, or a
         ``(cases, labels)`` 0/1 matrix for multi-label data)."""
         cases = as_cases(X, "X")
-        n_models, seed = positive_int(self.n_models, "n_models"), non_negative_int(self.seed, "seed")
         one_of(self.standardize, (True, False), "standardize")
+        seeds = self._seeds()
         classes, targets, multilabel = _encode(y, len(cases))
         self.classes_, self.multilabel_ = classes, multilabel
         self.n_channels_ = int(cases[0].shape[1])
         self.channel_mean_, self.channel_std_ = (
             _channel_moments(cases) if self.standardize else _no_scaling(self.n_channels_)
         )
-        train, held_out = _split(targets, self.validation_size, multilabel, seed)
+        train, held_out = _split(targets, self.validation_size, multilabel, seeds[0])
         lengths = np.array([len(case) for case in cases])
         stride = max(1, math.ceil(lengths.max() / positive_int(self.max_lstm_steps, "max_lstm_steps")))
         spec = self._spec(stride, targets.shape[1])
@@ -141,30 +121,21 @@ class LSTMClassifier(Estimator):
         batch = self._batch_size(len(train))
         config = self._train_config(len(train), batch, validating=len(held_out) > 0)
         validation = (x[held_out], targets[held_out], lengths[held_out]) if len(held_out) else None
-        result = fit_many(
-            spec,
-            x[train],
-            targets[train],
-            config,
-            seeds=[seed + k for k in range(n_models)],
-            validation_data=validation,
-            lengths=lengths[train],
-            sample_weight=None if weights is None else weights[train],
-            verbose=non_negative_int(self.verbose, "verbose"),
+        train_x, train_y, train_lengths = x[train], targets[train], lengths[train]
+        train_weights = None if weights is None else weights[train]
+        result = self._train(
+            [TrainJob(spec, train_x, train_y, config, seed, validation, train_lengths, train_weights) for seed in seeds]
         )
         self.spec_ = spec
         self.params_ = result.params
-        self.history_ = result.history
-        self.epochs_run_ = np.asarray(result.epochs_run)
-        self.train_seconds_ = result.seconds
+        self._keep_training(result)
         return self
 
     def _spec(self, stride: int, outputs: int) -> NetworkSpec:
-        dense = tuple(Dense(d) if not isinstance(d, (tuple, list)) else Dense(*d) for d in self.dense)
         return NetworkSpec(
             input_dim=self.n_channels_,
             lstm_units=self.units,
-            dense=dense + (Dense(outputs),),  # logits: the softmax or sigmoid is in the loss and in predict_proba
+            dense=self._head(outputs),  # logits: the softmax or sigmoid is in the loss and in predict_proba
             dropout=self.dropout,
             recurrent_dropout=self.recurrent_dropout,
             bidirectional=self.bidirectional,
@@ -184,26 +155,13 @@ class LSTMClassifier(Estimator):
             steps = positive_int(self.train_steps, "train_steps")
             epochs = min(_MAX_EPOCHS, max(_MIN_EPOCHS, math.ceil(steps / math.ceil(n_train / batch))))
         else:
+            if self.train_steps != 800:
+                raise InvalidInputError(
+                    "give epochs or train_steps, not both (train_steps sets the epochs when epochs=None)"
+                )
             epochs = positive_int(self.epochs, "epochs")
-        early = None
-        if self.patience is not None:
-            early = EarlyStopping(
-                monitor="val_loss" if validating else "loss",
-                patience=self.patience,
-                min_delta=number(self.min_delta, "min_delta", minimum=0.0),
-                restore_best_weights=self.restore_best_weights,
-            )
         loss = "sigmoid_crossentropy_from_logits" if self._sigmoid else "softmax_crossentropy_from_logits"
-        return TrainConfig(
-            epochs=epochs,
-            batch_size=batch,
-            shuffle=True,
-            loss=loss,
-            optimizer=self.optimizer,
-            learning_rate=self.learning_rate,
-            lr_schedule=self.lr_schedule,
-            early_stopping=early,
-        )
+        return self._training(loss=loss, validating=validating, epochs=epochs, batch_size=batch, shuffle=True)
 
     @property
     def _sigmoid(self) -> bool:
@@ -254,41 +212,14 @@ class LSTMClassifier(Estimator):
             return float(np.mean(np.all(predicted == truth, axis=1)))
         return accuracy(_label_array(y, len(predicted)), predicted)
 
-    # -- persistence -----------------------------------------------------------------------------
-    def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
-        """Write the fitted classifier (parameters, classes, channel statistics, weights) to one
-        ``.npz`` file (no pickle); ``load`` gives it back bit for bit."""
-        self._check_fitted("params_")
-        metadata = {
-            "kind": "LSTMClassifier",
-            "params": jsonable(self.get_params(deep=False)),
-            "classes": _classes_to_json(self.classes_, self.multilabel_),
-            "multilabel": self.multilabel_,
-            "channel_mean": self.channel_mean_.tolist(),
-            "channel_std": self.channel_std_.tolist(),
-        }
-        return save_network(path, self.spec_, self.params_, metadata=metadata, overwrite=overwrite)
+    # -- saving ----------------------------------------------------------------------------------
+    def _fitted_state(self) -> dict[str, Any]:
+        return {**super()._fitted_state(), "classes_": self.classes_.tolist()}
 
-    @classmethod
-    def load(cls, path: str | Path) -> LSTMClassifier:
-        """Read a classifier written by ``save``; it predicts exactly as before."""
-        spec, params, metadata = load_network(path)
-        if metadata.get("kind") != "LSTMClassifier":
-            raise ModelFileError(f"{path} does not hold an LSTMClassifier")
-        params_in = metadata["params"]
-        for name in ("conv_filters", "conv_widths"):
-            params_in[name] = tuple(params_in[name])
-        params_in["dense"] = tuple(tuple(d) if isinstance(d, list) else d for d in params_in["dense"])
-        if isinstance(params_in["units"], list):
-            params_in["units"] = tuple(params_in["units"])
-        model = cls(**params_in)
-        model.spec_, model.params_ = spec, params
-        model.classes_ = _classes_from_json(metadata["classes"])
-        model.multilabel_ = bool(metadata["multilabel"])
-        model.n_channels_ = spec.input_dim
-        model.channel_mean_ = np.asarray(metadata["channel_mean"], np.float64)
-        model.channel_std_ = np.asarray(metadata["channel_std"], np.float64)
-        return model
+    def _restore(self, state: dict[str, Any]) -> None:
+        super()._restore(state)
+        self.classes_ = np.empty(len(state["classes_"]), dtype=object)
+        self.classes_[:] = state["classes_"]
 
 
 # -- data in ---------------------------------------------------------------------------------------
@@ -443,26 +374,3 @@ def _sample_weights(class_weight: Any, targets: np.ndarray, classes: np.ndarray,
     else:
         raise InvalidInputError(f"class_weight is None, 'balanced' or a dict {{label: weight}}; got {class_weight!r}")
     return per_class[codes].astype(np.float32)
-
-
-def _classes_to_json(classes: np.ndarray, multilabel: bool) -> dict:
-    values = classes.tolist()
-    kinds = {type(v) for v in values}
-    if multilabel or kinds <= {int}:
-        return {"type": "int", "values": [int(v) for v in values]}
-    if kinds <= {str}:
-        return {"type": "str", "values": values}
-    if kinds <= {float}:
-        return {"type": "float", "values": values}
-    if kinds <= {bool}:
-        return {"type": "bool", "values": values}
-    raise InvalidInputError(
-        f"only int, float, bool or str class labels can be saved; these are {sorted(k.__name__ for k in kinds)}"
-    )
-
-
-def _classes_from_json(info: dict) -> np.ndarray:
-    kind = {"int": int, "str": str, "float": float, "bool": bool}[info["type"]]
-    classes = np.empty(len(info["values"]), dtype=object)
-    classes[:] = [kind(v) for v in info["values"]]
-    return classes

@@ -57,3 +57,19 @@ def season_length(series: pd.Series) -> int:
         if isinstance(offset, kinds):
             return steps // offset.n if offset.n > 0 and steps % offset.n == 0 else 1
     return 1
+
+
+def index_to_data(index: pd.Index) -> dict:
+    """A validated time index as plain data (its start, frequency and length), for model files."""
+    if isinstance(index, pd.DatetimeIndex):
+        tz = None if index.tz is None else str(index.tz)
+        start = index[0].tz_localize(None) if tz else index[0]
+        return {"kind": "datetime", "start": start.isoformat(), "tz": tz, "freq": index.freqstr, "length": len(index)}
+    return {"kind": "range", "start": int(index[0]), "length": len(index)}
+
+
+def index_from_data(data: dict) -> pd.Index:
+    """The index ``index_to_data`` described."""
+    if data["kind"] == "datetime":
+        return pd.date_range(data["start"], periods=data["length"], freq=data["freq"], tz=data.get("tz"))
+    return pd.RangeIndex(data["start"], data["start"] + data["length"])

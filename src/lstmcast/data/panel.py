@@ -33,8 +33,8 @@ from pandas.tseries.offsets import BaseOffset, Tick
 
 from lstmcast._checks import non_negative_int, positive_int, series_values
 from lstmcast.data.files import file_path, unreadable
-from lstmcast.data.frequency import future_index, season_length
-from lstmcast.data.validate import time_label
+from lstmcast.data.frequency import future_index, index_from_data, index_to_data, season_length
+from lstmcast.data.validate import time_label, validate_series
 from lstmcast.errors import DataFileError, InvalidInputError
 
 __all__ = ["Panel", "from_long", "is_long_format", "load_panel_csv", "panel_frame"]
@@ -176,6 +176,33 @@ class Panel:
             tuple(v[:n] for v, n in zip(self.values, keep)),
             tuple(axis[:n] for axis, n in zip(self.index, keep)),
         )
+
+    @classmethod
+    def of_series(cls, y: Any, unique_id: str | None = None) -> Panel:
+        """One series as a panel of one: a pandas Series with a time index (validated as
+        ``validate_series`` does; its id is ``unique_id``, else its name, else ``"series"``) or an
+        array (integer time 0, 1, ...)."""
+        if isinstance(y, pd.Series):
+            series = validate_series(y)
+            name = unique_id if unique_id is not None else (str(y.name) if y.name is not None else "series")
+            return cls((name,), (series.to_numpy(np.float64),), (series.index,))
+        values = series_values(y, "y")
+        return cls((unique_id or "series",), (values,), (pd.RangeIndex(len(values)),))
+
+    def to_data(self) -> dict[str, Any]:
+        """The panel as plain data (ids, every value in one array, lengths, time axes), for model files."""
+        return {
+            "ids": list(self.ids),
+            "values": np.concatenate(self.values),
+            "lengths": self.lengths,
+            "index": [index_to_data(axis) for axis in self.index],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Panel:
+        """The panel ``to_data`` described."""
+        values = np.split(np.asarray(data["values"], np.float64), np.cumsum(data["lengths"])[:-1])
+        return cls(tuple(data["ids"]), tuple(values), tuple(index_from_data(i) for i in data["index"]))
 
     def select(self, ids: Sequence[str]) -> Panel:
         """The series named by ``ids``, in that order."""

@@ -1,27 +1,32 @@
 """Scoring forecasts, every model on the same points, always beside baselines.
 
-``metrics`` holds the error measures (plain functions of ``(y_true, y_pred)``); ``workflow``
-runs walk-forward and rolling-origin evaluations of any forecasters (``lstmcast.forecast``),
-the default baselines included; ``panel`` evaluates many series at once (holdout and rolling
-origin, sMAPE, MASE, OWA, interval coverage). Importing this package is cheap: statsforecast is imported only
-when a statistical baseline first forecasts.
+``metrics`` holds the error measures (plain functions of ``(y_true, y_pred)``; MASE scaled by
+the data before the cut-off); ``splits`` the rolling-origin windows every evaluation (and every
+search) cuts the data with; ``engine`` the one evaluation engine; ``workflow`` its front doors:
+``walk_forward`` and ``backtest`` for one series, ``cross_validate`` and ``holdout`` for a
+panel, all returning an ``Evaluation``. Importing this package is cheap: statsforecast is imported
+only when a statistical baseline first forecasts.
 """
 
-from lstmcast.evaluate.metrics import METRICS, mae, mape, mase, rmse, score, seasonal_naive_scale, smape
-from lstmcast.evaluate.panel import PanelEvaluation, cross_validate, holdout
-from lstmcast.evaluate.workflow import TABLE_METRICS, Evaluation, backtest, walk_forward
+from lstmcast.evaluate.engine import TABLE_METRICS, Evaluation
+from lstmcast.evaluate.metrics import METRICS, mae, mape, mase, metric_value, rmse, score, seasonal_naive_scale, smape
+from lstmcast.evaluate.splits import MIN_TRAIN, Fold, RollingOrigin
+from lstmcast.evaluate.workflow import backtest, cross_validate, holdout, walk_forward
 
 __all__ = [
-    "Evaluation",
     "METRICS",
-    "PanelEvaluation",
+    "MIN_TRAIN",
     "TABLE_METRICS",
+    "Evaluation",
+    "Fold",
+    "RollingOrigin",
     "backtest",
     "cross_validate",
     "holdout",
     "mae",
     "mape",
     "mase",
+    "metric_value",
     "rmse",
     "score",
     "seasonal_naive_scale",

@@ -25,7 +25,7 @@ from lstmcast._checks import finite_array, series_values
 from lstmcast._checks import season as check_season
 from lstmcast.errors import InvalidInputError
 
-__all__ = ["rmse", "mae", "mape", "smape", "mase", "METRICS", "score", "seasonal_naive_scale"]
+__all__ = ["METRICS", "mae", "mape", "mase", "metric_value", "rmse", "score", "seasonal_naive_scale", "smape"]
 
 
 def _as_finite_array(values: object, name: str) -> np.ndarray:
@@ -135,8 +135,9 @@ def smape(y_true: object, y_pred: object) -> float:
 def seasonal_naive_scale(y_train: object, season: int = 1) -> float:
     """In-sample MAE of the seasonal naive forecast ``y[t-season]`` on ``y_train``: MASE's scale.
 
-    Raises ``InvalidInputError`` if ``y_train`` has no point with a season before it, or if the
-    scale is 0 (the training series repeats exactly with period ``season``).
+    When ``y_train`` is not longer than a season, the lag is 1 (the naive forecast), as the M
+    competitions' short series need. Raises ``InvalidInputError`` if ``y_train`` has fewer than
+    two values, or if the scale is 0 (the training series repeats exactly with that lag).
     """
     scale = _seasonal_naive_scale_or_zero(y_train, season)
     if scale == 0.0:
@@ -152,13 +153,13 @@ def _seasonal_naive_scale_or_zero(y_train: object, season: int) -> float:
     """The MASE scale after validating ``y_train`` and ``season``; 0.0 when it vanishes."""
     season = check_season(season)
     y = series_values(y_train, "y_train")
-    if y.size <= season:
+    if y.size < 2:
         raise InvalidInputError(
-            f"y_train has {y.size} point(s) but MASE with season={season} needs at least "
-            f"{season + 1} to compute the seasonal-naive scale; pass a longer training series "
-            "or a smaller season."
+            f"y_train has {y.size} point(s) but MASE needs at least 2 to compute the naive scale; "
+            "pass a longer training series"
         )
-    m, u = _scaled_abs_mean(_errors(y[:-season], y[season:]))
+    lag = season if y.size > season else 1  # one definition: MASE's lag for series shorter than a season
+    m, u = _scaled_abs_mean(_errors(y[:-lag], y[lag:]))
     return m * float(np.mean(u))
 
 
@@ -166,9 +167,11 @@ def mase(y_true: object, y_pred: object, *, y_train: object, season: int = 1) ->
     """Mean absolute scaled error (Hyndman & Koehler 2006).
 
     ``mae(y_true, y_pred)`` divided by the in-sample MAE of the seasonal naive forecast on
-    ``y_train``. Below 1 the forecast beats what seasonal naive achieved in-sample; it is
-    scale-free and defined for series that reach zero. Raises ``InvalidInputError`` if
-    ``y_train`` is not longer than ``season`` or the scale is 0.
+    ``y_train`` (``seasonal_naive_scale``: lag 1 when ``y_train`` is not longer than a season),
+    the data before the forecast's cut-off, as the M4 competition and Nixtla's ``utilsforecast``
+    scale it. Below 1 the forecast beats what seasonal naive achieved in-sample; it is
+    scale-free and defined for series that reach zero. Raises ``InvalidInputError`` if the
+    scale is 0.
     """
     scale = seasonal_naive_scale(y_train, season)
     value = mae(y_true, y_pred) / scale
@@ -192,8 +195,8 @@ def score(y_true: object, y_pred: object, *, y_train: object, season: int = 1) -
     A metric that is undefined for these data is reported as ``None`` rather than dropped, so a
     table built from several scores keeps its columns: ``mape`` is ``None`` when ``y_true``
     contains a zero, ``mase`` is ``None`` when ``y_train`` repeats exactly with period ``season``
-    (zero scale). Invalid input (shape mismatch, NaN/inf, ``y_train`` shorter than
-    ``season + 1``) still raises ``InvalidInputError``.
+    (zero scale). Invalid input (shape mismatch, NaN/inf, ``y_train`` shorter than 2) still
+    raises ``InvalidInputError``.
     """
     t, p = _pair(y_true, y_pred)
     out: dict[str, float | None] = {"rmse": rmse(t, p), "mae": mae(t, p)}
@@ -202,3 +205,29 @@ def score(y_true: object, y_pred: object, *, y_train: object, season: int = 1) -
     scale = _seasonal_naive_scale_or_zero(y_train, season)
     out["mase"] = None if scale == 0.0 else mase(t, p, y_train=y_train, season=season)
     return out
+
+
+def metric_value(name: str, y_true: object, y_pred: object, *, y_train: object, season: int = 1) -> float:
+    """One metric by name (see ``METRICS``), with one signature for all of them.
+
+    Parameters
+    ----------
+    name : {"rmse", "mae", "mape", "smape", "mase"}
+        The metric.
+    y_true, y_pred : array-like
+        The observed and forecast values, the same shape.
+    y_train : array-like
+        The data before the forecast's cut-off (MASE's scale).
+    season : int, default 1
+        The seasonal period (MASE's lag).
+
+    Returns
+    -------
+    float
+    """
+    from lstmcast._checks import one_of
+
+    one_of(name, tuple(METRICS), "metric")
+    if name == "mase":
+        return mase(y_true, y_pred, y_train=y_train, season=season)
+    return METRICS[name](y_true, y_pred)

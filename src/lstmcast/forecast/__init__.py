@@ -1,15 +1,19 @@
-"""Forecasters, all behind one protocol (``lstmcast.forecast.base``): the LSTM and the naive and
-statistical baselines it is always compared with. NumPy or pandas in; arrays, or frames with
-``ds`` and one column per model's ``alias``, out.
+"""Forecasters, all behind one protocol (``lstmcast.forecast.base``): the LSTMs and the naive and
+statistical baselines they are always compared with.
 
-``LSTMForecaster`` and ``fit_together`` (fit many forecasters, their networks trained together)
-are imported on first use: the baselines alone need neither JAX nor the
-trainer (a worker process that only computes baselines starts faster).
+Local models, fitted on one series: ``LocalLSTM`` and the baselines (``Persistence``,
+``SeasonalNaive``, ``Naive2``, ``AutoETS``, ``AutoARIMA``, ``AutoTheta``). Global models, fitted
+on many series at once: ``GlobalLSTM``. NumPy or pandas in; arrays, or frames with ``ds`` (and
+``unique_id``) and one column per model's ``alias``, out.
+
+The LSTMs and ``fit_together`` (fit many local models, their networks trained together) are
+imported on first use: the baselines alone need neither JAX nor the trainer (a worker process
+that only computes baselines starts faster).
 """
 
 from typing import Any
 
-from lstmcast.forecast.base import Forecaster, clone
+from lstmcast.forecast.base import Forecaster, GlobalForecaster, LocalForecaster, PanelForecasts, clone
 from lstmcast.forecast.baselines import (
     AutoARIMA,
     AutoETS,
@@ -17,33 +21,46 @@ from lstmcast.forecast.baselines import (
     Naive2,
     Persistence,
     SeasonalNaive,
+    StatisticalForecaster,
     default_baselines,
 )
-from lstmcast.forecast.defaults import recommended_panel_params, recommended_params
+from lstmcast.forecast.defaults import MIN_RECOMMENDED_LENGTH, recommended_params
 
 __all__ = [
+    "MIN_RECOMMENDED_LENGTH",
     "AutoARIMA",
     "AutoETS",
     "AutoTheta",
     "Forecaster",
-    "LSTMForecaster",
+    "GlobalForecaster",
+    "GlobalLSTM",
+    "LocalForecaster",
+    "LocalLSTM",
     "Naive2",
+    "PanelForecasts",
     "Persistence",
     "SeasonalNaive",
+    "StatisticalForecaster",
     "clone",
     "default_baselines",
     "fit_together",
     "program_key",
-    "recommended_panel_params",
     "recommended_params",
 ]
 
+_LAZY = {
+    "LocalLSTM": "local_lstm",
+    "fit_together": "local_lstm",
+    "program_key": "local_lstm",
+    "GlobalLSTM": "global_lstm",
+}
+
 
 def __getattr__(name: str) -> Any:
-    if name in ("LSTMForecaster", "fit_together", "program_key"):
-        from lstmcast.forecast import lstm
+    if name in _LAZY:
+        import importlib
 
-        return getattr(lstm, name)
+        return getattr(importlib.import_module(f"lstmcast.forecast.{_LAZY[name]}"), name)
     raise AttributeError(f"module 'lstmcast.forecast' has no attribute {name!r}")
 
 

@@ -1,42 +1,63 @@
-"""What a forecaster is: the one protocol every lstmcast model follows, LSTM and baselines alike.
+"""What a forecaster is: the one protocol every lstmcast model follows, LSTMs and baselines alike.
 
-A forecaster is an estimator (``__init__`` stores keyword arguments; ``get_params`` /
-``set_params`` with nested ``a__b`` keys; ``clone``) with:
+Forecasting models come in two kinds, and lstmcast names them as forecasters do:
+
+* a **local** model (``LocalForecaster``) is fitted on one series: the baselines and
+  ``LocalLSTM``. Given many series, the evaluation engine fits one copy per series;
+* a **global** model (``GlobalForecaster``) is fitted on many series at once and learns what
+  they share: ``GlobalLSTM``. One series given to it is a panel of one.
+
+Every forecaster is an estimator (parameters declared once, ``get_params``/``set_params`` with
+nested ``a__b`` keys, ``clone``) with:
 
 * ``alias`` — a parameter naming its column in every frame and table (``"lstm"``,
-  ``"persistence"``, ...), so two configurations of one model can sit side by side;
-* ``fit(y)`` — learn from one series: a NumPy array, or a pandas Series with a time index;
-* ``predict(horizon)`` — the ``horizon`` values after the training data. After fitting a
-  Series: a DataFrame with ``ds`` (the next dates at the series' frequency, or the next
-  integers) and the alias column; after fitting an array: an array. ``members=True`` adds each
-  member's forecast (an ensemble has several, a baseline one), ``spread=True`` their min and max;
-* ``predict_one_step(y_new)`` — walk-forward forecasts of observations ``y_new`` that follow the
-  training data, each point predicted from the true values before it, with nothing refitted
-  (``include_history`` prepends the same over the training data, NaN where a model has no
-  forecast). A Series ``y_new`` gives a frame, an array an array.
+  ``"auto_ets"``, ...), so two configurations of one model can sit side by side;
+* ``fit(y)`` — learn from the training data;
+* ``predict(horizon, level=, members=)`` — the ``horizon`` values after the training data, with
+  prediction intervals at ``level`` percent where the model calibrates them;
+* ``predict_one_step(y_new)`` — walk-forward forecasts of observations that follow the training
+  data, each point predicted from the true values before it, nothing refitted;
+* ``forecast_panel(panel, horizon)`` — what the evaluation engine calls: fit on every series of a
+  panel (the local kind one copy per series, the global kind once) and forecast each, as
+  ``PanelForecasts``.
 
-Subclasses implement three array methods — ``_fit(values)``, ``_forecast(horizon)`` and
-``_one_step(values_new, include_history)``, the last two returning ``(members, points)`` — and
-inherit the checks, the frames and the estimator habits from ``Forecaster``.
+What a local model returns follows its input: after fitting an array, arrays; after fitting a
+pandas Series (a time index), frames with ``ds`` and the alias column. A global model always
+returns long frames, ``unique_id, ds, <alias>``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from lstmcast._checks import positive_int, series_values
 from lstmcast._estimator import Estimator, clone
-from lstmcast.data import future_index, validate_series
+from lstmcast.data import Panel, future_index, validate_series
 from lstmcast.data.validate import time_label
-from lstmcast.errors import InvalidInputError
+from lstmcast.errors import BaselineFitError, InvalidInputError
+from lstmcast.forecast.intervals import interval_levels
 
-__all__ = ["Forecaster", "RESERVED_COLUMNS", "check_alias", "clone", "interval_levels", "members_of"]
+__all__ = [
+    "RESERVED_COLUMNS",
+    "Forecaster",
+    "GlobalForecaster",
+    "LocalForecaster",
+    "PanelForecasts",
+    "check_alias",
+    "clone",
+    "combine_members",
+    "members_of",
+]
 
 RESERVED_COLUMNS = ("unique_id", "ds", "cutoff", "y")
 """Column names of lstmcast's long frames, which no alias may take."""
+
+COMBINATIONS = ("mean", "median")
 
 
 def check_alias(alias: Any) -> str:
@@ -48,22 +69,9 @@ def check_alias(alias: Any) -> str:
     return alias
 
 
-def interval_levels(level: Any) -> list[float]:
-    """``level`` (a coverage in percent, or several) as a list of floats strictly between 0 and 100."""
-    from lstmcast._checks import number
-
-    values = [level] if not isinstance(level, (list, tuple)) else list(level)
-    if not values:
-        raise InvalidInputError(
-            "level is a coverage in percent, e.g. 95, or a list such as [80, 95]; got an empty list"
-        )
-    out = []
-    for value in values:
-        value = number(value, "level", above=0.0)
-        if value >= 100:
-            raise InvalidInputError(f"a level is a coverage in percent between 0 and 100, e.g. 80 or 95; got {value:g}")
-        out.append(value)
-    return out
+def combine_members(forecasts: np.ndarray, how: str = "mean") -> np.ndarray:
+    """The members' forecasts ``(members, ...)`` combined into one: their mean or their median."""
+    return np.median(forecasts, axis=0) if how == "median" else forecasts.mean(axis=0)
 
 
 def members_of(prediction: np.ndarray | pd.DataFrame, alias: str) -> np.ndarray:
@@ -75,11 +83,94 @@ def members_of(prediction: np.ndarray | pd.DataFrame, alias: str) -> np.ndarray:
     return np.asarray(prediction, np.float64)
 
 
-class Forecaster(Estimator):
-    """Base class of every lstmcast forecaster; see the module docstring for the protocol."""
+@dataclass
+class PanelForecasts:
+    """What one forecaster gave for every series of a panel (``Forecaster.forecast_panel``).
 
-    alias: str
-    min_length: int = 1  # the fewest training values ``fit`` accepts
+    ``point[k]``: series ``k``'s forecast (its members combined as the model combines them), NaN
+    where the model could not forecast it; ``members[k]``: its members' forecasts ``(members,
+    points)``; ``lower``/``upper``: per level, its interval bounds; ``history_point`` and
+    ``history``: with ``in_sample``, the same for the one-step forecasts over its training part
+    (NaN where there is none); ``failed``: the ids of the series the model could not forecast (a
+    global model's fallbacks included); ``fitted``: the fitted models, when asked to keep them;
+    ``seconds``: the time it took.
+    """
+
+    point: list[np.ndarray]
+    members: list[np.ndarray]
+    lower: dict[float, list[np.ndarray]] = field(default_factory=dict)
+    upper: dict[float, list[np.ndarray]] = field(default_factory=dict)
+    history_point: list[np.ndarray] | None = None
+    history: list[np.ndarray] | None = None
+    failed: list[str] = field(default_factory=list)
+    fitted: list[Forecaster] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Forecaster(Estimator):
+    """The root of every lstmcast forecaster: see the module docstring for the protocol."""
+
+    alias: str = "forecaster"
+
+    def fit(self, y: Any) -> Forecaster:
+        raise NotImplementedError
+
+    def predict(self, horizon: int, **options: Any) -> np.ndarray | pd.DataFrame:
+        raise NotImplementedError
+
+    def predict_one_step(self, y_new: Any, **options: Any) -> np.ndarray | pd.DataFrame:
+        raise NotImplementedError
+
+    def calibrates_intervals(self) -> bool:
+        """Whether ``predict(level=...)`` can give prediction intervals with these parameters."""
+        return False
+
+    def forecast_panel(
+        self,
+        panel: Panel,
+        horizon: int,
+        *,
+        levels: list[float] = (),
+        new: list[np.ndarray] | None = None,
+        in_sample: bool = False,
+        keep: bool = False,
+    ) -> PanelForecasts:
+        """Fit on every series of ``panel`` and forecast each: the evaluation engine's one call.
+
+        Parameters
+        ----------
+        panel : Panel
+            The training data.
+        horizon : int
+            Values forecast after each series (multi-step), when ``new`` is None.
+        levels : list of float, default ()
+            Interval levels in percent (for a model that ``calibrates_intervals``).
+        new : list of numpy.ndarray, optional
+            The observations after each series: one-step walk-forward forecasts of them instead.
+        in_sample : bool, default False
+            With ``new``: also the one-step forecasts over each training part.
+        keep : bool, default False
+            Keep the fitted models in the result.
+
+        Returns
+        -------
+        PanelForecasts
+        """
+        raise NotImplementedError
+
+    def task_panels(self, panel: Panel, size: int) -> list[Panel]:
+        """The parts a panel's work splits into as independent tasks (the whole panel for a
+        global model: one network learns from every series)."""
+        return [panel]
+
+
+class LocalForecaster(Forecaster):
+    """A forecaster fitted on one series; subclasses implement three array methods,
+    ``_fit(values)``, ``_forecast(horizon)`` and ``_one_step(values_new, include_history)``, the
+    last two returning ``(members, points)``, and inherit the checks, the frames and the rest of
+    the protocol."""
+
+    min_length: ClassVar[int] = 1  # the fewest training values ``fit`` accepts
 
     # -- what subclasses implement ---------------------------------------------------------------
     def _fit(self, values: np.ndarray) -> None:
@@ -91,9 +182,28 @@ class Forecaster(Estimator):
     def _one_step(self, new: np.ndarray, include_history: bool) -> np.ndarray:
         raise NotImplementedError
 
+    def _half_widths(self, horizon: int, levels: list[float]) -> dict[float, np.ndarray]:
+        """Each level's interval half-width per horizon step (a model that calibrates intervals
+        overrides this and ``calibrates_intervals``)."""
+        raise InvalidInputError(
+            f"{type(self).__name__} gives no prediction intervals; LocalLSTM and GlobalLSTM calibrate them"
+        )
+
     # -- the protocol ----------------------------------------------------------------------------
-    def fit(self, y: Any) -> Forecaster:
-        """Fit on one series ``y`` (array-like, or a pandas Series with a time index)."""
+    def fit(self, y: Any) -> LocalForecaster:
+        """Fit on one series.
+
+        Parameters
+        ----------
+        y : array-like or pandas.Series
+            The training values; a Series with a time index (validated as ``validate_series``
+            does) makes ``predict`` return frames with dates.
+
+        Returns
+        -------
+        LocalForecaster
+            ``self``, fitted.
+        """
         values, index = self._training_values(y)
         self._fit(values)
         self._keep(values, index)
@@ -102,9 +212,10 @@ class Forecaster(Estimator):
     def _training_values(self, y: Any) -> tuple[np.ndarray, pd.Index | None]:
         """``fit``'s checks: the training values, and their time index (None for an array)."""
         check_alias(self.alias)
-        if isinstance(y, pd.DataFrame):
+        if isinstance(y, (pd.DataFrame, Panel)):
             raise InvalidInputError(
-                f"{type(self).__name__}.fit takes one series; pick a column, or use lstmcast.data.from_pandas"
+                f"{type(self).__name__} is fitted on one series; pick a column, fit GlobalLSTM on many series, or "
+                "evaluate it on many with lstmcast.evaluate (one fit per series)"
             )
         if isinstance(y, pd.Series):
             series = validate_series(y)
@@ -124,36 +235,64 @@ class Forecaster(Estimator):
     def predict(
         self, horizon: int, *, members: bool = False, spread: bool = False, level: Any = None
     ) -> np.ndarray | pd.DataFrame:
-        """The ``horizon`` values after the training data (the members' mean). ``level`` (a
-        coverage in percent, or a list such as ``[80, 95]``) adds prediction intervals,
-        ``<alias>-lo-<level>`` and ``<alias>-hi-<level>``, for models that calibrate them."""
+        """The ``horizon`` values after the training data.
+
+        Parameters
+        ----------
+        horizon : int
+            How many values to forecast.
+        members : bool, default False
+            Also each member's forecast (``<alias>-member-k`` columns; for arrays, the
+            ``(members, horizon)`` array instead of the combined forecast).
+        spread : bool, default False
+            Frames only: ``<alias>-min`` and ``<alias>-max``, the members' range (not an interval).
+        level : float or list of float, optional
+            Prediction intervals at these coverages in percent, ``<alias>-lo-<level>`` and
+            ``<alias>-hi-<level>`` (frames only; for a model that ``calibrates_intervals``).
+
+        Returns
+        -------
+        numpy.ndarray or pandas.DataFrame
+            After fitting an array, the combined forecast (or the members'); after fitting a
+            Series, a frame with ``ds`` and the alias column.
+        """
         self._check_fitted("y_")
         horizon = positive_int(horizon, "horizon")
         forecasts = np.asarray(self._forecast(horizon), np.float64)
+        if level is not None and self.index_ is None:
+            raise InvalidInputError(
+                "prediction intervals come in a frame: fit on a pandas Series (lstmcast.data.load_csv gives one)"
+            )
+        if self.index_ is None:
+            return self._array(forecasts, members, spread)
+        frame = self._frame(future_index(self.index_, horizon), forecasts, members, spread)
         if level is not None:
-            if self.index_ is None:
-                raise InvalidInputError(
-                    "prediction intervals come in a frame: fit on a pandas Series (lstmcast.data.load_csv gives one)"
-                )
-            frame = self._frame(future_index(self.index_, horizon), forecasts, members, spread)
             center = frame[self.alias].to_numpy()
             for value, half in self._half_widths(horizon, interval_levels(level)).items():
                 frame[f"{self.alias}-lo-{value:g}"] = center - half
                 frame[f"{self.alias}-hi-{value:g}"] = center + half
-            return frame
-        if self.index_ is None:
-            return self._array(forecasts, members, spread)
-        return self._frame(future_index(self.index_, horizon), forecasts, members, spread)
-
-    def _half_widths(self, horizon: int, levels: list[float]) -> dict[float, np.ndarray]:
-        """Each level's interval half-width per horizon step (a subclass that calibrates intervals
-        overrides this)."""
-        raise InvalidInputError(f"{type(self).__name__} gives no prediction intervals")
+        return frame
 
     def predict_one_step(
         self, y_new: Any, *, members: bool = False, include_history: bool = False
     ) -> np.ndarray | pd.DataFrame:
-        """One-step walk-forward forecasts of ``y_new``, the observations after the training data."""
+        """One-step walk-forward forecasts of ``y_new``, the observations after the training data.
+
+        Parameters
+        ----------
+        y_new : array-like or pandas.Series
+            The new observations; each is predicted from the true values before it, nothing
+            refitted. A Series must continue the training data's time index.
+        members : bool, default False
+            Each member's forecasts too (as ``predict``).
+        include_history : bool, default False
+            Prepend the same over the training data (NaN where the model has no forecast).
+
+        Returns
+        -------
+        numpy.ndarray or pandas.DataFrame
+            An array for an array ``y_new``, else a frame with ``ds`` and the alias column.
+        """
         self._check_fitted("y_")
         if include_history and (y_new is None or len(y_new) == 0):
             new = np.empty(0)
@@ -173,19 +312,68 @@ class Forecaster(Estimator):
         ds = self.index_.append(expected) if include_history else expected
         return self._frame(ds, predictions, members, False)
 
-    @property
-    def n_members(self) -> int:
-        """How many forecasts the model averages (an ensemble's size; 1 for a single model)."""
-        return 1
+    def forecast_panel(
+        self,
+        panel: Panel,
+        horizon: int,
+        *,
+        levels: list[float] = (),
+        new: list[np.ndarray] | None = None,
+        in_sample: bool = False,
+        keep: bool = False,
+    ) -> PanelForecasts:
+        """One copy of this model fitted on each series of ``panel`` (see ``Forecaster``). A
+        series the model cannot fit or forecast (too short for its season, say) gets NaN and is
+        listed in ``failed``; a model that fails on every series raises the first error."""
+        started = time.perf_counter()
+        out = PanelForecasts(point=[], members=[], history=[] if in_sample else None)
+        out.lower, out.upper = {lv: [] for lv in levels}, {lv: [] for lv in levels}
+        first_error = None
+        for k, (uid, values) in enumerate(zip(panel.ids, panel.values)):
+            points = horizon if new is None else len(new[k])
+            try:
+                model = clone(self).fit(values)
+                if new is None:
+                    forecast = np.asarray(model._forecast(horizon), np.float64)
+                    halves = model._half_widths(horizon, list(levels)) if levels else {}
+                else:
+                    path = np.asarray(model._one_step(np.asarray(new[k], np.float64), in_sample), np.float64)
+                    forecast, halves = path[:, path.shape[1] - points :], {}
+                    if in_sample:
+                        out.history.append(path[:, : path.shape[1] - points])
+                if keep:
+                    out.fitted.append(model)
+            except (InvalidInputError, BaselineFitError) as error:
+                first_error = first_error or error
+                out.failed.append(uid)
+                forecast, halves = np.full((1, points), np.nan), {lv: np.full(points, np.nan) for lv in levels}
+                if in_sample:
+                    out.history.append(np.full((1, len(values)), np.nan))
+            out.members.append(forecast)
+            center = combine_members(forecast)
+            out.point.append(center)
+            for lv in levels:
+                out.lower[lv].append(center - halves[lv])
+                out.upper[lv].append(center + halves[lv])
+        if first_error is not None and len(out.failed) == len(panel):
+            raise first_error
+        if in_sample:
+            out.history_point = [combine_members(h) for h in out.history]
+        out.seconds = time.perf_counter() - started
+        return out
+
+    def task_panels(self, panel: Panel, size: int) -> list[Panel]:
+        """Partitions of ``size`` series (by unique_id): a local model's series are independent."""
+        return [panel.select(panel.ids[start : start + size]) for start in range(0, len(panel), size)]
 
     # -- shaping the output ----------------------------------------------------------------------
     def _array(self, forecasts: np.ndarray, members: bool, spread: bool) -> np.ndarray:
         if spread:
             raise InvalidInputError("spread= adds columns to a frame; for arrays use members=True and take min/max")
-        return forecasts if members else _mean(forecasts)
+        return forecasts if members else combine_members(forecasts)
 
     def _frame(self, ds: pd.Index, forecasts: np.ndarray, members: bool, spread: bool) -> pd.DataFrame:
-        columns = {"ds": np.asarray(ds), self.alias: _mean(forecasts)}
+        columns = {"ds": np.asarray(ds), self.alias: combine_members(forecasts)}
         if spread:
             columns[f"{self.alias}-min"] = forecasts.min(axis=0)
             columns[f"{self.alias}-max"] = forecasts.max(axis=0)
@@ -194,6 +382,188 @@ class Forecaster(Estimator):
         return pd.DataFrame(columns)
 
 
-def _mean(forecasts: np.ndarray) -> np.ndarray:
-    """The members' mean (NaN where the members have no forecast)."""
-    return forecasts.mean(axis=0)
+class GlobalForecaster(Forecaster):
+    """A forecaster fitted on many series at once. Subclasses implement ``_fit_panel(panel)``,
+    ``_forecast_panel(panel, horizon, levels)`` and ``_one_step_panel(new, include_history)``
+    and inherit the input handling, the frames and the rest of the protocol."""
+
+    def fit(self, y: Any) -> GlobalForecaster:
+        """Fit one model on every series.
+
+        Parameters
+        ----------
+        y : Panel, pandas.DataFrame, pandas.Series or array-like
+            Many series: a ``Panel`` or a long frame ``unique_id, ds, y``; or one series (a panel
+            of one).
+
+        Returns
+        -------
+        GlobalForecaster
+            ``self``, fitted.
+        """
+        from lstmcast.data import from_long, is_long_format
+
+        check_alias(self.alias)
+        if isinstance(y, pd.DataFrame):
+            if not is_long_format(y.columns):
+                raise InvalidInputError(
+                    f"{type(self).__name__}.fit takes a long frame with unique_id, ds and y columns (Nixtla's format), "
+                    f"a Panel, or one series; this frame has {list(y.columns)[:6]}"
+                )
+            y = from_long(y)
+        panel = y if isinstance(y, Panel) else Panel.of_series(y)
+        self._fit_panel(panel)
+        self.panel_ = panel
+        return self
+
+    def _fit_panel(self, panel: Panel) -> None:
+        raise NotImplementedError
+
+    def _forecast_panel(self, panel: Panel, horizon: int, levels: list[float]) -> PanelForecasts:
+        raise NotImplementedError
+
+    def _one_step_panel(self, new: list[np.ndarray], include_history: bool) -> PanelForecasts:
+        raise NotImplementedError
+
+    def predict(self, horizon: int, *, members: bool = False, level: Any = None, executor: Any = None) -> pd.DataFrame:
+        """The ``horizon`` values after every series.
+
+        Parameters
+        ----------
+        horizon : int
+            How many values to forecast after each series.
+        members : bool, default False
+            Also each member's forecast, ``<alias>-member-k``.
+        level : float or list of float, optional
+            Prediction intervals at these coverages in percent, ``<alias>-lo-<level>`` and
+            ``<alias>-hi-<level>``.
+        executor : concurrent.futures.Executor, optional
+            Forecast partitions of the panel as tasks there (``lstmcast.parallel.cluster``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``unique_id, ds, <alias>`` and the interval and member columns asked for.
+        """
+        from lstmcast.parallel import PARTITION_SIZE, run_tasks
+
+        self._check_fitted("panel_")
+        horizon = positive_int(horizon, "horizon")
+        levels = [] if level is None else interval_levels(level)
+        panel = self.panel_
+        if executor is None or len(panel) <= PARTITION_SIZE:
+            return self._long_frame(panel, horizon, self._forecast_panel(panel, horizon, levels), levels, members)
+        parts = [
+            panel.select(panel.ids[start : start + PARTITION_SIZE]) for start in range(0, len(panel), PARTITION_SIZE)
+        ]
+        frames = run_tasks(
+            self._partition_frame,
+            [(part, horizon, levels, members) for part in parts],
+            executor=executor,
+            label="forecast partitions",
+        )
+        return pd.concat(frames, ignore_index=True)
+
+    def _partition_frame(self, panel: Panel, horizon: int, levels: list[float], members: bool) -> pd.DataFrame:
+        return self._long_frame(panel, horizon, self._forecast_panel(panel, horizon, levels), levels, members)
+
+    def predict_one_step(self, y_new: Any, *, members: bool = False, include_history: bool = False) -> pd.DataFrame:
+        """One-step walk-forward forecasts of the observations after every series.
+
+        Parameters
+        ----------
+        y_new : Panel or pandas.DataFrame
+            The new observations of each series (a long frame ``unique_id, ds, y`` or a Panel),
+            each series continuing its training series; each point is predicted from the true
+            values before it, nothing refitted.
+        members : bool, default False
+            Each member's forecasts too.
+        include_history : bool, default False
+            Prepend the one-step forecasts over the training data (NaN where there is none).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``unique_id, ds, <alias>`` (and member columns).
+        """
+        from lstmcast.data import from_long
+
+        self._check_fitted("panel_")
+        new = y_new if isinstance(y_new, Panel) else from_long(y_new) if isinstance(y_new, pd.DataFrame) else None
+        if new is None:
+            raise InvalidInputError(
+                "y_new is a long frame (unique_id, ds, y) or a Panel of the values after each series"
+            )
+        new = _continuing(self.panel_, new)
+        result = self._one_step_panel(list(new.values), include_history)
+        index = [
+            (train.append(after) if include_history else after) for train, after in zip(self.panel_.index, new.index)
+        ]
+        if include_history:
+            point = [np.concatenate(pair) for pair in zip(result.history_point, result.point)]
+            every = [np.concatenate(pair, axis=1) for pair in zip(result.history, result.members)]
+        else:
+            point, every = result.point, result.members
+        return _frame_of(self.panel_.ids, index, point, every, {}, {}, self.alias, members)
+
+    def forecast_panel(
+        self,
+        panel: Panel,
+        horizon: int,
+        *,
+        levels: list[float] = (),
+        new: list[np.ndarray] | None = None,
+        in_sample: bool = False,
+        keep: bool = False,
+    ) -> PanelForecasts:
+        """One copy of this model fitted on the whole ``panel`` (see ``Forecaster``)."""
+        started = time.perf_counter()
+        model = clone(self).fit(panel)
+        if new is None:
+            out = model._forecast_panel(panel, horizon, list(levels))
+        else:
+            out = model._one_step_panel([np.asarray(v, np.float64) for v in new], in_sample)
+        out.fitted = [model] if keep else []
+        out.seconds = time.perf_counter() - started
+        return out
+
+    def _long_frame(
+        self, panel: Panel, horizon: int, result: PanelForecasts, levels: list[float], members: bool
+    ) -> pd.DataFrame:
+        return _frame_of(
+            panel.ids, panel.future_index(horizon), result.point, result.members, result.lower, result.upper,
+            self.alias, members,
+        )  # fmt: skip
+
+
+def _frame_of(ids, index, point, forecasts, lower, upper, alias: str, members: bool) -> pd.DataFrame:
+    """The long frame of a global model's forecasts: ``unique_id, ds, <alias>``, the interval
+    columns, and (with ``members``) one column per member."""
+    from lstmcast.data import panel_frame
+
+    columns: dict[str, list[np.ndarray]] = {alias: list(point)}
+    for level in lower:
+        columns[f"{alias}-lo-{level:g}"] = lower[level]
+        columns[f"{alias}-hi-{level:g}"] = upper[level]
+    if members:
+        for m in range(len(forecasts[0])):
+            columns[f"{alias}-member-{m}"] = [f[m] for f in forecasts]
+    return panel_frame(ids, index, columns)
+
+
+def _continuing(train: Panel, new: Panel) -> Panel:
+    """``new`` in ``train``'s order, checked to hold exactly its series, each continuing it."""
+    missing = [uid for uid in train.ids if uid not in set(new.ids)]
+    if missing or len(new) != len(train):
+        raise InvalidInputError(
+            f"the new values must hold the training series and no others; series {missing[:3]} have none"
+        )
+    new = new.select(train.ids)
+    for uid, before, after in zip(train.ids, train.index, new.index):
+        expected = future_index(before, len(after))
+        if not pd.Index(after).equals(expected):
+            raise InvalidInputError(
+                f"the new values of series {uid!r} must continue its training data: {time_label(expected[0])} .., "
+                f"got {time_label(after[0])} .."
+            )
+    return new

@@ -35,14 +35,24 @@ from __future__ import annotations
 
 import os
 from types import ModuleType
+from typing import ClassVar
 
 import numpy as np
 
 from lstmcast._checks import season as check_season
 from lstmcast.errors import BaselineFitError, InvalidInputError
-from lstmcast.forecast.base import Forecaster
+from lstmcast.forecast.base import LocalForecaster
 
-__all__ = ["AutoARIMA", "AutoETS", "AutoTheta", "Naive2", "Persistence", "SeasonalNaive", "default_baselines"]
+__all__ = [
+    "AutoARIMA",
+    "AutoETS",
+    "AutoTheta",
+    "Naive2",
+    "Persistence",
+    "SeasonalNaive",
+    "StatisticalForecaster",
+    "default_baselines",
+]
 
 _CACHE_FORMAT = 2  # bump when the way baselines are computed changes
 # One-step statistical baselines run one filter pass per test point (exact, no leak) up to this
@@ -52,25 +62,38 @@ _PER_POINT_LIMIT = 2000
 _CONVERGED_AFTER = 2000
 
 
-def default_baselines(season: int, *, one_step: bool) -> list[Forecaster]:
-    """The baselines every lstmcast evaluation shows unless told otherwise: persistence, seasonal
-    naive, AutoETS and AutoARIMA, and for multi-step forecasts AutoTheta too."""
-    models: list[Forecaster] = [
-        Persistence(),
-        SeasonalNaive(season=season),
-        AutoETS(season=season),
-        AutoARIMA(season=season),
-    ]
-    if not one_step:
-        models.append(AutoTheta(season=season))
-    return models
+def default_baselines(season: int, *, one_step: bool) -> list[LocalForecaster]:
+    """The baselines every lstmcast evaluation shows unless told otherwise.
+
+    Parameters
+    ----------
+    season : int
+        The seasonal period of the data.
+    one_step : bool
+        For one-step walk-forward forecasts: persistence, seasonal naive, AutoETS and AutoARIMA
+        (AutoTheta cannot make one-step forecasts without a leak). For multi-step forecasts: the
+        M competitions' set, Naive2 (OWA's reference), seasonal naive, AutoETS and AutoTheta;
+        add ``AutoARIMA`` yourself (CLI: ``--arima``), which costs minutes on large panels.
+
+    Returns
+    -------
+    list of LocalForecaster
+    """
+    if one_step:
+        return [Persistence(), SeasonalNaive(season=season), AutoETS(season=season), AutoARIMA(season=season)]
+    return [Naive2(season=season), SeasonalNaive(season=season), AutoETS(season=season), AutoTheta(season=season)]
 
 
-class Persistence(Forecaster):
-    """The naive forecast: the last observed value."""
+class Persistence(LocalForecaster):
+    """The naive forecast: the last observed value.
 
-    def __init__(self, *, alias: str = "persistence") -> None:
-        self.alias = alias
+    Parameters
+    ----------
+    alias : str, default "persistence"
+        The forecast's column name.
+    """
+
+    alias: str = "persistence"
 
     def _fit(self, values: np.ndarray) -> None:
         pass
@@ -82,12 +105,19 @@ class Persistence(Forecaster):
         return _lagged(self.y_, new, 1, include_history)
 
 
-class SeasonalNaive(Forecaster):
-    """The value one season earlier (``season`` steps back)."""
+class SeasonalNaive(LocalForecaster):
+    """The value one season earlier (``season`` steps back).
 
-    def __init__(self, *, season: int = 1, alias: str = "seasonal_naive") -> None:
-        self.season = season
-        self.alias = alias
+    Parameters
+    ----------
+    season : int, default 1
+        The seasonal period (1: persistence).
+    alias : str, default "seasonal_naive"
+        The forecast's column name.
+    """
+
+    season: int = 1
+    alias: str = "seasonal_naive"
 
     def _fit(self, values: np.ndarray) -> None:
         self.season_ = season = check_season(self.season)
@@ -105,18 +135,24 @@ class SeasonalNaive(Forecaster):
         return _lagged(self.y_, new, self.season_, include_history)
 
 
-class Naive2(Forecaster):
+class Naive2(LocalForecaster):
     """The M competitions' benchmark behind OWA: persistence of the seasonally adjusted series.
 
     Seasonal when the 90% autocorrelation test says so (``lstmcast.transforms.is_seasonal``, at
     least three seasons of data): the series is divided by its classical multiplicative seasonal
     factors, the last adjusted value is carried forward and the factors put back; otherwise it is
     persistence. Factors come from the training values only. Needs positive values when seasonal.
+
+    Parameters
+    ----------
+    season : int, default 1
+        The seasonal period tested for.
+    alias : str, default "naive2"
+        The forecast's column name.
     """
 
-    def __init__(self, *, season: int = 1, alias: str = "naive2") -> None:
-        self.season = season
-        self.alias = alias
+    season: int = 1
+    alias: str = "naive2"
 
     def _fit(self, values: np.ndarray) -> None:
         from lstmcast.transforms.seasonality import is_seasonal, seasonal_factors
@@ -154,15 +190,22 @@ def _lagged(y_train: np.ndarray, new: np.ndarray, lag: int, include_history: boo
     return (predictions if include_history else predictions[len(y_train) :])[None, :]
 
 
-class _Statistical(Forecaster):
-    """A statsforecast model behind the forecaster protocol (see the module docstring)."""
+class StatisticalForecaster(LocalForecaster):
+    """The base of the statistical baselines: a statsforecast model behind the forecaster protocol
+    (see the module docstring). Their fits need no network, so a job that trains networks here can
+    compute them in a side process meanwhile (``lstmcast.parallel``).
 
-    engine: str  # the statsforecast class
-    one_step_leaks = False
+    Parameters
+    ----------
+    season : int, default 1
+        The seasonal period (statsforecast's ``season_length``).
+    alias : str
+        The forecast's column name (the model's name in snake case by default).
+    """
 
-    def __init__(self, *, season: int = 1, alias: str = "") -> None:
-        self.season = season
-        self.alias = alias
+    engine: ClassVar[str]  # the statsforecast class
+    one_step_leaks: ClassVar[bool] = False
+    season: int = 1
 
     def _fit(self, values: np.ndarray) -> None:
         self.season_ = season = check_season(self.season)
@@ -172,13 +215,13 @@ class _Statistical(Forecaster):
                 f"estimate the seasonality, but the training data has {len(values)} (statsforecast would silently "
                 f"fit a non-seasonal model); use a longer training part, season=1, or leave {self.engine} out of the baselines"
             )
-        self.__dict__.pop("_model", None)  # estimated on first use, from these values
+        self._model = None  # estimated on first use, from these values
 
     @property
     def fitted_model_(self):
         """The statsforecast model fitted on the training data (estimated now if not yet)."""
         self._check_fitted("y_")
-        if "_model" not in self.__dict__:
+        if self._model is None:
             self._model = _estimate(self.engine, self.y_, self.season_)
         return self._model
 
@@ -314,32 +357,26 @@ class _Statistical(Forecaster):
         return pred
 
 
-class AutoETS(_Statistical):
-    """statsforecast's AutoETS (exponential smoothing, the model chosen by AICc)."""
+class AutoETS(StatisticalForecaster):
+    """statsforecast's AutoETS (exponential smoothing, the model chosen by AICc); see ``StatisticalForecaster``."""
 
     engine = "AutoETS"
-
-    def __init__(self, *, season: int = 1, alias: str = "auto_ets") -> None:
-        super().__init__(season=season, alias=alias)
+    alias: str = "auto_ets"
 
 
-class AutoARIMA(_Statistical):
-    """statsforecast's AutoARIMA (Hyndman-Khandakar order search)."""
+class AutoARIMA(StatisticalForecaster):
+    """statsforecast's AutoARIMA (Hyndman-Khandakar order search); see ``StatisticalForecaster``."""
 
     engine = "AutoARIMA"
-
-    def __init__(self, *, season: int = 1, alias: str = "auto_arima") -> None:
-        super().__init__(season=season, alias=alias)
+    alias: str = "auto_arima"
 
 
-class AutoTheta(_Statistical):
-    """statsforecast's AutoTheta; multi-step forecasts only (see the module docstring)."""
+class AutoTheta(StatisticalForecaster):
+    """statsforecast's AutoTheta; multi-step forecasts only (see the module docstring and ``StatisticalForecaster``)."""
 
     engine = "AutoTheta"
     one_step_leaks = True
-
-    def __init__(self, *, season: int = 1, alias: str = "auto_theta") -> None:
-        super().__init__(season=season, alias=alias)
+    alias: str = "auto_theta"
 
 
 # --------------------------------------------------------------------------- statsforecast

@@ -1,6 +1,9 @@
-"""``LSTMForecaster`` on a panel: one global network for many series, and its intervals.
+"""``GlobalLSTM``: one network for many series, and its prediction intervals.
 
-``fit_panel`` trains in two steps, both compiled as ensembles of seeds in one program:
+Each series is put on a common footing (``lstmcast.transforms.choose_scaling``: a log, seasonal
+factors or a scale-free unit, chosen from its own values) and the network learns from windows of
+every series, each read relative to its own last value. ``fit`` trains in two steps, both
+compiled as ensembles of seeds (and look-backs) in one program:
 
 1. **Held-back fit.** The network is trained on every window whose target ends before each
    series' last ``horizon`` values, and forecasts those values from there (the validation tail).
@@ -8,150 +11,362 @@
    errors are the conformal calibration scores of the prediction intervals (per horizon step,
    on the network's normalised footing, so series of any scale pool together).
 2. **Final fit.** The same network, trained on every window for the epochs the held-back fit
-   chose (each seed its own), forecasts from the end of every series.
+   chose (each member its own), forecasts from the end of every series.
 
-Forecasts of the members are averaged on the normalised footing, then put back in each series'
-units (``lstmcast.forecast.panel.denormalize``); ``level=[80, 95]`` adds split-conformal
-intervals. Series shorter than ``min_length`` values are forecast by ``Naive2`` instead and listed
-in ``fallback_series_`` (the CLI says so).
+Forecasts of the members are combined on the normalised footing, then put back in each series'
+units; ``level=[80, 95]`` adds split-conformal intervals. Series shorter than ``MIN_LENGTH``
+values are forecast by ``Naive2`` instead and listed in ``fallback_series_``.
 """
 
 from __future__ import annotations
 
-import copy
 import time
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any, ClassVar
 
+import jax
 import numpy as np
 
 from lstmcast._checks import one_of, positive_int
 from lstmcast._checks import season as check_season
+from lstmcast.data import Panel
 from lstmcast.errors import InvalidInputError
-from lstmcast.forecast.base import interval_levels
-from lstmcast.forecast.panel import (
+from lstmcast.forecast.base import COMBINATIONS, GlobalForecaster, PanelForecasts, combine_members
+from lstmcast.forecast.intervals import conformal_quantiles
+from lstmcast.forecast.network import NetworkForecaster
+from lstmcast.nn import ensemble_forward, ensemble_recursive
+from lstmcast.train import TrainJob
+from lstmcast.transforms import (
+    NORMALIZATIONS,
+    SeriesScaling,
     Windows,
     choose_scaling,
-    conformal_quantiles,
     cut_windows,
     denormalize,
     normalize,
     training_windows,
 )
 
-# A series needs this many values for the global model (fewer: Naive2, listed as a fallback).
+__all__ = ["MIN_LENGTH", "TRAIN_BUDGET", "GlobalLSTM", "within_budget"]
+
 MIN_LENGTH = 3
-COMBINATIONS = ("mean", "median")
+"""A series needs this many values for the network (fewer: Naive2, listed as a fallback)."""
+
+TRAIN_BUDGET = 32_000
+"""Windows one member sees in training by default (epochs × windows). Measured here (2 cores):
+1,500 monthly series, h=24, fit in about a minute. Most M1/M3 panels need more for 20 epochs (M3
+yearly 147,000, M1 monthly 470,000): with the budget they train fewer epochs;
+``max_train_windows=None`` trains them fully (minutes to a quarter hour)."""
 
 
-def calibrating(lengths: np.ndarray, horizon: int) -> np.ndarray:
-    """Which series validate and calibrate: those the network forecasts with at least one value
-    before their last ``horizon``."""
-    return (lengths >= MIN_LENGTH) & (lengths - horizon >= 1)
+class GlobalLSTM(NetworkForecaster, GlobalForecaster):
+    """One LSTM network trained on many series at once (a global model).
 
+    The defaults are the settings chosen by backtests inside the M1 and M3 competitions'
+    training files (``benchmarks/competitions_defaults.py``): a look-back ensemble of one and two
+    horizons, 3 seeds each, combined by their median; 64 units, the mean absolute error on the
+    normalised footing, batch 256, 20 epochs over every window (fewer under the training
+    budget), the whole horizon forecast at once. Only ``horizon`` must be given. The network and
+    training parameters are ``NetworkForecaster``'s and ``NetworkEstimator``'s.
 
-def fit_panel(model, panel) -> None:
-    """Fit ``model`` (an ``LSTMForecaster``) on ``panel`` (a ``lstmcast.data.Panel``): see the
-    module docstring. Sets the fitted attributes the panel methods read."""
-    from lstmcast.train import TrainConfig, TrainJob, TrainResult, fit_jobs
+    Parameters
+    ----------
+    horizon : int
+        The values forecast after each series; the held-back fit validates and calibrates on
+        each series' last ``horizon`` values.
+    look_back : int or sequence of int, optional
+        Past values each window holds (series shorter than it give shorter windows); a list
+        makes a look-back ensemble, one member per look-back and seed. None: ``(horizon,
+        2 * horizon)``.
+    normalization : {"auto", "log", "level"}, default "auto"
+        How each series is put on the common footing (``lstmcast.transforms.choose_scaling``).
+    season : int, optional
+        The seasonal period the normalisation tests for; None takes it from the data's
+        frequency (12 for monthly data, ...).
+    max_windows : int, default 10000
+        Each series gives at most its most recent ``max_windows`` windows.
+    max_train_windows : int, optional
+        The training budget: windows one member sees (epochs × windows); above it, fewer epochs
+        first, then fewer windows per series (deterministic). None trains every epoch on every
+        window.
+    combine : {"mean", "median"}, default "median"
+        How the members' forecasts are combined (on the normalised footing).
+    alias : str, default "lstm"
+        The forecast's column name.
+    """
 
-    started = time.perf_counter()
-    if model.horizon is None:
-        raise InvalidInputError(
-            "a panel model is trained for a horizon (its validation tail and intervals use it): give horizon=H"
-        )
-    horizon = positive_int(model.horizon, "horizon")
-    look_backs = look_backs_of(model)
-    one_of(model.combine, COMBINATIONS, "combine")
-    max_windows = positive_int(model.max_windows, "max_windows")
-    budget = None if model.max_train_windows is None else positive_int(model.max_train_windows, "max_train_windows")
-    spec, outputs = model._spec(), model._outputs()
-    season = panel.season if model.season is None else check_season(model.season)
-    lengths = panel.lengths
-    short = lengths < MIN_LENGTH
-    scalings = [
-        choose_scaling(values, season, model.normalization) if not is_short else None
-        for values, is_short in zip(panel.values, short)
-    ]
-    zs = [
-        normalize(values, scaling) if scaling is not None else np.zeros(0)
-        for values, scaling in zip(panel.values, scalings)
-    ]
-    # members: every look-back with every seed, windows padded to the longest look-back (one program)
-    members = [(look_back, model.seed + k) for look_back in look_backs for k in range(model.n_members)]
-    widest = max(look_backs)
-    verbose = model.verbose
-    config = model._train_config(validating=True)
-    planned_epochs, max_windows = within_budget(
-        np.where(short, 0, lengths - outputs), config.epochs, max_windows, budget
+    look_back: int | Sequence[int] | None = None
+    units: int | Sequence[int] = 64
+    epochs: int = 20
+    batch_size: int = 256
+    loss: str = "mae"
+    n_seeds: int = 3
+    strategy: str = "direct"
+    normalization: str = "auto"
+    season: int | None = None
+    max_windows: int = 10_000
+    max_train_windows: int | None = TRAIN_BUDGET
+    combine: str = "median"
+    alias: str = "lstm"
+
+    fitted_state: ClassVar[tuple[str, ...]] = (
+        "fallback_series_",
+        "member_look_backs_",
+        "calibration_scores_",
+        "held_back_epochs_",
+        "windows_",
     )
-    config = replace(config, epochs=planned_epochs)
 
-    # 1. held back: train before each series' last `horizon` values, validate on them
-    held_ends = np.where(short, 0, lengths - horizon)
-    validating = np.flatnonzero(calibrating(lengths, horizon))
-    if len(validating) == 0:
-        raise InvalidInputError(
-            f"no series is longer than horizon={horizon}: nothing is left to validate and calibrate on; use a shorter horizon"
+    def calibrates_intervals(self) -> bool:
+        return True
+
+    def look_backs(self) -> list[int]:
+        """The look-backs of the ensemble: ``look_back`` as a list (``(horizon, 2 * horizon)``
+        when it is None)."""
+        if self.look_back is None:
+            horizon = self._horizon()
+            return [horizon, 2 * horizon]
+        values = list(self.look_back) if isinstance(self.look_back, (list, tuple)) else [self.look_back]
+        if not values:
+            raise InvalidInputError("look_back is a whole number or a list of them, not an empty list")
+        return [positive_int(v, "look_back") for v in values]
+
+    def n_members(self) -> int:
+        """Networks in the ensemble: one per look-back and seed."""
+        return len(self.look_backs()) * len(self._seeds())
+
+    def _horizon(self) -> int:
+        if self.horizon is None:
+            raise InvalidInputError(
+                "GlobalLSTM is trained for a horizon (its held-back fit validates and calibrates on each series' "
+                "last horizon values): give horizon=H"
+            )
+        return positive_int(self.horizon, "horizon")
+
+    # -- fitting ---------------------------------------------------------------------------------
+    def _fit_panel(self, panel: Panel) -> None:
+        started = time.perf_counter()
+        horizon, look_backs = self._horizon(), self.look_backs()
+        one_of(self.combine, COMBINATIONS, "combine")
+        one_of(self.normalization, NORMALIZATIONS, "normalization")
+        max_windows = positive_int(self.max_windows, "max_windows")
+        budget = None if self.max_train_windows is None else positive_int(self.max_train_windows, "max_train_windows")
+        spec, outputs = self._spec(), self._outputs()
+        season = panel.season if self.season is None else check_season(self.season)
+        lengths = panel.lengths
+        short = lengths < MIN_LENGTH
+        scalings = [
+            None if is_short else choose_scaling(values, season, self.normalization)
+            for values, is_short in zip(panel.values, short)
+        ]
+        zs = _normalized(panel.values, scalings)
+        # members: every look-back with every seed, windows padded to the longest look-back (one program)
+        members = [(look_back, seed) for look_back in look_backs for seed in self._seeds()]
+        widest = max(look_backs)
+        config = self._forecaster_training(validating=True)
+        planned_epochs, max_windows = within_budget(
+            np.where(short, 0, lengths - outputs), config.epochs, max_windows, budget
         )
-    jobs = []
-    for look_back, seed in members:
-        train = _padded(training_windows(zs, look_back, outputs, held_ends, max_windows), widest)
-        tail = _padded(_tail_windows(zs, validating, held_ends, look_back, outputs, horizon), widest)
-        jobs.append(
+        config = replace(config, epochs=planned_epochs)
+
+        # 1. held back: train before each series' last `horizon` values, validate on them
+        held_ends = np.where(short, 0, lengths - horizon)
+        validating = np.flatnonzero(~short & (lengths - horizon >= 1))
+        if len(validating) == 0:
+            raise InvalidInputError(
+                f"no series is longer than horizon={horizon}: nothing is left to validate and calibrate on; "
+                "use a shorter horizon"
+            )
+        windows = {lb: _padded(training_windows(zs, lb, outputs, held_ends, max_windows), widest) for lb in look_backs}
+        tails = {lb: _padded(self._tail_windows(zs, validating, held_ends, lb, horizon), widest) for lb in look_backs}
+        jobs = [
             TrainJob(
                 spec,
-                train.x,
-                train.y,
+                windows[lb].x,
+                windows[lb].y,
                 config,
                 seed=seed,
-                lengths=train.lengths,
-                validation_data=(tail.x, tail.y, tail.lengths),
+                lengths=windows[lb].lengths,
+                validation_data=(tails[lb].x, tails[lb].y, tails[lb].lengths),
             )
-        )
-    held = TrainResult.stack(fit_jobs(jobs, verbose=verbose))
-    model.spec_, model.params_, model.member_look_backs_ = spec, held.params, np.array([lb for lb, _ in members])
-    starts = held_ends[validating]
-    predicted = _forecast_normalized(model, [zs[k] for k in validating], starts, horizon)  # (members, series, horizon)
-    truth = np.stack([zs[k][t : t + horizon] - zs[k][t - 1] for k, t in zip(validating, starts)])
-    model.calibration_scores_ = np.abs(combine(predicted, model.combine) - truth)
+            for lb, seed in members
+        ]
+        held = self._train(jobs)
+        held_back_count = len(windows[look_backs[0]].x)
+        self.spec_, self.params_ = spec, held.params
+        self.member_look_backs_ = np.array([lb for lb, _ in members])
+        starts = held_ends[validating]
+        predicted = self._forecast_normalized([zs[k] for k in validating], starts, horizon)  # (members, series, h)
+        truth = np.stack([zs[k][t : t + horizon] - zs[k][t - 1] for k, t in zip(validating, starts)])
+        self.calibration_scores_ = np.abs(combine_members(predicted, self.combine) - truth)
 
-    # 2. final: every window, each member for the epochs its held-back twin chose
-    epochs = (held.best_epoch + 1) if config.early_stopping is not None else np.full(len(members), config.epochs)
-    final_config = {
-        name: getattr(config, name)
-        for name in ("batch_size", "shuffle", "loss", "optimizer", "learning_rate", "lr_schedule")
-    }
-    jobs, full = [], None
-    for (look_back, seed), epoch in zip(members, np.maximum(epochs, 1)):
-        full = _padded(training_windows(zs, look_back, outputs, np.where(short, 0, lengths), max_windows), widest)
-        jobs.append(
+        # 2. final: every window, each member for the epochs its held-back twin chose
+        epochs = (held.best_epoch + 1) if config.early_stopping is not None else np.full(len(members), config.epochs)
+        full = {
+            lb: _padded(training_windows(zs, lb, outputs, np.where(short, 0, lengths), max_windows), widest)
+            for lb in look_backs
+        }
+        jobs = [
             TrainJob(
-                spec, full.x, full.y, TrainConfig(epochs=int(epoch), **final_config), seed=seed, lengths=full.lengths
+                spec,
+                full[lb].x,
+                full[lb].y,
+                replace(config, epochs=int(epoch), early_stopping=None),
+                seed=seed,
+                lengths=full[lb].lengths,
             )
-        )
-    final = TrainResult.stack(fit_jobs(jobs, verbose=verbose))
-    model.params_ = final.params
-    model.panel_ = panel
-    model.scalings_ = scalings
-    model.fallback_series_ = [panel.ids[k] for k in np.flatnonzero(short)]
-    model.history_ = {"held_back": held.history, "final": final.history}
-    model.epochs_run_ = np.asarray(final.epochs_run)
-    model.held_back_epochs_ = np.asarray(held.epochs_run)
-    model.train_seconds_ = time.perf_counter() - started
-    model.windows_ = {
-        "held_back": len(jobs[0].x),
-        "final": len(full.x),
-        "validation_series": int(len(validating)),
-        "max_windows": int(max_windows),
-        "epochs": int(planned_epochs),
-    }
+            for (lb, seed), epoch in zip(members, np.maximum(epochs, 1))
+        ]
+        final = self._train(jobs)
+        self.params_ = jax.tree_util.tree_map(np.asarray, final.params)
+        self.scalings_ = scalings
+        self.fallback_series_ = [panel.ids[k] for k in np.flatnonzero(short)]
+        self._keep_training(final)
+        self.history_ = {"held_back": held.history, "final": final.history}
+        self.held_back_epochs_ = np.asarray(held.epochs_run)
+        self.train_seconds_ = time.perf_counter() - started
+        self.windows_ = {
+            "held_back": held_back_count,
+            "final": len(full[look_backs[0]].x),
+            "validation_series": len(validating),
+            "max_windows": int(max_windows),
+            "epochs": int(planned_epochs),
+        }
+
+    def _tail_windows(self, zs, validating, ends, look_back, horizon) -> Windows:
+        """The validation windows: from each validated series' held-back end, its last
+        ``horizon`` values (one window for a direct network, one per step for a one-step one)."""
+        chosen = [zs[k] for k in validating]
+        if self._outputs() == horizon:
+            return cut_windows(chosen, look_back, horizon, [np.array([ends[k]]) for k in validating])
+        return cut_windows(chosen, look_back, 1, [np.arange(ends[k], ends[k] + horizon) for k in validating])
+
+    # -- forecasting -----------------------------------------------------------------------------
+    def _forecast_normalized(self, zs: list[np.ndarray], starts: np.ndarray, horizon: int) -> np.ndarray:
+        """Each member's forecast of ``horizon`` values after position ``starts[k]`` of every
+        normalised series, relative to the value before it: ``(members, series, horizon)``.
+        Members with the same look-back run in one call."""
+        look_backs = self.member_look_backs_
+        out = np.zeros((len(look_backs), len(zs), horizon))
+        cutoffs = [np.array([t]) for t in starts]
+        for look_back in np.unique(look_backs):
+            chosen = np.flatnonzero(look_backs == look_back)
+            params = jax.tree_util.tree_map(lambda a, chosen=chosen: np.asarray(a)[chosen], self.params_)
+            windows = cut_windows(zs, int(look_back), horizon, cutoffs, targets=False)
+            if self.strategy == "direct":
+                outputs = ensemble_forward(self.spec_, params, windows.x, windows.lengths)
+                out[chosen] = np.asarray(outputs, np.float64)[:, :, :horizon]
+            else:  # each member fed its own forecasts, all series at once
+                recursive = ensemble_recursive(
+                    self.spec_, params, windows.x[:, :, 0], horizon, lengths=windows.lengths, relative=True
+                )
+                out[chosen] = np.asarray(recursive, np.float64)
+        return out
+
+    def _usable(self, panel: Panel) -> tuple[list[int], list[SeriesScaling | None]]:
+        """The scalings of ``panel``'s series (the fitted panel's, by id) and which have one."""
+        position = {uid: k for k, uid in enumerate(self.panel_.ids)}
+        scalings = [self.scalings_[position[uid]] for uid in panel.ids]
+        return [k for k, s in enumerate(scalings) if s is not None], scalings
+
+    def _forecast_panel(self, panel: Panel, horizon: int, levels: list[float]) -> PanelForecasts:
+        horizon = positive_int(horizon, "horizon")
+        if horizon > self._horizon():
+            raise InvalidInputError(
+                f"this model was trained for horizon={self.horizon}; refit with horizon={horizon} to forecast further"
+            )
+        usable, scalings = self._usable(panel)
+        zs = _normalized([panel.values[k] for k in usable], [scalings[k] for k in usable])
+        relative = self._forecast_normalized(zs, np.array([len(z) for z in zs]), horizon)  # (members, series, h)
+        center = combine_members(relative, self.combine)
+        half = conformal_quantiles(self.calibration_scores_[:, :horizon], levels) if levels else {}
+        out = _fallbacks(panel, horizon, len(relative), levels, scalings)
+        for row, k in enumerate(usable):
+            z, scaling = zs[row], scalings[k]
+            positions = np.arange(len(z), len(z) + horizon)
+
+            def back(d, z=z, scaling=scaling, positions=positions):
+                return denormalize(z[-1] + d, scaling, positions)
+
+            out.point[k] = back(center[row])
+            out.members[k] = np.stack([back(member) for member in relative[:, row]])
+            for level in levels:
+                out.lower[level][k] = back(center[row] - half[level])
+                out.upper[level][k] = back(center[row] + half[level])
+        return out
+
+    def _one_step_panel(self, new: list[np.ndarray], include_history: bool) -> PanelForecasts:
+        panel = self.panel_
+        usable, scalings = self._usable(panel)
+        out = _fallbacks(panel, 0, len(self.member_look_backs_), [], scalings, new, include_history)
+        if usable:
+            joined = [np.concatenate([panel.values[k], new[k]]) for k in usable]
+            zs = _normalized(joined, [scalings[k] for k in usable])
+            first = [1 if include_history else len(panel.values[k]) for k in usable]
+            cutoffs = [np.arange(f, len(z)) for f, z in zip(first, zs)]
+            look_backs = self.member_look_backs_
+            deltas = np.zeros((len(look_backs), sum(len(c) for c in cutoffs)))
+            for look_back in np.unique(look_backs):  # one-step: the network's first output, from each cut-off
+                chosen = np.flatnonzero(look_backs == look_back)
+                params = jax.tree_util.tree_map(lambda a, chosen=chosen: np.asarray(a)[chosen], self.params_)
+                windows = cut_windows(zs, int(look_back), 1, cutoffs, targets=False)
+                deltas[chosen] = np.asarray(ensemble_forward(self.spec_, params, windows.x, windows.lengths))[:, :, 0]
+            center = combine_members(deltas, self.combine)
+            starts = np.cumsum([0] + [len(c) for c in cutoffs])
+            for row, k in enumerate(usable):
+                z, ts, part = zs[row], cutoffs[row], slice(starts[row], starts[row + 1])
+                level = z[ts - 1]
+
+                def back(d, level=level, scaling=scalings[k], ts=ts):
+                    return denormalize(level + d, scaling, ts)
+
+                n_train = len(panel.values[k])
+                point, members = back(center[part]), np.stack([back(d[part]) for d in deltas])
+                split = len(ts) - len(new[k])
+                out.point[k], out.members[k] = point[split:], members[:, split:]
+                if include_history:  # NaN for the first value, which no window precedes
+                    out.history_point[k] = np.concatenate([[np.nan] * (n_train - split), point[:split]])
+                    out.history[k] = np.concatenate(
+                        [np.full((len(members), n_train - split), np.nan), members[:, :split]], axis=1
+                    )
+        return out
+
+    def _fitted_state(self) -> dict[str, Any]:
+        state = super()._fitted_state()
+        state["panel_"] = self.panel_.to_data()
+        state["scalings_"] = [None if s is None else s.to_data() for s in self.scalings_]
+        return state
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        super()._restore(state)
+        self.panel_ = Panel.from_data(state["panel_"])
+        self.scalings_ = [None if s is None else SeriesScaling(**s) for s in state["scalings_"]]
 
 
 def within_budget(available: np.ndarray, epochs: int, max_windows: int, budget: int | None) -> tuple[int, int]:
-    """``(epochs, max_windows)`` so that one member sees at most ``budget`` windows in training
-    (epochs × windows), given each series' ``available`` windows: fewer epochs first (at least
-    one), then fewer windows per series (each series' most recent, the same cap for all, at least
-    one each). Deterministic: the same panel always gets the same plan."""
+    """``(epochs, max_windows)`` so that one member sees at most ``budget`` windows in training.
+
+    Fewer epochs first (at least one), then fewer windows per series (each series' most recent,
+    the same cap for all, at least one each). Deterministic: the same panel always gets the same
+    epochs and cap.
+
+    Parameters
+    ----------
+    available : numpy.ndarray
+        Each series' training windows.
+    epochs : int
+        The epochs asked for.
+    max_windows : int
+        The cap on windows per series asked for.
+    budget : int or None
+        Windows one member may see (epochs × windows); None for no budget.
+
+    Returns
+    -------
+    (int, int)
+        The epochs and the cap on windows per series to train with.
+    """
     available = np.maximum(np.asarray(available, dtype=np.int64), 0)
     total = int(np.minimum(available, max_windows).sum())
     if budget is None or total * epochs <= budget:
@@ -168,17 +383,8 @@ def within_budget(available: np.ndarray, epochs: int, max_windows: int, budget: 
     return 1, low
 
 
-def look_backs_of(model) -> list[int]:
-    """The model's look-back, or its look-backs (a list: one ensemble member per look-back and seed)."""
-    values = model.look_back if isinstance(model.look_back, (list, tuple)) else [model.look_back]
-    if not values:
-        raise InvalidInputError("look_back is a whole number or a list of them, not an empty list")
-    return [positive_int(v, "look_back") for v in values]
-
-
-def combine(forecasts: np.ndarray, how: str) -> np.ndarray:
-    """The members' forecasts ``(members, ...)`` combined into one: their mean or median."""
-    return np.median(forecasts, axis=0) if how == "median" else forecasts.mean(axis=0)
+def _normalized(values: Sequence[np.ndarray], scalings: Sequence[SeriesScaling | None]) -> list[np.ndarray]:
+    return [np.zeros(0) if s is None else normalize(v, s) for v, s in zip(values, scalings)]
 
 
 def _padded(windows: Windows, steps: int) -> Windows:
@@ -189,128 +395,38 @@ def _padded(windows: Windows, steps: int) -> Windows:
     return replace(windows, x=np.pad(windows.x, ((0, 0), (0, extra), (0, 0))))
 
 
-def _tail_windows(zs, validating, ends, look_back, outputs, horizon) -> Windows:
-    """The validation windows: from each validated series' held-back end, its last ``horizon``
-    values (one window for a direct network, one per step for a one-step network)."""
-    if outputs == horizon:
-        return cut_windows([zs[k] for k in validating], look_back, horizon, [np.array([ends[k]]) for k in validating])
-    return cut_windows(
-        [zs[k] for k in validating], look_back, 1, [np.arange(ends[k], ends[k] + horizon) for k in validating]
-    )
-
-
-def _forecast_normalized(model, zs: list[np.ndarray], starts: np.ndarray, horizon: int) -> np.ndarray:
-    """Each member's forecast of ``horizon`` values after position ``starts[k]`` of every series,
-    relative to the value before it: ``(members, series, horizon)``. Members with the same
-    look-back run in one call."""
-    from lstmcast.nn import ensemble_forward
-
-    look_backs = model.member_look_backs_
-    widest = int(look_backs.max())
-    out = np.zeros((len(look_backs), len(zs), horizon))
-    for look_back in np.unique(look_backs):
-        chosen = np.flatnonzero(look_backs == look_back)
-        params = _members(model.params_, chosen)
-        if model.strategy == "direct":
-            windows = _padded(
-                cut_windows(zs, int(look_back), horizon, [np.array([t]) for t in starts], targets=False), widest
-            )
-            out[chosen] = np.asarray(ensemble_forward(model.spec_, params, windows.x, windows.lengths), np.float64)[
-                :, :, :horizon
-            ]
-            continue
-        # recursive: each member fed its own forecasts, all series at once
-        for row, member in enumerate(chosen):
-            paths = [z[:t].copy() for z, t in zip(zs, starts)]
-            for _ in range(horizon):
-                windows = _padded(
-                    cut_windows(paths, int(look_back), 1, [np.array([len(p)]) for p in paths], targets=False), widest
-                )
-                delta = np.asarray(
-                    ensemble_forward(model.spec_, _members(params, [row]), windows.x, windows.lengths), np.float64
-                )[0, :, 0]
-                paths = [np.append(path, path[-1] + d) for path, d in zip(paths, delta)]
-            out[member] = np.stack([p[t:] - z[t - 1] for p, z, t in zip(paths, zs, starts)])
-    return out
-
-
-def _members(params, chosen) -> dict:
-    import jax
-
-    return jax.tree_util.tree_map(lambda a: np.asarray(a)[np.asarray(chosen)], params)
-
-
-# Series per task when a panel's forecasts are computed on an executor.
-PARTITION = 256
-
-
-def predict_panel(model, horizon: int, *, level: list[float] | None = None, members: bool = False, executor=None):
-    """The long frame ``unique_id, ds, <alias>`` (and ``<alias>-lo-<level>``, ``<alias>-hi-<level>``
-    per level; ``<alias>-member-k`` with ``members``) for the ``horizon`` values after every series.
-    With an ``executor``, partitions of ``PARTITION`` series (by unique_id) are forecast as tasks
-    of their own, each by a copy of the model holding only its series; the frame is the same."""
-    import pandas as pd
-
-    from lstmcast._tasks import run_tasks
-
-    panel = model.panel_
-    if executor is None or len(panel) <= PARTITION:
-        return _predict_partition(model, horizon, level, members)
-    parts = []
-    for start in range(0, len(panel), PARTITION):
-        part = copy.copy(model)
-        part.panel_ = panel.select(panel.ids[start : start + PARTITION])
-        part.scalings_ = model.scalings_[start : start + PARTITION]
-        parts.append((part, horizon, level, members))
-    return pd.concat(
-        run_tasks(_predict_partition, parts, executor=executor, label="forecast partitions"), ignore_index=True
-    )
-
-
-def _predict_partition(model, horizon: int, level: list[float] | None, members: bool):
-    from lstmcast.data import panel_frame
+def _fallbacks(
+    panel: Panel,
+    horizon: int,
+    n_members: int,
+    levels: list[float],
+    scalings: list[SeriesScaling | None],
+    new: list[np.ndarray] | None = None,
+    include_history: bool = False,
+) -> PanelForecasts:
+    """Forecasts with every series too short for the network filled in by ``Naive2`` (every
+    member the same, no interval) and listed as failed; the other series left to fill."""
     from lstmcast.forecast.baselines import Naive2
 
-    horizon = positive_int(horizon, "horizon")
-    if horizon > model.horizon:
-        raise InvalidInputError(
-            f"this panel model was trained for horizon={model.horizon}; refit with horizon={horizon} to forecast further"
-        )
-    panel, alias = model.panel_, model.alias
-    levels = [] if level is None else interval_levels(level)
-    usable = [k for k, s in enumerate(model.scalings_) if s is not None]
-    zs = [normalize(panel.values[k], model.scalings_[k]) for k in usable]
-    ends = np.array([len(z) for z in zs])
-    relative = _forecast_normalized(model, zs, ends, horizon)  # (members, series, horizon)
-    mean = combine(relative, model.combine)
-    half = conformal_quantiles(model.calibration_scores_[:, :horizon], levels) if levels else {}
-    columns: dict[str, list] = {alias: [None] * len(panel)}
-    for lv in levels:
-        columns[f"{alias}-lo-{_name(lv)}"] = [None] * len(panel)
-        columns[f"{alias}-hi-{_name(lv)}"] = [None] * len(panel)
-    if members:
-        for m in range(len(relative)):
-            columns[f"{alias}-member-{m}"] = [None] * len(panel)
-    for row, k in enumerate(usable):
-        z, scaling = zs[row], model.scalings_[k]
-        positions = np.arange(len(z), len(z) + horizon)
-        back = lambda d: denormalize(z[-1] + d, scaling, positions)  # noqa: E731
-        columns[alias][k] = back(mean[row])
-        for lv in levels:
-            columns[f"{alias}-lo-{_name(lv)}"][k] = back(mean[row] - half[lv])
-            columns[f"{alias}-hi-{_name(lv)}"][k] = back(mean[row] + half[lv])
-        if members:
-            for m in range(len(relative)):
-                columns[f"{alias}-member-{m}"][k] = back(relative[m, row])
-    for k, scaling in enumerate(model.scalings_):
-        if scaling is None:  # too short for the network: Naive2, no interval
-            naive = Naive2(season=1).fit(panel.values[k]).predict(horizon)
-            for name in columns:
-                columns[name][k] = (
-                    naive if name == alias or name.startswith(f"{alias}-member-") else np.full(horizon, np.nan)
-                )
-    return panel_frame(panel.ids, panel.future_index(horizon), columns)
-
-
-def _name(level: float) -> str:
-    return f"{level:g}"
+    out = PanelForecasts(point=[None] * len(panel), members=[None] * len(panel))
+    out.lower = {level: [None] * len(panel) for level in levels}
+    out.upper = {level: [None] * len(panel) for level in levels}
+    if include_history:
+        out.history, out.history_point = [None] * len(panel), [None] * len(panel)
+    for k, scaling in enumerate(scalings):
+        if scaling is not None:
+            continue
+        naive = Naive2(season=1).fit(panel.values[k])
+        if new is None:
+            forecast = naive.predict(horizon)
+        else:
+            path = naive.predict_one_step(new[k], include_history=include_history)
+            forecast = path[len(path) - len(new[k]) :]
+            if include_history:
+                out.history_point[k] = path[: len(path) - len(new[k])]
+                out.history[k] = np.repeat(out.history_point[k][None, :], n_members, axis=0)
+        out.point[k], out.members[k] = forecast, np.repeat(forecast[None, :], n_members, axis=0)
+        for level in levels:
+            out.lower[level][k] = out.upper[level][k] = np.full(horizon, np.nan)
+        out.failed.append(panel.ids[k])
+    return out

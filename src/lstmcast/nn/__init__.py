@@ -25,11 +25,12 @@ from lstmcast.nn.network import (
     weight_shapes,
     zero_network_state,
 )
-from lstmcast.nn.saving import load_network, save_network
+from lstmcast.nn.saving import ModelFile, load_network, read_model_file, save_network
 
 __all__ = [
     "ACTIVATIONS",
     "Dense",
+    "ModelFile",
     "NetworkSpec",
     "NetworkState",
     "dense_forward",
@@ -48,6 +49,7 @@ __all__ = [
     "network_forward",
     "predict",
     "ravel_weights",
+    "read_model_file",
     "run_stateful",
     "save_network",
     "stateful_scan",

@@ -39,20 +39,80 @@ def ensemble_stateful(spec: NetworkSpec, params: dict, x: jax.Array) -> tuple[ja
     return jax.vmap(lambda p: stateful_scan(spec, p, x, zero_network_state(spec, 1)))(params)
 
 
-@partial(jit, static_argnums=(0, 4))
-def ensemble_recursive(spec: NetworkSpec, params: dict, states, window: jax.Array, horizon: int) -> jax.Array:
-    """Each member fed its own forecasts for ``horizon`` steps from ``window (time,)``:
-    ``(members, horizon)``. ``states`` None: stateless (every window from a zero state); else
-    each member's LSTM state, carried on from step to step."""
+def ensemble_recursive(
+    spec: NetworkSpec,
+    params: dict,
+    windows: np.ndarray,
+    horizon: int,
+    *,
+    lengths: np.ndarray | None = None,
+    relative: bool = False,
+    states: NetworkState | None = None,
+) -> np.ndarray:
+    """Recursive forecasts: each member fed its own forecasts for ``horizon`` steps from each
+    window, the one implementation behind every recursive forecast in lstmcast.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A network with one output (the next value).
+    params : dict
+        The members' weights, stacked on a leading member axis.
+    windows : numpy.ndarray
+        ``(windows, time)`` float32 inputs. Without ``lengths`` each fills the time axis and each
+        new forecast is appended as the oldest value drops out. With ``lengths`` the windows are
+        padded at the end: a window grows by one value a step until it fills the time axis (the
+        look-back), then slides.
+    horizon : int
+        Steps to forecast.
+    lengths : numpy.ndarray, optional
+        ``(windows,)`` the valid values of each window.
+    relative : bool, default False
+        The windows are read relative to their last value and the network forecasts the change
+        from it (the global LSTM's footing): each step the window is re-read relative to the new
+        last value, and the forecasts come back relative to each window's last value.
+    states : NetworkState, optional
+        Each member's LSTM state to start from (a stateful network, carried from step to step);
+        None starts every step from a zero state.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(members, windows, horizon)`` float32.
+    """
+    windows = np.asarray(windows, np.float32)
+    if lengths is not None:
+        lengths = np.asarray(lengths, np.int32)
+    return np.asarray(_recursive(spec, params, states, windows, lengths, horizon, relative))
+
+
+@partial(jit, static_argnums=(0, 5, 6))
+def _recursive(spec: NetworkSpec, params: dict, states, windows, lengths, horizon: int, relative: bool) -> jax.Array:
+    steps = windows.shape[1]
+    rows = jnp.arange(windows.shape[0])
 
     def member(p, state):
         def step(carry, _):
-            w, state = carry
-            out, new_state = network_forward(spec, p, w[None, :, None], state)
-            value = out[0, 0]
-            return (jnp.concatenate([w[1:], value[None]]), None if state is None else new_state), value
+            w, n, state, level = carry
+            out, new_state = network_forward(spec, p, w[:, :, None], state, lengths=n)
+            value = out[:, 0]
+            if n is None:  # windows that fill the time axis: drop the oldest value
+                w = jnp.concatenate([w[:, 1:], value[:, None]], axis=1)
+            else:  # padded windows: grow to the look-back, then slide
+                full = n >= steps
+                w = jnp.where(full[:, None], jnp.roll(w, -1, axis=1), w)
+                w = w.at[rows, jnp.where(full, steps - 1, n)].set(value)
+                n = jnp.minimum(n + 1, steps)
+                w = w * (jnp.arange(steps)[None, :] < n[:, None])
+            if relative:  # re-read relative to the new last value; forecasts relative to the first window's
+                valid = 1.0 if n is None else (jnp.arange(steps)[None, :] < n[:, None])
+                w = (w - value[:, None]) * valid
+                level = level + value
+                value = level
+            return (w, n, None if state is None else new_state, level), value
 
-        return jax.lax.scan(step, (window, state), None, length=horizon)[1]
+        start = (windows, lengths, state, jnp.zeros(windows.shape[0], windows.dtype))
+        return jax.lax.scan(step, start, None, length=horizon)[1].T
 
     return jax.vmap(member)(params, states)
 

@@ -1,9 +1,12 @@
 """Save and load a network: a config JSON and its weights, in one zip file, never a pickle.
 
 The file is a valid ``.npz`` (a zip of ``.npy`` arrays, readable by ``numpy.load``) that also holds
-``config.json``: the format name and version, the ``NetworkSpec`` and any JSON metadata the caller
-adds (a forecaster stores its transforms there). Weights round-trip bit for bit. Writes are atomic
-(a temporary file renamed into place) and never replace an existing file unless asked.
+``config.json``: the format name and version, the lstmcast version that wrote it, the
+``NetworkSpec`` and any JSON metadata the caller adds (an estimator stores its parameters and
+fitted state there), and, beside the weights, any data arrays the caller adds (under ``data/``).
+Weights and arrays round-trip bit for bit; every ``.npy`` is read with ``allow_pickle=False``, so
+nothing in a file is ever executed. Writes are atomic (a temporary file renamed into place) and
+never replace an existing file unless asked.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import json
 import os
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax
 import numpy as np
@@ -26,6 +29,18 @@ from lstmcast.nn.network import NetworkSpec, weight_shapes
 FORMAT = "lstmcast-network"
 FORMAT_VERSION = 1
 CONFIG_MEMBER = "config.json"
+DATA_FOLDER = "data/"
+
+
+class ModelFile(NamedTuple):
+    """What a model file holds: the network, its weights (a leading member axis for an ensemble),
+    the caller's metadata and data arrays, and the lstmcast version that wrote it."""
+
+    spec: NetworkSpec
+    params: dict
+    metadata: dict[str, Any]
+    arrays: dict[str, np.ndarray]
+    written_by: str
 
 
 def _weight_names(params: dict) -> dict[str, Any]:
@@ -41,19 +56,41 @@ def save_network(
     params: dict,
     *,
     metadata: dict[str, Any] | None = None,
+    arrays: dict[str, np.ndarray] | None = None,
     overwrite: bool = False,
 ) -> Path:
-    """Write ``spec`` and ``params`` (one network, or an ensemble stacked on a leading axis)."""
+    """Write a network and its weights to one file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write (its folder must exist).
+    spec : NetworkSpec
+        The network.
+    params : dict
+        Its weights: one network's, or an ensemble's stacked on a leading member axis.
+    metadata : dict, optional
+        Strict JSON the caller keeps with the network (read back by ``read_model_file``).
+    arrays : dict of str to numpy.ndarray, optional
+        Numeric data arrays kept beside the weights.
+    overwrite : bool, default False
+        Replace an existing file (else ``OutputExistsError``).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
     weights = {name: np.asarray(array) for name, array in _weight_names(params).items()}
     template = _weight_names(weight_shapes(spec))
     first = next(iter(weights))
-    n_models = None if weights[first].shape == template[first].shape else int(weights[first].shape[0])
+    members = None if weights[first].shape == template[first].shape else int(weights[first].shape[0])
     config = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "lstmcast_version": __version__,
         "network": spec.to_config(),
-        "n_models": n_models,
+        "members": members,
         "metadata": metadata or {},
     }
     config_bytes = json.dumps(config, indent=2, allow_nan=False).encode()
@@ -65,15 +102,38 @@ def save_network(
                 buffer = io.BytesIO()
                 np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
                 archive.writestr(f"{name}.npy", buffer.getvalue())
+            for name, array in (arrays or {}).items():
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+                archive.writestr(f"{DATA_FOLDER}{name}.npy", buffer.getvalue())
 
     return write_atomic(path, write, overwrite=overwrite)
 
 
 def load_network(path: str | os.PathLike) -> tuple[NetworkSpec, dict, dict[str, Any]]:
-    """Read a file written by ``save_network``: ``(spec, params, metadata)``.
+    """Read a file written by ``save_network``.
 
-    ``params`` holds NumPy arrays, with a leading model axis when an ensemble was saved.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The model file.
+
+    Returns
+    -------
+    spec : NetworkSpec
+    params : dict
+        NumPy arrays, with a leading member axis when an ensemble was saved.
+    metadata : dict
+        What the caller stored with it.
     """
+    model = read_model_file(path)
+    return model.spec, model.params, model.metadata
+
+
+def read_model_file(path: str | os.PathLike) -> ModelFile:
+    """Everything a file written by ``save_network`` holds, checked: a file that is missing,
+    truncated, corrupt, foreign, from a newer format, or whose weights do not fit its network is a
+    ``ModelFileError``."""
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"no model file at {path}")
@@ -90,7 +150,8 @@ def load_network(path: str | os.PathLike) -> tuple[NetworkSpec, dict, dict[str, 
                 )
             spec = NetworkSpec.from_config(config["network"])
             template = _weight_names(weight_shapes(spec))
-            lead = () if config.get("n_models") is None else (int(config["n_models"]),)
+            members = config.get("members", config.get("n_models"))  # "n_models" in files before 0.2
+            lead = () if members is None else (int(members),)
             arrays = {}
             for name, like in template.items():
                 with archive.open(f"{name}.npy") as member:
@@ -101,10 +162,20 @@ def load_network(path: str | os.PathLike) -> tuple[NetworkSpec, dict, dict[str, 
                         f"expected {lead + like.shape} {like.dtype}"
                     )
                 arrays[name] = array
+            data = {}
+            for member in archive.namelist():
+                if member.startswith(DATA_FOLDER) and member.endswith(".npy"):
+                    with archive.open(member) as handle:
+                        data[member[len(DATA_FOLDER) : -4]] = np.lib.format.read_array(
+                            io.BytesIO(handle.read()), allow_pickle=False
+                        )
     except ModelFileError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError, OSError, zipfile.LargeZipFile) as error:
         raise ModelFileError(f"{path} is not a readable lstmcast model file (corrupt or truncated?): {error}") from None
     treedef = jax.tree_util.tree_structure(weight_shapes(spec))
     params = jax.tree_util.tree_unflatten(treedef, list(arrays.values()))
-    return spec, params, config["metadata"]
+    metadata = config.get("metadata")
+    if not isinstance(metadata, dict):
+        raise ModelFileError(f"{path} is not a readable lstmcast model file: its metadata is not a JSON object")
+    return ModelFile(spec, params, metadata, data, str(config.get("lstmcast_version", "unknown")))

@@ -80,7 +80,7 @@ def _airline_style(variant: str, series, common: dict[str, Any], executor: Execu
     ``create_dataset(look_back=1)`` on each part (it drops each part's last window: the training
     windows end one point early and the test windows score test[1:-1]), LSTM(4) -> Dense(1), MSE,
     Adam, 100 epochs, batch 1, shuffled."""
-    from lstmcast.forecast import LSTMForecaster
+    from lstmcast.forecast import LocalLSTM
     from lstmcast.recipes.models import CreateDatasetWindows
 
     values = series.to_numpy(np.float64)
@@ -114,13 +114,13 @@ def _airline_style(variant: str, series, common: dict[str, Any], executor: Execu
         forecaster = CreateDatasetWindows(**{**params, **common})
     else:
         params = tutorial if variant == "fixed" else _recommended(values[:train_size], 12)
-        forecaster, deviations = LSTMForecaster(**{**params, **common}), ()
+        forecaster, deviations = LocalLSTM(**{**params, **common}), ()
     return Plan(forecaster, test_start, slice(scored.start - test_start, scored.stop - test_start), points, deviations)
 
 
 def _recommended(training: np.ndarray, season: int) -> dict[str, Any]:
     params = recommended_params(training, season)
-    params.pop("n_models")
+    params.pop("n_seeds")
     return params
 
 
@@ -128,7 +128,7 @@ def _recommended(training: np.ndarray, season: int) -> dict[str, Any]:
 def _shampoo(variant: str, series, common: dict[str, Any], executor: Executor | None = None) -> Plan:
     """36 months, the last 12 tested one step ahead; first difference; a stateful LSTM(4) trained
     3,000 epochs at batch 1 in order, the state reset each epoch."""
-    from lstmcast.forecast import LSTMForecaster
+    from lstmcast.forecast import LocalLSTM
     from lstmcast.recipes.models import ShampooTutorial
 
     test_start = len(series) - 12
@@ -163,7 +163,7 @@ def _shampoo(variant: str, series, common: dict[str, Any], executor: Executor | 
         params = dict(
             look_back=1, units=4, epochs=100, batch_size=1, difference=1, scale="minmax", feature_range=(-1.0, 1.0)
         )
-    return Plan(LSTMForecaster(**{**params, **common}), test_start, slice(None), points, ())
+    return Plan(LocalLSTM(**{**params, **common}), test_start, slice(None), points, ())
 
 
 # -- sunspots (004, second part) -----------------------------------------------------------------
@@ -180,7 +180,7 @@ def _sunspots(variant: str, series, common: dict[str, Any], executor: Executor |
     from each part separately; LSTM(64) -> Dense(32) (linear) -> Dense(1); MSE, Adam, batch 32,
     shuffled, up to 1,000 epochs; EarlyStopping(val_loss, min_delta=1e-3, patience=5,
     restore_best_weights=True)."""
-    from lstmcast.forecast import LSTMForecaster
+    from lstmcast.forecast import LocalLSTM
 
     test_start = int((series.index.year < 2000).sum())
     scored = slice(10, None)  # to_sequences(10) on the test part: its first 10 days are inputs only
@@ -219,7 +219,7 @@ def _sunspots(variant: str, series, common: dict[str, Any], executor: Executor |
             patience=5,
         )
         deviations = ()
-    return Plan(LSTMForecaster(**{**params, **common}), test_start, scored, points, deviations)
+    return Plan(LocalLSTM(**{**params, **common}), test_start, scored, points, deviations)
 
 
 # -- the grid search of tutorial 003 ---------------------------------------------------------------
@@ -240,7 +240,7 @@ def _gridsearch(variant: str, series, common: dict[str, Any], executor: Executor
 
     values = series.to_numpy(np.float64)
     train_size = int(len(values) * 0.67)
-    seeds = {k: v for k, v in common.items() if k in ("n_models", "seed")}
+    seeds = {k: v for k, v in common.items() if k in ("n_seeds", "seed")}
     if variant == "faithful":
         report = _tutorial_grid_scores(values, train_size, common)
         best = report.pop("best_params")
@@ -275,7 +275,7 @@ def _gridsearch(variant: str, series, common: dict[str, Any], executor: Executor
         "configurations": result.configurations,
         "best_params": result.best_params,
         "search": f"{len(result.configurations)} configurations x {len(result.folds)} rolling-origin folds of 12 months "
-        f"inside the training part (y[:{train_size}]), {seeds.get('n_models', 5)} seeds each, RMSE in original units "
+        f"inside the training part (y[:{train_size}]), {seeds.get('n_seeds', 5)} seeds each, RMSE in original units "
         "of one-step forecasts",
         "search_seconds": result.seconds,
     }
@@ -301,7 +301,7 @@ def _tutorial_grid_scores(values: np.ndarray, train_size: int, common: dict[str,
         spec = NetworkSpec(1, (params["units"],), (1,))
         for f, held_out in enumerate(folds):
             rest = np.setdiff1d(np.arange(len(x)), held_out)
-            for k in range(common["n_models"]):
+            for k in range(common["n_seeds"]):
                 jobs.append(
                     TrainJob(
                         spec,
@@ -313,7 +313,7 @@ def _tutorial_grid_scores(values: np.ndarray, train_size: int, common: dict[str,
                 )
                 keys.append((c, f))
     results = fit_jobs(jobs, verbose=common.get("verbose", 0))
-    accuracy = np.zeros((len(configurations), len(folds), common["n_models"]))
+    accuracy = np.zeros((len(configurations), len(folds), common["n_seeds"]))
     seen: dict[tuple[int, int], int] = {}
     for job, result, (c, f) in zip(jobs, results, keys):
         held_out = folds[f]
@@ -458,7 +458,7 @@ def plan(
         raise InvalidInputError(f"{name} classifies sequences: it has no forecasting plan; use lstmcast.recipes.run")
     one_of(variant, VARIANTS, "variant")
     common: dict[str, Any] = {
-        "n_models": recipe.default_seeds if seeds is None else positive_int(seeds, "seeds"),
+        "n_seeds": recipe.default_seeds if seeds is None else positive_int(seeds, "seeds"),
         "seed": 0,
         "verbose": verbose,
     }
@@ -490,7 +490,9 @@ def run(
         return _run_classification(get(name), variant, seeds=seeds, epochs=epochs, out_root=out_root, verbose=verbose)
     started = time.perf_counter()
     # a search inside the plan runs on a cluster's executor; the two-way in-process one is for models
-    search_executor = executor if executor is not None and not getattr(executor, "in_process", False) else None
+    from lstmcast.parallel import SideProcess
+
+    search_executor = None if isinstance(executor, SideProcess) else executor
     recipe, series, chosen = plan(name, variant, seeds=seeds, epochs=epochs, verbose=verbose, executor=search_executor)
     forecaster = chosen.forecaster
     evaluation = walk_forward(
@@ -514,7 +516,7 @@ def run(
         "variant": variant,
         "title": recipe.title,
         "tutorial": recipe.tutorial,
-        "seeds": forecaster.n_members,
+        "seeds": forecaster.n_seeds,
         "settings": _settings(forecaster),
         "measured_on": f"{evaluation.kind}: {chosen.points}",
         "train_points": chosen.test_start,
@@ -593,7 +595,7 @@ def _write_run(recipe: Recipe, variant: str, series, evaluation, lstm: str, summ
     test_start = len(evaluation.in_sample)
     frame = pd.DataFrame({"ds": series.index, "y": series.to_numpy()})
     frame["part"] = np.where(np.arange(len(series)) < test_start, "train", "test")
-    frame["scored"] = np.isin(np.arange(len(series)), evaluation.positions)
+    frame["scored"] = frame["ds"].isin(evaluation.forecasts["ds"])
     predictions = pd.concat([evaluation.in_sample, evaluation.forecasts.drop(columns="cutoff")], ignore_index=True)
     frame = frame.merge(predictions.drop(columns=["unique_id", "y"]), on="ds", how="left")
     write_csv(run_dir / "predictions.csv", frame)

@@ -4,8 +4,9 @@
 window of the data it is given (``range(len(dataset) - look_back - 1)``).
 
 ``ShampooTutorial``: the shampoo tutorial's own model, exactly as its code builds it (Brownlee,
-'Time Series Forecasting with the Long Short-Term Memory Network in Python'). The tutorial differs from ``LSTMForecaster(difference=1, scale="minmax", stateful=True)`` in two
-ways that change the numbers, both reproduced here:
+'Time Series Forecasting with the Long Short-Term Memory Network in Python'). The tutorial differs from
+``LocalLSTM(difference=1, scale="minmax", stateful=True)`` in two ways that change the numbers,
+both reproduced here:
 
 * ``timeseries_to_supervised`` pairs each difference with the one before it and fills the first
   row's missing input with 0: the 23 training rows include a made-up sample (input 0, target the
@@ -26,45 +27,46 @@ import numpy as np
 
 from lstmcast._checks import non_negative_int, positive_int
 from lstmcast._shapes import bucket_size, pad_rows
-from lstmcast.forecast import Forecaster
-from lstmcast.forecast.lstm import LSTMForecaster
+from lstmcast.forecast import LocalForecaster
+from lstmcast.forecast.local_lstm import LocalLSTM
 from lstmcast.nn import NetworkSpec, ensemble_stateful, run_stateful
 from lstmcast.train import TrainConfig, fit_many
 
 
-class CreateDatasetWindows(LSTMForecaster):
-    """``LSTMForecaster`` trained on every window of its training data but the last, as the
+class CreateDatasetWindows(LocalLSTM):
+    """``LocalLSTM`` trained on every window of its training data but the last, as the
     tutorials' ``create_dataset`` builds them; forecasts still start from all the data."""
 
-    def _training_plan(self, values: np.ndarray):
-        return super()._training_plan(values[:-1])
+    def _prepare(self, values: np.ndarray):
+        return super()._prepare(values[:-1])
 
 
-class ShampooTutorial(Forecaster):
-    """The shampoo tutorial's stateful LSTM on its own supervised frame and per-column scaler."""
+class ShampooTutorial(LocalForecaster):
+    """The shampoo tutorial's stateful LSTM on its own supervised frame and per-column scaler.
+
+    Parameters
+    ----------
+    units : int, default 4
+        LSTM units.
+    epochs : int, default 3000
+        Stateful epochs at batch size 1, in order, the state reset at each epoch's start.
+    n_seeds : int, default 1
+        Networks trained from seeds ``seed ..`` (an ensemble, averaged).
+    seed : int, default 0
+        The first seed.
+    verbose : int, default 0
+        1 shows a progress bar.
+    alias : str, default "lstm"
+        The forecast's column name.
+    """
 
     min_length = 3
-
-    def __init__(
-        self,
-        *,
-        units: int = 4,
-        epochs: int = 3000,
-        n_models: int = 1,
-        seed: int = 0,
-        verbose: int = 0,
-        alias: str = "lstm",
-    ) -> None:
-        self.units = units
-        self.epochs = epochs
-        self.n_models = n_models
-        self.seed = seed
-        self.verbose = verbose
-        self.alias = alias
-
-    @property
-    def n_members(self) -> int:
-        return positive_int(self.n_models, "n_models")
+    units: int = 4
+    epochs: int = 3000
+    n_seeds: int = 1
+    seed: int = 0
+    verbose: int = 0
+    alias: str = "lstm"
 
     def _fit(self, values: np.ndarray) -> None:
         inputs, targets = _supervised(values)
@@ -79,7 +81,7 @@ class ShampooTutorial(Forecaster):
             self._scaled(inputs, "input")[:, None, None],
             self._scaled(targets, "target"),
             TrainConfig(epochs=self.epochs, batch_size=1, stateful=True),
-            seeds=[seed + k for k in range(self.n_members)],
+            seeds=[seed + k for k in range(positive_int(self.n_seeds, 'n_seeds'))],
             verbose=non_negative_int(self.verbose, "verbose"),
         )
         self.params_ = result.params
@@ -103,7 +105,7 @@ class ShampooTutorial(Forecaster):
         outputs = np.asarray(
             ensemble_stateful(self.spec_, self.params_, pad_rows(x, bucket_size(len(x))))[0][:, : len(x), 0]
         )
-        predictions = np.full((self.n_members, len(y_all)), np.nan)
+        predictions = np.full((len(outputs), len(y_all)), np.nan)
         predictions[:, 1:] = y_all[:-1] + self._unscaled_target(outputs)
         return predictions if include_history else predictions[:, len(self.y_) :]
 
@@ -112,8 +114,8 @@ class ShampooTutorial(Forecaster):
         forecast difference fed back as the next input (scaled as an input: the columns differ)."""
         warm_up = self._scaled(_supervised(self.y_)[0], "input")[:, None, None]
         forecasts = []
-        for k in range(self.n_members):
-            params = jax.tree_util.tree_map(lambda a: a[k], self.params_)
+        for k in range(len(self.epochs_run_)):
+            params = jax.tree_util.tree_map(lambda a, k=k: a[k], self.params_)
             _, state = run_stateful(self.spec_, params, warm_up)
             difference, differences = np.diff(self.y_)[-1], []
             for _ in range(horizon):

@@ -133,7 +133,7 @@ def _faithful(n: int, epochs: int, verbose: int) -> tuple[list[dict], dict, dict
 def _improved(n: int, epochs: int | None, verbose: int) -> tuple[list[dict], dict, dict]:
     from lstmcast.classify import LSTMClassifier
 
-    model = LSTMClassifier(n_models=n, epochs=epochs, verbose=verbose).fit(list(SEQUENCES), LABELS)
+    model = LSTMClassifier(n_seeds=n, epochs=epochs, verbose=verbose).fit(list(SEQUENCES), LABELS)
     proba = model.predict_proba(list(SEQUENCES), members=True)
     new = model.predict_proba(list(NEW_SEQUENCE), members=True)[:, 0]
     classes = model.classes_

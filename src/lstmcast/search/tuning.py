@@ -34,18 +34,12 @@ import pandas as pd
 
 from lstmcast._checks import non_negative_int, one_of, positive_int, series_values
 from lstmcast._checks import season as check_season
-from lstmcast._tasks import run_tasks
+from lstmcast.parallel import run_tasks
 from lstmcast.errors import InvalidInputError
-from lstmcast.evaluate.metrics import mae, mase, rmse, smape
+from lstmcast.evaluate.metrics import METRICS, metric_value
 from lstmcast.forecast import Forecaster, clone
-from lstmcast.search.folds import Fold, RollingOrigin
+from lstmcast.evaluate.splits import Fold, RollingOrigin
 
-SCORERS: dict[str, Callable[..., float]] = {
-    "rmse": lambda t, p, y_train, season: rmse(t, p),
-    "mae": lambda t, p, y_train, season: mae(t, p),
-    "smape": lambda t, p, y_train, season: smape(t, p),
-    "mase": lambda t, p, y_train, season: mase(t, p, y_train=y_train, season=season),
-}
 MODES = ("one_step", "multi_step")
 
 
@@ -186,14 +180,14 @@ def _search(
     started = time.perf_counter()
     if not isinstance(estimator, Forecaster):
         raise InvalidInputError(f"the estimator must be an lstmcast forecaster, got {type(estimator).__name__}")
-    one_of(metric, tuple(SCORERS), "metric")
+    one_of(metric, tuple(METRICS), "metric")
     one_of(mode, MODES, "mode")
     season = check_season(season)
     values = series_values(y, "y", min_length=4)
-    cv = RollingOrigin() if cv is None else cv
+    cv = RollingOrigin(n_windows=3) if cv is None else cv
     if not isinstance(cv, RollingOrigin):
         raise InvalidInputError(f"cv must be a lstmcast.search.RollingOrigin, got {type(cv).__name__}")
-    folds = cv.folds(len(values), season)
+    folds = cv.folds(len(values), season=season)
     configured = [clone(estimator).set_params(**params) for params in candidates]
     begun = time.perf_counter()
     if executor is None:  # every program in one call: XLA runs them side by side
@@ -281,4 +275,4 @@ def _fold_scores(model: Forecaster, values: np.ndarray, fold: Fold, metric: str,
     else:
         predictions = model.predict(fold.test_end - fold.train_end, members=True)[:, gap:]
     y_train = values[fold.train_start : fold.train_end]
-    return np.array([SCORERS[metric](truth, member, y_train, season) for member in predictions])
+    return np.array([metric_value(metric, truth, member, y_train=y_train, season=season) for member in predictions])

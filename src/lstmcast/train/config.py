@@ -106,6 +106,21 @@ class TrainResult:
 
         return jax.tree_util.tree_map(lambda a: a[k], self.params)
 
+    def select(self, models: list[int]) -> TrainResult:
+        """The result of the models at positions ``models`` alone."""
+        import jax
+
+        rows = np.asarray(models)
+        return TrainResult(
+            params=jax.tree_util.tree_map(lambda a: np.asarray(a)[rows], self.params),
+            history={name: values[rows] for name, values in self.history.items()},
+            epochs_run=self.epochs_run[rows],
+            best_epoch=self.best_epoch[rows],
+            stopped_early=self.stopped_early[rows],
+            seeds=[self.seeds[k] for k in models],
+            seconds=self.seconds,
+        )
+
     @classmethod
     def stack(cls, results: list[TrainResult]) -> TrainResult:
         """One result for the models of several (of one network), along the model axis; histories

@@ -8,7 +8,7 @@ import math
 import time
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import jax
@@ -54,11 +54,12 @@ class TrainJob:
     spec: NetworkSpec
     x: Any
     y: Any
-    config: TrainConfig = TrainConfig()
+    config: TrainConfig = DEFAULT_CONFIG
     seed: int = 0
     validation_data: tuple[Any, ...] | None = None
     lengths: Any = None
     sample_weight: Any = None
+    initial_params: Any = None  # one network's weights to start from (default: drawn from the seed)
 
 
 class Samples(NamedTuple):
@@ -130,26 +131,26 @@ def fit_many(
     Equivalent to separate ``fit`` calls with those seeds, at a fraction of the cost: use it for
     ensembles, seed studies and learning-rate grids. ``lengths`` and ``sample_weight`` as ``fit``.
     """
-    started = time.perf_counter()
     config = _check_config(config)
     seeds = [non_negative_int(s, "seed") for s in seeds]
     if not seeds:
         raise InvalidInputError("give at least one seed")
     if learning_rates is None:
-        rates = [config.learning_rate] * len(seeds)
+        configs = [config] * len(seeds)
     else:
         rates = [number(rate, "each of learning_rates", above=0.0) for rate in learning_rates]
         if len(rates) != len(seeds):
             raise InvalidInputError(
                 f"learning_rates must be {len(seeds)} positive numbers, one per seed; got {len(rates)}"
             )
-    train = _as_samples(spec, "training", x, y, lengths, sample_weight)
-    validation = _validation(spec, validation_data)
-    members = [_Member(spec, seed, rate, config.epochs, len(train.x)) for seed, rate in zip(seeds, rates)]
-    initial = None if initial_params is None else _flatten_initial(spec, initial_params, len(seeds))
-    run = _prepare_group(members, config, [(train, validation)], initial)
-    _run_all([run], verbose)
-    return _result(run, config, list(range(len(members))), spec, started)
+        configs = [replace(config, learning_rate=rate) for rate in rates]
+    initial = [None] * len(seeds) if initial_params is None else _initial_per_seed(spec, initial_params, len(seeds))
+    # the same arrays for every seed: fit_jobs trains them on one copy of the data, in one program
+    jobs = [
+        TrainJob(spec, x, y, c, seed, validation_data, lengths, sample_weight, start)
+        for seed, c, start in zip(seeds, configs, initial)
+    ]
+    return TrainResult.stack(fit_jobs(jobs, verbose=verbose))
 
 
 def fit_jobs(jobs: Sequence[TrainJob], *, verbose: int = 0) -> list[TrainResult]:
@@ -166,30 +167,48 @@ def fit_jobs(jobs: Sequence[TrainJob], *, verbose: int = 0) -> list[TrainResult]
     started = time.perf_counter()
     jobs = list(jobs)
     checked = []
+    seen: dict[tuple, tuple[Samples, Samples | None]] = {}  # jobs given the same arrays share one checked copy
     for job in jobs:
         if not isinstance(job, TrainJob):
             raise InvalidInputError(f"fit_jobs takes TrainJob items, got {type(job).__name__}")
         config = _check_config(job.config)
-        train = _as_samples(job.spec, "training", job.x, job.y, job.lengths, job.sample_weight)
-        checked.append((job, config, train, _validation(job.spec, job.validation_data)))
+        same = (job.spec, id(job.x), id(job.y), id(job.lengths), id(job.sample_weight), id(job.validation_data))
+        if same not in seen:
+            train = _as_samples(job.spec, "training", job.x, job.y, job.lengths, job.sample_weight)
+            seen[same] = (train, _validation(job.spec, job.validation_data))
+        checked.append((job, config, *seen[same]))
     groups: dict[tuple, list[int]] = {}
     for k, (job, config, train, validation) in enumerate(checked):
         groups.setdefault(_static_key(job.spec, config, train, validation), []).append(k)
     runs = []
     for indexes in groups.values():
-        members, data = [], []
+        members, data, initial = [], [], []
         for k in indexes:
             job, config, train, validation = checked[k]
             members.append(
                 _Member(job.spec, non_negative_int(job.seed, "seed"), config.learning_rate, config.epochs, len(train.x))
             )
             data.append((train, validation))
-        runs.append(_prepare_group(members, checked[indexes[0]][1], data, None))
+            initial.append(
+                None if job.initial_params is None else _initial_per_seed(job.spec, job.initial_params, 1)[0]
+            )
+        if all(pair[0] is data[0][0] and pair[1] is data[0][1] for pair in data):
+            data = data[:1]  # one copy of the data for every member (an ensemble of seeds)
+        runs.append(_prepare_group(members, checked[indexes[0]][1], data, initial))
     _run_all(runs, verbose)
     results: list[TrainResult | None] = [None] * len(jobs)
     for run, indexes in zip(runs, groups.values()):
+        # members of one network trained on the same data are finished together (one pass of
+        # batch-norm statistics over that data), then handed back one job each
+        alike: dict[tuple, list[int]] = {}
         for position, k in enumerate(indexes):
-            results[k] = _result(run, checked[k][1], [position], checked[k][0].spec, started)
+            samples = run.samples[position if len(run.samples) > 1 else 0]
+            alike.setdefault((checked[k][0].spec, id(samples)), []).append(position)
+        for positions in alike.values():
+            first = indexes[positions[0]]
+            joint = _result(run, checked[first][1], positions, checked[first][0].spec, started)
+            for row, position in enumerate(positions):
+                results[indexes[position]] = joint.select([row])
     return results
 
 
@@ -305,7 +324,7 @@ def _prepare_group(
     members: list[_Member],
     config: TrainConfig,
     data: list[tuple[Samples, Samples | None]],
-    initial_flat: np.ndarray | None,
+    initial: list[dict | None],
 ) -> _Run:
     """The training of ``members`` in one program, ready to run. ``data`` holds one ``(training,
     validation)`` pair for all members or one per member; ``config`` gives the settings they share."""
@@ -366,8 +385,9 @@ def _prepare_group(
         weighted=weighted,
         lr_schedule=config.lr_schedule,
     )
-    if initial_flat is None:
-        initial_flat = np.stack([_embedded(m.spec, wide, init_network(m.spec, m.seed)) for m in members])
+    initial_flat = np.stack(
+        [_embedded(m.spec, wide, init_network(m.spec, m.seed) if p is None else p) for m, p in zip(members, initial)]
+    )
     ones = [jax.tree_util.tree_map(np.ones_like, init_network(m.spec, 0)) for m in members]
     consts = ModelConstants(
         seed=np.asarray([m.seed for m in members], np.int32),
@@ -461,16 +481,16 @@ def _epoch_orders(plan: Plan, rngs: list[np.random.Generator], n_trains: list[in
     return orders
 
 
-def _flatten_initial(spec: NetworkSpec, params: dict, n_models: int) -> np.ndarray:
-    """Initial weights given by the caller as one flat vector per model: one network's weights
-    (copied to every model) or a stack with a leading model axis."""
+def _initial_per_seed(spec: NetworkSpec, params: dict, n_models: int) -> list[dict]:
+    """Initial weights given by the caller, one network's per model: one network's weights (the
+    same for every model) or a stack with a leading model axis."""
     leaves = jax.tree_util.tree_leaves(params)
     shapes = [leaf.shape for leaf in jax.tree_util.tree_leaves(weight_shapes(spec))]
+    params = jax.tree_util.tree_map(lambda a: np.asarray(a, np.float32), params)
     if [np.shape(leaf) for leaf in leaves] == shapes:
-        flat = np.asarray(ravel_weights(jax.tree_util.tree_map(np.asarray, params)), np.float32)
-        return np.broadcast_to(flat, (n_models, flat.size)).copy()
+        return [params] * n_models
     if [np.shape(leaf) for leaf in leaves] == [(n_models,) + s for s in shapes]:
-        return np.concatenate([np.reshape(leaf, (n_models, -1)) for leaf in leaves], axis=1).astype(np.float32)
+        return [jax.tree_util.tree_map(lambda a, k=k: a[k], params) for k in range(n_models)]
     raise InvalidInputError("initial_params do not match the network's weight shapes (one model or one per seed)")
 
 

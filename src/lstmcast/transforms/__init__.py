@@ -5,6 +5,8 @@ Each transform is a frozen dataclass of settings with pure methods (``fit``, ``a
 state instead of being stored. ``chain`` composes transforms into a ``Pipeline``;
 ``from_config`` rebuilds one from ``to_config()``. See ``lstmcast.transforms.base`` for the exact
 meaning of each method, and ``make_windows`` for the supervised samples an LSTM learns from.
+``choose_scaling``/``normalize``/``denormalize`` put the series of a panel on one footing for a
+global model, and ``cut_windows`` cuts its windows.
 
 >>> import numpy as np
 >>> y = np.array([112.0, 118, 132, 129, 121, 135])
@@ -20,20 +22,30 @@ from lstmcast.transforms.difference import Difference
 from lstmcast.transforms.pipeline import Pipeline, chain, from_config
 from lstmcast.transforms.pointwise import Log, MinMaxScale, StandardScale
 from lstmcast.transforms.seasonality import autocorrelation, is_seasonal, seasonal_factors
-from lstmcast.transforms.windows import last_window, make_windows
+from lstmcast.transforms.series_scaling import NORMALIZATIONS, SeriesScaling, choose_scaling, denormalize, normalize
+from lstmcast.transforms.windows import Windows, all_windows, cut_windows, last_window, make_windows, training_windows
 
 __all__ = [
+    "NORMALIZATIONS",
     "Difference",
     "Log",
     "MinMaxScale",
     "Pipeline",
+    "SeriesScaling",
     "StandardScale",
     "Transform",
+    "Windows",
+    "all_windows",
     "autocorrelation",
     "chain",
+    "choose_scaling",
+    "cut_windows",
+    "denormalize",
     "from_config",
     "is_seasonal",
     "last_window",
     "make_windows",
+    "normalize",
     "seasonal_factors",
+    "training_windows",
 ]

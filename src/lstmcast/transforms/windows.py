@@ -1,6 +1,14 @@
-"""Cutting a transformed series into the (input window, target) samples an LSTM trains on."""
+"""Cutting transformed series into the (input window, target) samples an LSTM trains on.
+
+``make_windows`` and ``all_windows`` cut one series into windows that fill the time axis (the
+per-series LSTM). ``cut_windows`` cuts windows from many series at chosen cut-offs, each read
+relative to its own last input value and padded at the end where a series is shorter than the
+look-back (the global LSTM); ``training_windows`` chooses those cut-offs for training.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -46,3 +54,66 @@ def last_window(z: ArrayLike, look_back: int) -> np.ndarray:
             f"least {look_back}; use a shorter look_back or a longer series"
         )
     return z[len(z) - look_back :].astype(np.float32).reshape(1, look_back, 1)
+
+
+def all_windows(z: ArrayLike, look_back: int) -> np.ndarray:
+    """Windows ``z[j : j+look_back]`` for every ``j``, including the one that ends with ``z``:
+    float32 ``[windows, look_back, 1]`` (window ``j`` forecasts ``z[j + look_back]``)."""
+    z = as_values(z, "z")
+    if len(z) < look_back:
+        raise InvalidInputError(f"the series is too short for look_back={look_back}")
+    return sliding_window_view(z, look_back).astype(np.float32)[:, :, None]
+
+
+@dataclass(frozen=True)
+class Windows:
+    """Samples for the network: inputs ``x (n, look_back, 1)`` relative to each window's last
+    input value, padded at the end to ``lengths``; targets ``y (n, horizon)`` relative to the same
+    value (None when only inputs are wanted); ``series`` and ``cutoff`` say which series each
+    window comes from and where its forecast starts."""
+
+    x: np.ndarray
+    y: np.ndarray | None
+    lengths: np.ndarray
+    series: np.ndarray
+    cutoff: np.ndarray
+
+
+def training_windows(zs: list[np.ndarray], look_back: int, horizon: int, ends: np.ndarray, max_windows: int) -> Windows:
+    """Every window of every series whose target lies within ``z[:ends[k]]``, the most recent
+    ``max_windows`` of each series; a window needs at least one input value."""
+    cutoffs = [np.arange(1, end - horizon + 1)[-max_windows:] for end in ends]
+    return cut_windows(zs, look_back, horizon, cutoffs)
+
+
+def cut_windows(
+    zs: list[np.ndarray], look_back: int, horizon: int, cutoffs: list[np.ndarray], *, targets: bool = True
+) -> Windows:
+    """The windows of series ``k`` that end at each of ``cutoffs[k]`` (inputs ``z[t - look_back:t]``,
+    shorter where ``t < look_back``; targets ``z[t:t + horizon]`` when asked for)."""
+    xs, ys, lengths, series, where = [], [], [], [], []
+    for k, (z, ts) in enumerate(zip(zs, cutoffs)):
+        if len(ts) == 0:
+            continue
+        ts = np.asarray(ts)
+        padded = np.concatenate([z, np.zeros(look_back)])  # room for windows shorter than look_back
+        starts = np.maximum(ts - look_back, 0)
+        take = starts[:, None] + np.arange(look_back)[None, :]
+        length = np.minimum(ts, look_back)
+        level = z[ts - 1][:, None]
+        inputs = (padded[take] - level) * (np.arange(look_back)[None, :] < length[:, None])
+        xs.append(inputs)
+        if targets:
+            ys.append(z[ts[:, None] + np.arange(horizon)[None, :]] - level)
+        lengths.append(length)
+        series.append(np.full(len(ts), k))
+        where.append(ts)
+    if not xs:
+        raise InvalidInputError("no series is long enough for a single window; use a shorter horizon or look_back")
+    return Windows(
+        x=np.concatenate(xs).astype(np.float32)[:, :, None],
+        y=np.concatenate(ys).astype(np.float32) if targets else None,
+        lengths=np.concatenate(lengths).astype(np.int32),
+        series=np.concatenate(series),
+        cutoff=np.concatenate(where),
+    )
