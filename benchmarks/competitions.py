@@ -15,7 +15,7 @@ default settings, season from the competition), and AutoARIMA with ``--arima``.
     python benchmarks/competitions.py --datasets m3_yearly --output /tmp/m3y.json
     python benchmarks/competitions.py --workers 2           # one dataset per Dask worker
 
-Each dataset is one task (``lstmcast._tasks.run_tasks``): here in turn, or on a Dask cluster
+Each dataset is one task (``lstmcast.parallel.run_tasks``): here in turn, or on a Dask cluster
 (``--workers N`` a local one, ``--scheduler tcp://host:8786`` a running one). The numbers are the
 same either way; each model's seconds are measured where it ran, so with two workers on two cores
 they include the other worker's competition.
@@ -108,7 +108,8 @@ def markdown(rows: list[dict]) -> str:
     out = [
         "| dataset | series | h | "
         + " | ".join(f"{m} OWA" for m in models)
-        + " | lstm / lstm_full sMAPE | lstm / lstm_full 80% / 95% coverage | lstm / lstm_full / ETS / Theta s | reference ETS / Theta / Comb OWA |",
+        + " | lstm / lstm_full sMAPE | lstm / lstm_full 80% / 95% coverage | lstm / lstm_full / ETS / Theta s"
+        + " | reference ETS / Theta / Comb OWA |",
         "| --- | --- | --- | " + " | ".join("---" for _ in models) + " | --- | --- | --- | --- |",
     ]
     for r in rows:
@@ -120,7 +121,8 @@ def markdown(rows: list[dict]) -> str:
         )
         out.append(
             f"| {r['dataset']} | {r['series']} | {r['horizon']} | {owa} | {a['smape']:.2f} / {b['smape']:.2f} | "
-            f"{a['coverage_80']:.3f} / {a['coverage_95']:.3f} ; {b['coverage_80']:.3f} / {b['coverage_95']:.3f} | {seconds} | "
+            f"{a['coverage_80']:.3f} / {a['coverage_95']:.3f} ; {b['coverage_80']:.3f} / {b['coverage_95']:.3f} | "
+            f"{seconds} | "
             f"{ref['auto_ets']:.3f} / {ref['auto_theta']:.3f} / {ref['comb']:.3f} |"
         )
     return "\n".join(out)
@@ -134,8 +136,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="run the datasets on a local Dask cluster of N worker processes")
     parser.add_argument("--scheduler", help="run them on a running Dask cluster, e.g. tcp://host:8786")
     args = parser.parse_args()
-    from lstmcast._tasks import run_tasks
-    from lstmcast.scale import cluster
+    from lstmcast.parallel import cluster, run_tasks
 
     def report(k: int, row: dict) -> None:
         t = row["table"]

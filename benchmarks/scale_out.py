@@ -1,5 +1,5 @@
 """Scaling out, measured side by side in one run: the same jobs in this process and on a
-2-worker ``LocalCluster`` (``lstmcast.scale.cluster(workers=2)``), with their results compared.
+2-worker ``LocalCluster`` (``lstmcast.parallel.cluster(workers=2)``), with their results compared.
 
 Jobs:
 
@@ -106,7 +106,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--output", type=Path, default=RESULTS / "scale_out.json")
     args = parser.parse_args()
-    from lstmcast.scale import cluster
+    from lstmcast.parallel import cluster
 
     report = {}
     if "gridsearch" in args.jobs:

@@ -14,7 +14,6 @@ import os
 import sys
 import typing
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -47,30 +46,30 @@ def _root(
     """lstmcast: the Keras LSTM tutorials' workflow, done right and a thousand times faster."""
 
 
-_SCALE_HELP = "Scaling out (see README, Scaling out)"
+_CLUSTER_HELP = "Scaling out (see README, Scaling out)"
 
 
 @dataclass
-class ScaleOptions:
-    """Where the parallel parts of a job run (``lstmcast.scale.cluster``)."""
+class ClusterOptions:
+    """Where the parallel parts of a job run (``lstmcast.parallel.cluster``)."""
 
     workers: int | None = typer.Option(
         None,
         "--workers",
         help="Run the parallel tasks on a local Dask cluster of N worker processes.",
-        rich_help_panel=_SCALE_HELP,
+        rich_help_panel=_CLUSTER_HELP,
     )
     scheduler: str | None = typer.Option(
         None,
         "--scheduler",
         help="Run them on an existing Dask cluster, e.g. tcp://host:8786.",
-        rich_help_panel=_SCALE_HELP,
+        rich_help_panel=_CLUSTER_HELP,
     )
 
-    def executor(self):
-        from lstmcast.scale import cluster
+    def executor(self, *, side_process: bool = False):
+        from lstmcast import parallel
 
-        return cluster(self.scheduler, workers=self.workers)
+        return parallel.cluster(self.scheduler, workers=self.workers, side_process=side_process)
 
 
 def _with_options(**groups: type) -> Callable:
@@ -121,7 +120,7 @@ def recipe_list() -> None:
 
 
 @recipe_app.command("run")
-@_with_options(scale=ScaleOptions)
+@_with_options(cluster_options=ClusterOptions)
 def recipe_run(
     name: str = typer.Argument(
         ..., help="airline, milk, shampoo, gridsearch, sunspots or toy-classifier (see `lstmcast recipe list`)."
@@ -129,7 +128,8 @@ def recipe_run(
     seeds: int | None = typer.Option(
         None,
         "--seeds",
-        help="Networks trained at once (seeds 0..N-1; default 5, shampoo 30); reports their distribution and the ensemble.",
+        help="Networks trained at once (seeds 0..N-1; default 5, shampoo 30); "
+        "reports their distribution and the ensemble.",
     ),
     fixed: bool = typer.Option(
         False, "--fixed", help="The tutorial's settings without its leak (scaler fitted on the training part)."
@@ -140,7 +140,7 @@ def recipe_run(
         Path("runs"), "--out", help="Folder for the run folder (runs/<recipe>-<variant>-<timestamp>/)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the table."),
-    scale: ScaleOptions = None,
+    cluster_options: ClusterOptions = None,
 ) -> None:
     """Run a tutorial recipe: train, evaluate one-step walk-forward beside baselines, write a run folder."""
     from lstmcast import recipes
@@ -150,8 +150,8 @@ def recipe_run(
         raise InvalidInputError("choose at most one of --fixed and --improved")
     variant = "fixed" if fixed else "improved" if improved else "faithful"
     _import_in_background("matplotlib.backends.backend_agg", "matplotlib.figure")
-    in_process = scale.workers is None and scale.scheduler is None
-    with _BaselinesInBackground() if in_process else scale.executor() as executor:
+    # light tasks (the baselines) in a side process while the networks train here; or all on a cluster
+    with cluster_options.executor(side_process=True) as executor:
         summary = recipes.run(
             name,
             variant=variant,
@@ -174,64 +174,6 @@ def _import_in_background(*modules: str) -> None:
     import threading
 
     threading.Thread(target=lambda: [importlib.import_module(m) for m in modules], daemon=True).start()
-
-
-class _BaselinesInBackground(Executor):
-    """Fits the baselines in one spawned worker process and every other model (the networks) in
-    this one, where JAX is started and compiled programs are cached, so the statistical baselines
-    compute while the LSTM trains. A network's job runs when its result is first asked for, after
-    every job has been submitted."""
-
-    in_process = True  # a search runs its programs side by side here, not through this executor
-
-    def __init__(self) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # Spawned, not forked (JAX's threads make fork unsafe), and started now: the worker imports
-        # lstmcast's evaluation while this process loads data, searches or trains.
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        self._deferred: list[_Deferred] = []
-        self._pool.submit(_import_evaluation)
-
-    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
-        from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, Persistence, SeasonalNaive
-
-        if not (args and isinstance(args[0], (Persistence, SeasonalNaive, AutoETS, AutoARIMA, AutoTheta))):
-            self._deferred.append(_Deferred(fn, args, kwargs))
-            return self._deferred[-1]
-        return self._pool.submit(fn, *args, **kwargs)
-
-    def run_deferred(self) -> None:
-        """Run the jobs kept for this thread (``lstmcast._tasks.run_tasks`` calls it once every job
-        is submitted, so the baselines compute in the worker meanwhile)."""
-        while self._deferred:
-            self._deferred.pop(0).result()
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
-
-
-def _import_evaluation() -> None:
-    import lstmcast.evaluate.workflow  # noqa: F401
-
-
-class _Deferred(Future):
-    """A job run in the calling thread when its result is first asked for."""
-
-    def __init__(self, fn: Callable, args: tuple, kwargs: dict) -> None:
-        super().__init__()
-        self._call = (fn, args, kwargs)
-
-    def result(self, timeout: float | None = None) -> Any:
-        if self._call is not None:
-            fn, args, kwargs = self._call
-            self._call = None
-            try:
-                self.set_result(fn(*args, **kwargs))
-            except BaseException as error:  # handed to the caller by Future.result
-                self.set_exception(error)
-        return super().result(timeout)
 
 
 def _print_recipe(summary: dict) -> None:
@@ -308,7 +250,8 @@ def _print_classification_recipe(console, summary: dict) -> None:
     )
     console.print(
         f"Measured on: {summary['measured_on']}. True classes: 1 2 3 2 3 1; the notebook classified the new "
-        f"sequence [0 0 0 0 0 1] as 1. {summary['seeds_with_every_class_right']} of {summary['seeds']} seeds get every class right."
+        f"sequence [0 0 0 0 0 1] as 1. {summary['seeds_with_every_class_right']} of {summary['seeds']} seeds "
+        "get every class right."
     )
     for deviation in summary["deviations"]:
         console.print(f"[dim]- {deviation}[/dim]")
@@ -440,7 +383,7 @@ def _settings(params: dict) -> str:
 
 
 @app.command()
-@_with_options(csv=CsvOptions, model=ModelOptions, scale=ScaleOptions)
+@_with_options(csv=CsvOptions, model=ModelOptions, cluster_options=ClusterOptions)
 def forecast(
     data: Path = typer.Argument(
         ..., help="CSV file: one series (a date and a value column) or many in long format (unique_id, ds, y)."
@@ -463,7 +406,7 @@ def forecast(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
     csv: CsvOptions = None,
     model: ModelOptions = None,
-    scale: ScaleOptions = None,
+    cluster_options: ClusterOptions = None,
 ) -> None:
     """Forecast the next HORIZON points of a series, or of every series of a long-format file."""
     from lstmcast._checks import output_path, positive_int
@@ -475,9 +418,10 @@ def forecast(
     if csv.is_panel(data):
         if plot is not None or spread:
             raise InvalidInputError(
-                "--plot and --spread are for one series; a long-format file gets its forecasts and intervals in --output"
+                "--plot and --spread are for one series; "
+                "a long-format file gets its forecasts and intervals in --output"
             )
-        _forecast_panel(csv.load_panel(data), horizon, level, output, overwrite, model, scale)
+        _forecast_panel(csv.load_panel(data), horizon, level, output, overwrite, model, cluster_options)
     else:
         _forecast_series(csv.load(data), horizon, level, spread, output, plot, overwrite, model)
 
@@ -535,9 +479,15 @@ _CONFORMAL_WINDOWS = 20
 
 
 def _forecast_panel(
-    panel, horizon: int, level: list[float], output: Path, overwrite: bool, model: ModelOptions, scale: ScaleOptions
+    panel,
+    horizon: int,
+    level: list[float],
+    output: Path,
+    overwrite: bool,
+    model: ModelOptions,
+    cluster_options: ClusterOptions,
 ) -> None:
-    with scale.executor() as executor:  # reached (or started) before any work; the network trains here
+    with cluster_options.executor() as executor:  # reached (or started) before any work; the network trains here
         _forecast_panel_on(panel, horizon, level, output, overwrite, model, executor)
 
 
@@ -560,14 +510,16 @@ def _forecast_panel_on(
     for value in level:
         if calibrated < calibration_needed(value):
             raise InvalidInputError(
-                f"a {value:g}% interval needs at least {calibration_needed(value)} series longer than the horizon to calibrate on; "
+                f"a {value:g}% interval needs at least {calibration_needed(value)} series longer than the horizon "
+                "to calibrate on; "
                 f"this file has {calibrated}: ask for a lower --level, or forecast without intervals"
             )
     forecaster = LSTMForecaster(**params, verbose=1)
     typer.echo(
-        f"{len(panel)} series, {int(panel.lengths.min())} to {int(panel.lengths.max())} values each; training one network "
-        f"for all of them ({len(look_backs_of(forecaster))} look-back(s) x {forecaster.n_members} seeds; a fit held back from each "
-        f"series' last {horizon} values for {'early stopping and ' if forecaster.patience else ''}the intervals, then the final fit)"
+        f"{len(panel)} series, {int(panel.lengths.min())} to {int(panel.lengths.max())} values each; "
+        f"training one network for all of them ({len(look_backs_of(forecaster))} look-back(s) x "
+        f"{forecaster.n_members} seeds; a fit held back from each series' last {horizon} values for "
+        f"{'early stopping and ' if forecaster.patience else ''}the intervals, then the final fit)"
     )
     fitted = forecaster.fit(panel)
     frame = fitted.predict(horizon, level=level or None, executor=executor)  # by partition, on a cluster
@@ -575,7 +527,10 @@ def _forecast_panel_on(
     note = ""
     if fitted.fallback_series_:
         shown = ", ".join(fitted.fallback_series_[:5]) + (" ..." if len(fitted.fallback_series_) > 5 else "")
-        note = f"; {len(fitted.fallback_series_)} series too short for the network were forecast by Naive2, without intervals: {shown}"
+        note = (
+            f"; {len(fitted.fallback_series_)} series too short for the network were forecast by Naive2, "
+            f"without intervals: {shown}"
+        )
     typer.echo(
         f"wrote {output}: {horizon} points after each of {len(panel)} series in {time.perf_counter() - started:.1f} s "
         f"(settings: {_settings(params)}; epochs run {fitted.epochs_run_.tolist()}){note}"
@@ -583,7 +538,7 @@ def _forecast_panel_on(
 
 
 @app.command()
-@_with_options(csv=CsvOptions, model=ModelOptions, scale=ScaleOptions)
+@_with_options(csv=CsvOptions, model=ModelOptions, cluster_options=ClusterOptions)
 def evaluate(
     data: Path = typer.Argument(..., help="CSV file with a date column and a value column."),
     test_size: int = typer.Option(..., "--test-size", help="Points at the end held out for testing."),
@@ -591,7 +546,7 @@ def evaluate(
     windows: int = typer.Option(3, "--windows", help="Backtest cut-offs (rolling origin)."),
     csv: CsvOptions = None,
     model: ModelOptions = None,
-    scale: ScaleOptions = None,
+    cluster_options: ClusterOptions = None,
 ) -> None:
     """Score the LSTM beside baselines: one-step walk-forward on the test part, then a multi-step backtest."""
     from rich.console import Console
@@ -614,7 +569,7 @@ def evaluate(
     lstm = LSTMForecaster(**params)
     console = Console()
     headers = {"model": "model", "rmse": "RMSE", "mae": "MAE", "smape": "sMAPE %", "mase": "MASE", "seconds": "s"}
-    with scale.executor() as executor:
+    with cluster_options.executor() as executor:
         results = (
             walk_forward(lstm, series, test_size=test_size, season=season, executor=executor),
             backtest(lstm, series, horizon=horizon, n_windows=windows, season=season, executor=executor),
@@ -635,7 +590,7 @@ def evaluate(
 
 
 @app.command()
-@_with_options(csv=CsvOptions, model=ModelOptions, scale=ScaleOptions)
+@_with_options(csv=CsvOptions, model=ModelOptions, cluster_options=ClusterOptions)
 def search(
     data: Path = typer.Argument(..., help="CSV file with a date column and a value column (the training data)."),
     grid: list[str] = typer.Option(..., "--grid", help="A parameter and its values, e.g. units=2,4,8 (repeatable)."),
@@ -646,7 +601,7 @@ def search(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output file."),
     csv: CsvOptions = None,
     model: ModelOptions = None,
-    scale: ScaleOptions = None,
+    cluster_options: ClusterOptions = None,
 ) -> None:
     """Grid search for an LSTM on your series: every combination scored by rolling-origin folds."""
     from rich.console import Console
@@ -673,7 +628,7 @@ def search(
         if output is not None:  # the table so far, replaced atomically: an interrupted search keeps its rows
             write_csv(output, pd.DataFrame(rows), index=False, overwrite=overwrite or len(rows) > 1)
 
-    with scale.executor() as executor:
+    with cluster_options.executor() as executor:
         result = grid_search(
             estimator,
             param_grid,
@@ -698,13 +653,14 @@ def search(
         )
     )
     typer.echo(
-        f"best: {', '.join(f'{k}={v}' for k, v in result.best_params.items())} ({result.metric} {table['score_mean'].iloc[0]:.4g}); "
+        f"best: {', '.join(f'{k}={v}' for k, v in result.best_params.items())} "
+        f"({result.metric} {table['score_mean'].iloc[0]:.4g}); "
         f"{len(table)} configurations in {result.seconds:.1f} s" + (f"; wrote {output}" if output else "")
     )
 
 
 @app.command("cross-validate")
-@_with_options(csv=CsvOptions, model=ModelOptions, scale=ScaleOptions)
+@_with_options(csv=CsvOptions, model=ModelOptions, cluster_options=ClusterOptions)
 def cross_validate_command(
     data: Path = typer.Argument(..., help="CSV file: one series, or many in long format (unique_id, ds, y)."),
     horizon: int = typer.Option(..., "--horizon", "-h", help="Points forecast from each cut-off."),
@@ -713,16 +669,14 @@ def cross_validate_command(
     ),
     level: list[float] = typer.Option([], "--level", help="Interval coverage to check, in percent (repeatable)."),
     arima: bool = typer.Option(False, "--arima", help="Add AutoARIMA to the baselines (minutes on large panels)."),
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="CSV of the scores per series, cut-off and model."
-    ),
+    output: Path | None = typer.Option(None, "--output", "-o", help="CSV of the scores per series, cut-off and model."),
     forecasts: Path | None = typer.Option(
         None, "--forecasts", help="CSV of every forecast beside the truth (unique_id, ds, cutoff, y, models...)."
     ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
     csv: CsvOptions = None,
     model: ModelOptions = None,
-    scale: ScaleOptions = None,
+    cluster_options: ClusterOptions = None,
 ) -> None:
     """Rolling-origin evaluation of the LSTM beside Naive2, seasonal naive, AutoETS and AutoTheta: sMAPE, MASE, OWA."""
     from rich.console import Console
@@ -752,7 +706,7 @@ def cross_validate_command(
     ]
     if arima:
         models.append(AutoARIMA(season=season))
-    with scale.executor() as executor:
+    with cluster_options.executor() as executor:
         result = cross_validate(
             models, panel, horizon=horizon, n_windows=windows, season=season, level=level or None, executor=executor
         )
@@ -765,8 +719,9 @@ def cross_validate_command(
     per_series = result.scores.pivot_table(index=["unique_id", "cutoff"], columns="model", values="smape")
     best = per_series.idxmin(axis=1).value_counts()
     typer.echo(
-        f"season {season}; sMAPE and MASE are means over series and cut-offs (MASE scaled by each training part's in-sample "
-        f"seasonal-naive error), OWA against Naive2. Lowest sMAPE per series and cut-off: "
+        f"season {season}; sMAPE and MASE are means over series and cut-offs "
+        f"(MASE scaled by each training part's in-sample seasonal-naive error), OWA against Naive2. "
+        "Lowest sMAPE per series and cut-off: "
         + ", ".join(f"{alias} {int(best.get(alias, 0))}" for alias in result.aliases)
         + ". 'failed': series a model could not forecast (the LSTM's: too short, forecast by Naive2)."
     )
@@ -809,9 +764,7 @@ def classify(
         ..., help="Cases to classify, in the same format (labels optional: with them, the scores)."
     ),
     seeds: int | None = typer.Option(None, "--seeds", help="Ensemble size (default 5)."),
-    epochs: int | None = typer.Option(
-        None, "--epochs", help="Training epochs (default: chosen from the data's size)."
-    ),
+    epochs: int | None = typer.Option(None, "--epochs", help="Training epochs (default: chosen from the data's size)."),
     units: int | None = typer.Option(None, "--units", help="LSTM units (default 64)."),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="CSV of the predictions: case, label, predicted, proba_<class>..."
@@ -853,7 +806,8 @@ def classify(
     console = Console()
     console.print(
         f"{training.name or train.name}: {len(training)} training cases, {len(testing)} test cases, "
-        f"{training.n_channels} channel(s), {len(model.classes_)} classes; {model.n_models} networks trained in {fit_seconds:.1f} s "
+        f"{training.n_channels} channel(s), {len(model.classes_)} classes; "
+        f"{model.n_models} networks trained in {fit_seconds:.1f} s "
         f"(epochs {model.epochs_run_.max()}), predicted in {predict_seconds:.2f} s"
     )
     if testing.y is not None:
