@@ -12,7 +12,7 @@ series and forecasts back as such a table.
 
 from lstmcast.data.frequency import future_index, season_length
 from lstmcast.data.load import from_pandas, load_csv
-from lstmcast.data.panel import Panel, from_long, is_long_format, load_panel_csv, panel_frame
+from lstmcast.data.panel import Panel, from_long, is_long_format, load_panel_csv, load_series_or_panel, panel_frame
 from lstmcast.data.sequences import Sequences, load_sequences_csv, load_ts
 from lstmcast.data.validate import MISSING_POLICIES, validate_series
 
@@ -26,6 +26,7 @@ __all__ = [
     "is_long_format",
     "load_csv",
     "load_panel_csv",
+    "load_series_or_panel",
     "load_sequences_csv",
     "load_ts",
     "panel_frame",

@@ -37,7 +37,7 @@ from lstmcast.data.frequency import future_index, index_from_data, index_to_data
 from lstmcast.data.validate import time_label, validate_series
 from lstmcast.errors import DataFileError, InvalidInputError
 
-__all__ = ["Panel", "from_long", "is_long_format", "load_panel_csv", "panel_frame"]
+__all__ = ["Panel", "from_long", "is_long_format", "load_panel_csv", "load_series_or_panel", "panel_frame"]
 
 ID, DS = "unique_id", "ds"  # the column names of every frame this module writes, as Nixtla's
 
@@ -182,6 +182,8 @@ class Panel:
         """One series as a panel of one: a pandas Series with a time index (validated as
         ``validate_series`` does; its id is ``unique_id``, else its name, else ``"series"``) or an
         array (integer time 0, 1, ...)."""
+        if unique_id is not None and (not isinstance(unique_id, str) or not unique_id):
+            raise InvalidInputError(f"unique_id must be a non-empty string, got {unique_id!r}")
         if isinstance(y, pd.Series):
             series = validate_series(y)
             name = unique_id if unique_id is not None else (str(y.name) if y.name is not None else "series")
@@ -769,3 +771,44 @@ def _axis_kind(axis: Any, series: str) -> BaseOffset | None:
 
 def _describe_kind(kind: BaseOffset | None) -> str:
     return "integers" if kind is None else f"frequency {kind.freqstr!r}"
+
+
+def load_series_or_panel(
+    path: str | os.PathLike,
+    *,
+    id_col: Hashable | None = None,
+    date_col: Hashable | None = None,
+    value_col: Hashable | None = None,
+    sep: str = ",",
+    **options: Any,
+) -> pd.Series | Panel:
+    """Read a CSV file of one series or of many: a ``Panel`` when the file is in long format (its
+    header has ``unique_id``, ``ds`` and ``y``, or ``id_col`` is given), else one series.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file.
+    id_col : str, optional
+        Long format: the series id column (default ``unique_id``; giving it asks for a panel).
+    date_col, value_col : str, optional
+        The date and value columns (long format: default ``ds`` and ``y``; one series: the first
+        column and the only other numeric one).
+    sep : str, default ","
+        The field separator.
+    **options
+        One series: the other options of ``lstmcast.data.load_csv`` (``skip_footer``,
+        ``na_values``, ``missing``, ``date_format``...).
+
+    Returns
+    -------
+    pandas.Series or Panel
+    """
+    from lstmcast.data.files import csv_columns
+    from lstmcast.data.load import load_csv
+
+    if id_col is not None or is_long_format(csv_columns(path, sep)):
+        return load_panel_csv(
+            path, id_col=id_col or ID, date_col=date_col or DS, value_col=value_col or "y", sep=sep
+        )
+    return load_csv(path, date_col=date_col, value_col=value_col, sep=sep, **options)

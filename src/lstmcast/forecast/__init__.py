@@ -24,9 +24,10 @@ from lstmcast.forecast.baselines import (
     StatisticalForecaster,
     default_baselines,
 )
-from lstmcast.forecast.defaults import MIN_RECOMMENDED_LENGTH, recommended_params
+from lstmcast.forecast.defaults import CONFORMAL_WINDOWS, MIN_RECOMMENDED_LENGTH, default_forecaster, recommended_params
 
 __all__ = [
+    "CONFORMAL_WINDOWS",
     "MIN_RECOMMENDED_LENGTH",
     "AutoARIMA",
     "AutoETS",
@@ -43,6 +44,7 @@ __all__ = [
     "StatisticalForecaster",
     "clone",
     "default_baselines",
+    "default_forecaster",
     "fit_together",
     "program_key",
     "recommended_params",

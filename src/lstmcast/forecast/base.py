@@ -332,7 +332,8 @@ class LocalForecaster(Forecaster):
         for k, (uid, values) in enumerate(zip(panel.ids, panel.values)):
             points = horizon if new is None else len(new[k])
             try:
-                model = clone(self).fit(values)
+                axis = panel.index[k]  # a dated series is fitted as one, so the fitted model knows its dates
+                model = clone(self).fit(pd.Series(values, index=axis) if isinstance(axis, pd.DatetimeIndex) else values)
                 if new is None:
                     forecast = np.asarray(model._forecast(horizon), np.float64)
                     halves = model._half_widths(horizon, list(levels)) if levels else {}

@@ -20,7 +20,7 @@ from lstmcast._checks import season as check_season
 from lstmcast._checks import series_values
 from lstmcast.errors import InvalidInputError
 
-__all__ = ["MIN_RECOMMENDED_LENGTH", "recommended_params"]
+__all__ = ["CONFORMAL_WINDOWS", "MIN_RECOMMENDED_LENGTH", "default_forecaster", "recommended_params"]
 
 MIN_RECOMMENDED_LENGTH = 24
 """The fewest training values the recommended settings are made for."""
@@ -70,3 +70,48 @@ def recommended_params(y: Any, season: int = 1) -> dict[str, Any]:
         "patience": 30,
         "n_seeds": 5,
     }
+
+
+CONFORMAL_WINDOWS = 20
+"""Refits that calibrate one series' prediction intervals (enough for a 95% interval)."""
+
+
+def default_forecaster(data: Any, *, season: int, horizon: int | None = None, intervals: bool = False, **given: Any):
+    """The LSTM lstmcast recommends for ``data``, chosen by what the data is.
+
+    Parameters
+    ----------
+    data : pandas.Series, array-like or Panel
+        The training data: many series (a ``Panel``) get a ``GlobalLSTM`` with its defaults; one
+        series gets a ``LocalLSTM`` with ``recommended_params(data, season)``.
+    season : int
+        The seasonal period.
+    horizon : int, optional
+        The values to forecast (a global model is trained for it; one series' intervals are
+        calibrated for it).
+    intervals : bool, default False
+        One series: calibrate conformal prediction intervals for ``horizon`` (up to
+        ``CONFORMAL_WINDOWS`` refits, fewer for a short series).
+    **given
+        Settings that take precedence over the recommended ones (``units``, ``epochs``, ...).
+
+    Returns
+    -------
+    LocalLSTM or GlobalLSTM
+        Unfitted.
+    """
+    from lstmcast.data import Panel
+
+    if isinstance(data, Panel):
+        from lstmcast.forecast.global_lstm import GlobalLSTM
+
+        return GlobalLSTM(horizon=horizon, season=check_season(season), **given)
+    from lstmcast.forecast.local_lstm import LocalLSTM
+
+    params = {**recommended_params(data, season), **given}
+    if intervals:
+        if horizon is None:
+            raise InvalidInputError("intervals are calibrated for a horizon: give horizon=H")
+        spare = len(series_values(data, "y")) - horizon - MIN_RECOMMENDED_LENGTH
+        params.update(horizon=horizon, conformal_windows=max(1, min(CONFORMAL_WINDOWS, spare)))
+    return LocalLSTM(**params)

@@ -318,3 +318,60 @@ def _as_pair(pair: Any, what: str):
         raise InvalidInputError(f"{what} must be a pair (index_subset, values)") from None
     x = _as_x(index, f"{what} index")
     return x, _as_values(values, len(x), f"{what} values")
+
+
+def plot_forecast_frame(
+    path: str | os.PathLike,
+    series: Any,
+    frame: Any,
+    *,
+    alias: str = "lstm",
+    levels: Any = (),
+    spread: bool = False,
+    n_members: int = 1,
+    overwrite: bool = False,
+) -> Figure:
+    """Draw one series and a forecast frame of it (``ds``, the alias column and its bands).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The PNG to write.
+    series : pandas.Series
+        The observed history.
+    frame : pandas.DataFrame
+        What a forecaster's ``predict`` returned for it.
+    alias : str, default "lstm"
+        The forecast's column.
+    levels : sequence of float, default ()
+        The interval levels in the frame: the widest is shaded.
+    spread : bool, default False
+        Without levels, shade the members' range (``<alias>-min`` to ``<alias>-max``).
+    n_members : int, default 1
+        How many members the forecast combines (for the title).
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    band = None
+    if levels:
+        widest = f"{max(levels):g}"
+        band = (f"{alias}-lo-{widest}", f"{alias}-hi-{widest}", f"{widest}% conformal interval")
+    elif spread:
+        band = (f"{alias}-min", f"{alias}-max", f"min-max of {n_members} seeds")
+    return plot_future(
+        path,
+        index=series.index,
+        y=series.to_numpy(),
+        future_index=frame["ds"],
+        mean=frame[alias],
+        lower=None if band is None else frame[band[0]],
+        upper=None if band is None else frame[band[1]],
+        title=f"{series.name}: LSTM forecast, mean of {n_members} seeds" + (f" (band: {band[2]})" if band else ""),
+        ylabel=str(series.name),
+        band_label=None if band is None else band[2],
+        overwrite=overwrite,
+    )
