@@ -12,7 +12,7 @@ from lstmcast.classify import LSTMClassifier
 from lstmcast.recipes.toy_classifier import LABELS
 from tests.cli.test_cli import run_cli
 
-FAST = ["--epochs", 3, "--seeds", 2, "--units", 4]
+FAST = ["--epochs", 3, "--n-seeds", 2, "--units", 4]
 
 
 def write_ts(path, cases, labels=None, classes=("early", "late")):
@@ -127,7 +127,18 @@ def test_a_bad_file_is_one_line_naming_the_case_and_line(monkeypatch, capsys, fi
 
 def test_toy_classifier_recipe_reports_keras_accuracy_beside_class_accuracy(monkeypatch, capsys, tmp_path):
     code, out, err = run_cli(
-        monkeypatch, capsys, "recipe", "run", "toy-classifier", "--epochs", 3, "--seeds", 2, "--json", "--out", tmp_path
+        monkeypatch,
+        capsys,
+        "recipe",
+        "run",
+        "toy-classifier",
+        "--epochs",
+        3,
+        "--n-seeds",
+        2,
+        "--json",
+        "--out",
+        tmp_path,
     )
     assert code == 0, err
     summary = json.loads(out)

@@ -63,7 +63,7 @@ def test_forecast_writes_dates_at_the_series_frequency(monkeypatch, capsys, mont
         6,
         "--epochs",
         3,
-        "--seeds",
+        "--n-seeds",
         2,
         "--output",
         output,
@@ -111,7 +111,7 @@ def test_bad_input_is_one_line_and_status_2(monkeypatch, capsys, tmp_path, conte
 
 def test_recipe_run_json_and_run_folder(monkeypatch, capsys, tmp_path):
     code, out, err = run_cli(
-        monkeypatch, capsys, "recipe", "run", "airline", "--epochs", 2, "--seeds", 2, "--json", "--out", tmp_path
+        monkeypatch, capsys, "recipe", "run", "airline", "--epochs", 2, "--n-seeds", 2, "--json", "--out", tmp_path
     )
     assert code == 0, err
     summary = json.loads(out)
@@ -163,15 +163,19 @@ def test_evaluate_prints_both_tables_with_every_model(monkeypatch, capsys, month
         2,
         "--epochs",
         3,
-        "--seeds",
+        "--n-seeds",
         2,
     )
     assert code == 0, err
-    assert "one-step walk-forward on 12 test points" in out and "multi-step backtest: 2 cut-offs, horizon 12" in out
+    assert "one-step walk-forward on 12 test points" in out and "multi-step backtest: 2 cut-off(s), 12 values" in out
     one_step, multi_step = out.split("multi-step backtest")
-    for name in ("lstm", "persistence", "seasonal_naive", "auto_ets", "auto_arima"):
+    for name in ("lstm", "seasonal_naive", "auto_ets"):
         assert name in one_step and name in multi_step
-    assert "auto_theta" in multi_step and "auto_theta" not in one_step  # Theta would leak one step ahead
+    for name in ("persistence", "auto_arima"):  # one-step baselines (AutoARIMA joins the backtest with --arima)
+        assert name in one_step and name not in multi_step
+    for name in ("naive2", "auto_theta"):  # Theta would leak one step ahead; Naive2 is OWA's reference
+        assert name in multi_step and name not in one_step
+    assert "OWA" in multi_step
     y = pd.read_csv(monthly_csv)["sales"].to_numpy()
     persistence = np.sqrt(np.mean((y[-12:] - y[-13:-1]) ** 2))
     row = next(line for line in one_step.splitlines() if "persistence" in line)
@@ -210,7 +214,7 @@ def test_recipe_gridsearch_json_lists_every_configuration(monkeypatch, capsys, t
         "--fixed",
         "--epochs",
         2,
-        "--seeds",
+        "--n-seeds",
         1,
         "--json",
         "--out",
@@ -228,7 +232,7 @@ def test_recipe_gridsearch_json_lists_every_configuration(monkeypatch, capsys, t
 
 def test_recipe_table_names_the_model_with_the_lowest_test_rmse(monkeypatch, capsys, tmp_path):
     code, out, err = run_cli(
-        monkeypatch, capsys, "recipe", "run", "airline", "--epochs", 2, "--seeds", 2, "--out", tmp_path
+        monkeypatch, capsys, "recipe", "run", "airline", "--epochs", 2, "--n-seeds", 2, "--out", tmp_path
     )
     assert code == 0, err
     config = json.loads(next(tmp_path.glob("airline-faithful-*/metrics.json")).read_text())

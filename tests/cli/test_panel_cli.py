@@ -6,7 +6,7 @@ import pandas as pd
 
 from tests.cli.test_cli import run_cli
 
-FAST = ["--epochs", 2, "--seeds", 2, "--units", 4]
+FAST = ["--epochs", 2, "--n-seeds", 2, "--units", 4]
 
 
 def long_csv(path, n_series=12, seed=0, id_col="unique_id", date_col="ds", value_col="y", short=False):

@@ -51,7 +51,7 @@ def recipe_run(
             verbose=0 if as_json else 1,
             executor=executor,
         )
-    show(as_json, summary, *recipes.get(name).report(summary))
+    show(as_json, summary, *([] if as_json else recipes.get(name).report(summary)))
 
 
 @app.command()

@@ -53,9 +53,13 @@ def evaluation_table(evaluation: Any, *, title: str) -> Any:
     table = evaluation.table()
     headers = {"model": "model", **{k: v for k, v in _HEADERS.items() if k in table.columns}}
     headers.update({f"coverage_{level:g}": f"{level:g}% cover" for level in evaluation.levels})
-    headers.update(seconds="s", failed="failed")
+    headers["seconds"] = "s"
+    if table["failed"].any():  # a column of zeros says nothing
+        headers["failed"] = "failed"
     rows = [{"model": alias, **row} for alias, row in table.to_dict("index").items()]
-    return metrics_table(rows, title=title, columns=headers)
+    shown = metrics_table(rows, title=title, columns=headers)
+    shown.columns[0].no_wrap = True  # a model's name is never cut
+    return shown
 
 
 def search_table(result: Any, *, title: str) -> Any:
