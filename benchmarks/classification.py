@@ -1,6 +1,6 @@
 """LSTMClassifier's default settings on five UCR/UEA sets, beside the published figures.
 
-For each set: fit ``LSTMClassifier()`` (its defaults; ``--seeds`` networks, seeds 0..N-1, in one
+For each set: fit ``LSTMClassifier()`` (its defaults; ``--n-seeds`` networks, seeds 0..N-1, in one
 compiled call) on the ``_TRAIN.ts`` file, then score the ``_TEST.ts`` file: each seed's test
 accuracy (mean ± sample std over the seeds), the ensemble's (mean probabilities), its balanced
 accuracy, and the seconds to fit and predict. Beside them: 1-nearest-neighbour with Euclidean
@@ -12,7 +12,7 @@ The defaults were chosen by cross-validation inside the training files only
 (``benchmarks/classification_defaults.py``); the test files are read here, once, for the report.
 
     python benchmarks/classification.py                     # all five sets, 5 seeds
-    python benchmarks/classification.py --datasets GunPoint --seeds 2
+    python benchmarks/classification.py --datasets GunPoint --n-seeds 2
     python benchmarks/classification.py --output benchmarks/results/classification.json
 
 Data: ``../shared/datasets/classification/`` beside the repository (not bundled).
@@ -89,7 +89,7 @@ def run_set(name: str, seeds: int) -> dict:
     train = load_ts(DATA / name / f"{name}_TRAIN.ts")
     test = load_ts(DATA / name / f"{name}_TEST.ts")
     started = time.perf_counter()
-    model = LSTMClassifier(n_models=seeds).fit(train.X, train.y)
+    model = LSTMClassifier(n_seeds=seeds).fit(train.X, train.y)
     fit_seconds = time.perf_counter() - started
     started = time.perf_counter()
     members = model.predict_proba(test.X, members=True)
@@ -145,13 +145,13 @@ def table(rows: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
-    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--n-seeds", type=int, default=5)
     parser.add_argument("--output", type=Path, help="write the rows as JSON here (replaced if it exists)")
     args = parser.parse_args()
     started = time.perf_counter()
     rows = []
     for name in args.datasets:
-        rows.append(run_set(name, args.seeds))
+        rows.append(run_set(name, args.n_seeds))
         r = rows[-1]
         print(
             f"{name}: ensemble {r['accuracy_ensemble']:.4f} (target {r['target']}), seeds {r['accuracy_mean']:.4f}, "

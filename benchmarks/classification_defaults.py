@@ -6,7 +6,7 @@ folds, per set, and the mean over the sets. ``LSTMClassifier``'s defaults are th
 the best mean that also fits the benchmark's time budget.
 
     python benchmarks/classification_defaults.py                       # every candidate
-    python benchmarks/classification_defaults.py --candidates default wide --folds 3 --seeds 1
+    python benchmarks/classification_defaults.py --candidates default wide --folds 3 --n-seeds 1
 
 Data: ``../shared/datasets/classification/`` beside the repository.
 """
@@ -50,7 +50,7 @@ def cross_validate(name: str, settings: dict, k: int, seeds: int, repeats: int) 
     for repeat in range(repeats):
         for held_out in folds(labels, k, repeat):
             rest = np.setdiff1d(np.arange(len(labels)), held_out)
-            model = LSTMClassifier(**{"n_models": seeds, **settings}).fit([train.X[i] for i in rest], labels[rest])
+            model = LSTMClassifier(**{"n_seeds": seeds, **settings}).fit([train.X[i] for i in rest], labels[rest])
             scores.append(model.score([train.X[i] for i in held_out], labels[held_out]))
     return {
         "dataset": name,
@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=1, help="repeats of the k-fold split, each shuffled anew")
-    parser.add_argument("--seeds", type=int, default=1, help="networks per fit (an ensemble)")
+    parser.add_argument("--n-seeds", type=int, default=1, help="networks per fit (an ensemble)")
     parser.add_argument("--output", type=Path, help="write every row as JSON here")
     args = parser.parse_args()
     rows = []
@@ -75,7 +75,7 @@ def main() -> None:
             row = {
                 "candidate": candidate,
                 "settings": CANDIDATES[candidate],
-                **cross_validate(name, CANDIDATES[candidate], args.folds, args.seeds, args.repeats),
+                **cross_validate(name, CANDIDATES[candidate], args.folds, args.n_seeds, args.repeats),
             }
             rows.append(row)
             print(

@@ -4,7 +4,7 @@ For each dataset in ``../shared/datasets/competitions/``: every model is fitted 
 ``*_train.csv`` and forecasts the whole horizon, scored against ``*_test.csv`` (the competitions'
 own split): sMAPE (0-200), MASE (scaled by each series' in-sample seasonal-naive error) and OWA
 against Naive2, averaged over series; the LSTM's 80% and 95% conformal intervals' coverage; and
-each model's fit-and-predict seconds. Models: the LSTM with ``recommended_panel_params`` (``lstm``,
+each model's fit-and-predict seconds. Models: ``GlobalLSTM`` with its defaults (``lstm``,
 its training capped at ``TRAIN_BUDGET`` windows per member, and ``lstm_full``, the same settings
 with the full 20 epochs over every window, as they were validated; chosen
 by backtests inside the training files, ``benchmarks/competitions_defaults.py``; the test files
@@ -59,22 +59,15 @@ def season_of(name: str) -> int:
 def run_dataset(name: str, arima: bool) -> dict:
     from lstmcast.data import load_panel_csv
     from lstmcast.evaluate import holdout
-    from lstmcast.forecast import (
-        AutoARIMA,
-        AutoETS,
-        AutoTheta,
-        LSTMForecaster,
-        Naive2,
-        SeasonalNaive,
-        recommended_panel_params,
-    )
+    from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, GlobalLSTM, Naive2, SeasonalNaive
 
     train, test = load_panel_csv(DATA / f"{name}_train.csv"), load_panel_csv(DATA / f"{name}_test.csv")
     season, horizon = season_of(name), int(test.lengths.max())
-    params = recommended_panel_params(season, horizon)
+    lstm = GlobalLSTM(horizon=horizon, season=season)  # the defaults, as the CLI ships them
+    params = lstm.get_params()
     models = [
-        LSTMForecaster(**params),
-        LSTMForecaster(**{**params, "max_train_windows": None}, alias="lstm_full"),
+        lstm,
+        GlobalLSTM(horizon=horizon, season=season, max_train_windows=None, alias="lstm_full"),
         Naive2(season=season),
     ]
     models += [SeasonalNaive(season=season), AutoETS(season=season), AutoTheta(season=season)] + (

@@ -3,7 +3,7 @@
 For each dataset, every training series is cut before its last ``h`` values (``h`` the
 competition's horizon); the models are fitted on the rest and scored on those ``h`` values, as
 ``benchmarks/competitions.py`` scores the test files (which this script never reads). Candidates
-are departures from ``recommended_panel_params``; the table gives each one's OWA against Naive2
+are departures from ``GlobalLSTM``'s defaults; the table gives each one's OWA against Naive2
 on the same points, beside AutoETS's and AutoTheta's.
 
     python benchmarks/competitions_defaults.py                          # every candidate
@@ -33,14 +33,14 @@ from pathlib import Path
 
 from competitions import DATA, DATASETS, season_of
 
-# Departures from recommended_panel_params, by name.
+# Departures from GlobalLSTM's defaults, by name.
 CANDIDATES: dict[str, dict] = {
     "default": {},
     "early_stopping": {"patience": 5, "epochs": 30},
-    "one_look_back": {"look_back": "2h", "n_models": 5, "combine": "mean"},
+    "one_look_back": {"look_back": "2h", "n_seeds": 5, "combine": "mean"},
     "three_look_backs": {"look_back": "h,2h,3h"},
     "mean": {"combine": "mean"},
-    "units32x5": {"units": 32, "n_models": 5},
+    "units32x5": {"units": 32, "n_seeds": 5},
     "epochs40": {"epochs": 40},
     "log": {"normalization": "log"},
     "full": {"max_train_windows": None},
@@ -73,13 +73,12 @@ def validation_split(name: str):
 
 def evaluate(name: str, candidates: list[str], baselines: bool) -> list[dict]:
     from lstmcast.evaluate import holdout
-    from lstmcast.forecast import AutoETS, AutoTheta, LSTMForecaster, Naive2, recommended_panel_params
+    from lstmcast.forecast import AutoETS, AutoTheta, GlobalLSTM, Naive2
 
     head, tail, horizon = validation_split(name)
     season = season_of(name)
     models = [
-        LSTMForecaster(**{**recommended_panel_params(season, horizon), **settings_for(c, horizon)}, alias=f"lstm_{c}")
-        for c in candidates
+        GlobalLSTM(horizon=horizon, season=season, **settings_for(c, horizon), alias=f"lstm_{c}") for c in candidates
     ]
     models += [Naive2(season=season)] + ([AutoETS(season=season), AutoTheta(season=season)] if baselines else [])
     started = time.perf_counter()

@@ -24,7 +24,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "competitio
 
 def main() -> None:
     from lstmcast.evaluate import backtest
-    from lstmcast.forecast import AutoETS, AutoTheta, LSTMForecaster, SeasonalNaive, recommended_params
+    from lstmcast.forecast import AutoETS, AutoTheta, LocalLSTM, SeasonalNaive, recommended_params
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--every", type=int, default=10)
@@ -35,7 +35,7 @@ def main() -> None:
     chosen = [(uid, y) for uid, y in series if len(y) >= args.min_length][:: args.every]
     rows, started = [], time.perf_counter()
     for uid, y in chosen:
-        lstm = LSTMForecaster(**recommended_params(y[:-18], 12))
+        lstm = LocalLSTM(**recommended_params(y[:-18], 12))
         baselines = [SeasonalNaive(season=12), AutoETS(season=12), AutoTheta(season=12)]
         result = backtest(lstm, y, horizon=18, n_windows=1, season=12, baselines=baselines)
         rows.append({"unique_id": uid, **{alias: m["mase"] for alias, m in result.metrics.items()}})

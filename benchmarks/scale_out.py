@@ -52,7 +52,7 @@ def baselines(executor):
 
 def random_search_job(executor):
     from lstmcast.datasets import load
-    from lstmcast.forecast import LSTMForecaster
+    from lstmcast.forecast import LocalLSTM
     from lstmcast.search import RollingOrigin, random_search
 
     train = load("airline")[:96]
@@ -62,14 +62,14 @@ def random_search_job(executor):
         "batch_size": [1, 4, 16],
         "learning_rate": [1e-3, 3e-3, 1e-2],
     }
-    model = LSTMForecaster(epochs=30, scale="minmax", n_models=2)
+    model = LocalLSTM(epochs=30, scale="minmax", n_seeds=2)
     result = random_search(
         model,
         space,
         train,
         n_iter=200,
         seed=0,
-        cv=RollingOrigin(n_folds=3, size=12),
+        cv=RollingOrigin(horizon=12, n_windows=3),
         season=12,
         refit=False,
         executor=executor,
