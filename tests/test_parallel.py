@@ -21,15 +21,15 @@ from lstmcast.data import from_long
 from lstmcast.datasets import load
 from lstmcast.errors import InvalidInputError
 from lstmcast.evaluate import backtest, cross_validate
-from lstmcast.forecast import AutoETS, LSTMForecaster, Naive2
+from lstmcast.forecast import AutoETS, LocalLSTM, Naive2
 from lstmcast.parallel import CONNECT_TIMEOUT, ClusterError, SideProcess, cluster, run_tasks
 from lstmcast.search import RollingOrigin, grid_search
 from tests.cli.test_cli import run_cli
 from tests.parallel_tasks import fails_at, stalls_once, wait_for, where
 
 AIRLINE = load("airline").to_numpy()[:96]
-SEARCH = dict(cv=RollingOrigin(2, 12), season=12, refit=False, verbose=0)
-ESTIMATOR = LSTMForecaster(look_back=3, epochs=5, scale="minmax", n_models=2)
+SEARCH = dict(cv=RollingOrigin(horizon=12, n_windows=2), season=12, refit=False, verbose=0)
+ESTIMATOR = LocalLSTM(look_back=3, epochs=5, scale="minmax", n_seeds=2)
 GRID = {"units": [2, 4], "batch_size": [4, 8]}  # two programs (batch sizes), two widths each
 
 
@@ -317,7 +317,7 @@ def test_ctrl_c_keeps_the_rows_finished_so_far(monkeypatch, capsys, tmp_path):
         "batch_size=4,8",
         "--epochs",
         3,
-        "--seeds",
+        "--n-seeds",
         1,
         "--output",
         output,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from typer import Argument, Option
@@ -19,6 +19,7 @@ from lstmcast.cli.options import (
     Overwrite,
     check_outputs,
     grid_option,
+    output_file,
     show,
     with_options,
 )
@@ -35,9 +36,7 @@ def forecast(
     spread: Annotated[bool, Option(help="One series: lstm-min and lstm-max, the seeds' range.")] = False,
     plot: Annotated[Path | None, Option(help="One series: PNG of the history and the forecast.")] = None,
     overwrite: Overwrite = False,
-    csv: CsvOptions = None,
-    model: ModelOptions = None,
-    cluster: ClusterOptions = None,
+    opts: Any = None,
 ) -> None:
     """Forecast the next HORIZON points of a series, or of every series of a long-format file."""
     import time
@@ -53,19 +52,19 @@ def forecast(
         interval_levels(level) if level else None,
     )
     check_outputs(overwrite, output, plot)
-    series = csv.load(data)
+    series = opts.csv.load(data)
     many = isinstance(series, Panel)
     if many and (plot is not None or spread):
         raise InvalidInputError(
             "--plot and --spread are for one series; a long-format file gets its intervals in --output"
         )
-    lstm = model.lstm(series, model.season_of(series), horizon=horizon, intervals=bool(level), verbose=1)
+    lstm = opts.model.lstm(series, opts.model.season_of(series), horizon=horizon, intervals=bool(level), verbose=1)
     if many:
         if level:
             lstm.check_levels(series, level)
         typer.echo(f"{len(series)} series: one network for all of them ({lstm.n_members()} members)")
     fitted = lstm.fit(series)
-    with cluster.executor() as executor:
+    with opts.cluster.executor() as executor:
         frame = (
             fitted.predict(horizon, level=level, executor=executor)
             if many
@@ -97,9 +96,7 @@ def evaluate(
     windows: Annotated[int, Option(help="Backtest cut-offs (rolling origin).")] = 3,
     arima: Arima = False,
     as_json: Json = False,
-    csv: CsvOptions = None,
-    model: ModelOptions = None,
-    cluster: ClusterOptions = None,
+    opts: Any = None,
 ) -> None:
     """Score the LSTM beside baselines: one-step walk-forward on the test part, then a multi-step backtest."""
     from lstmcast._checks import positive_int
@@ -107,16 +104,16 @@ def evaluate(
     from lstmcast.forecast import MIN_RECOMMENDED_LENGTH, AutoARIMA, default_baselines
     from lstmcast.report import evaluation_summary, evaluation_table
 
-    series, test_size = csv.load(data, series_only=True), positive_int(test_size, "--test-size")
+    series, test_size = opts.csv.load(data, series_only=True), positive_int(test_size, "--test-size")
     if test_size > len(series) - MIN_RECOMMENDED_LENGTH:
         raise InvalidInputError(
             f"--test-size must leave {MIN_RECOMMENDED_LENGTH} training points: at most "
             f"{len(series) - MIN_RECOMMENDED_LENGTH} for {len(series)} points"
         )
-    season = model.season_of(series)
-    lstm = model.lstm(series[:-test_size], season)
+    season = opts.model.season_of(series)
+    lstm = opts.model.lstm(series[:-test_size], season)
     baselines = default_baselines(season, one_step=False) + ([AutoARIMA(season=season)] if arima else [])
-    with cluster.executor() as executor:
+    with opts.cluster.executor() as executor:
         results = (
             walk_forward(lstm, series, test_size=test_size, season=season, executor=executor),
             backtest(
@@ -147,15 +144,13 @@ def evaluate(
 def search(
     data: Annotated[Path, Argument(help="CSV file of one series (the training data).")],
     grid: Annotated[list[str], Option(help="A parameter and its values, e.g. units=2,4,8 (repeatable).")],
-    output: Annotated[Path | None, Option("--output", "-o", help="CSV of the table, written as rows complete.")] = None,
+    output: output_file("CSV of the table, written as rows complete.") = None,
     windows: Annotated[int, Option(help="Rolling-origin cut-offs at the end of the data.")] = 3,
     horizon: Annotated[int | None, Option(help="Points scored per cut-off (default: one season).")] = None,
     metric: Annotated[str, Option(help="rmse, mae, mape, smape or mase.")] = "rmse",
     overwrite: Overwrite = False,
     as_json: Json = False,
-    csv: CsvOptions = None,
-    model: ModelOptions = None,
-    cluster: ClusterOptions = None,
+    opts: Any = None,
 ) -> None:
     """Grid search for an LSTM on your series: every combination scored by rolling-origin cut-offs."""
     import pandas as pd
@@ -164,8 +159,8 @@ def search(
     from lstmcast.search import RollingOrigin, grid_search
 
     check_outputs(overwrite, output)
-    series = csv.load(data, series_only=True)
-    season, cv = model.season_of(series), RollingOrigin(horizon=horizon, n_windows=windows)
+    series = opts.csv.load(data, series_only=True)
+    season, cv = opts.model.season_of(series), RollingOrigin(horizon=horizon, n_windows=windows)
     rows: list[dict] = []
 
     def write_row(row: dict) -> None:  # the table so far, replaced atomically: an interrupted search keeps its rows
@@ -173,8 +168,8 @@ def search(
         if output is not None:
             write_csv(output, pd.DataFrame(rows), index=False, overwrite=overwrite or len(rows) > 1)
 
-    lstm = model.lstm(series[: cv.folds(len(series), season=season)[0].train_end], season)  # suits every cut-off
-    with cluster.executor() as executor:
+    lstm = opts.model.lstm(series[: cv.folds(len(series), season=season)[0].train_end], season)  # suits every cut-off
+    with opts.cluster.executor() as executor:
         result = grid_search(
             lstm,
             dict(grid_option(item) for item in grid),
@@ -210,15 +205,11 @@ def cross_validate_command(
     windows: Annotated[int, Option(help="Rolling-origin cut-offs, a horizon apart.")] = 1,
     level: Level = None,
     arima: Arima = False,
-    output: Annotated[
-        Path | None, Option("--output", "-o", help="CSV of the scores per series, cut-off and model.")
-    ] = None,
+    output: output_file("CSV of the scores per series, cut-off and model.") = None,
     forecasts: Annotated[Path | None, Option(help="CSV of every forecast beside the truth.")] = None,
     overwrite: Overwrite = False,
     as_json: Json = False,
-    csv: CsvOptions = None,
-    model: ModelOptions = None,
-    cluster: ClusterOptions = None,
+    opts: Any = None,
 ) -> None:
     """Rolling-origin evaluation of the LSTM beside Naive2, seasonal naive, AutoETS and AutoTheta: sMAPE, MASE, OWA."""
     from lstmcast._checks import positive_int
@@ -229,15 +220,15 @@ def cross_validate_command(
 
     horizon, windows = positive_int(horizon, "--horizon"), positive_int(windows, "--windows")
     check_outputs(overwrite, output, forecasts)
-    loaded = csv.load(data)
+    loaded = opts.csv.load(data)
     panel = loaded if isinstance(loaded, Panel) else Panel.of_series(loaded)
-    season = model.season_of(loaded)
+    season = opts.model.season_of(loaded)
     training = (
         loaded if isinstance(loaded, Panel) else loaded[: len(loaded) - horizon * windows]
     )  # one series: its first cut-off's data
-    lstm = model.lstm(training, season, horizon=horizon, verbose=0 if as_json else 1)
+    lstm = opts.model.lstm(training, season, horizon=horizon, verbose=0 if as_json else 1)
     baselines = default_baselines(season, one_step=False) + ([AutoARIMA(season=season)] if arima else [])
-    with cluster.executor() as executor:
+    with opts.cluster.executor() as executor:
         result = cross_validate(
             lstm,
             panel,

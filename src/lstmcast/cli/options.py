@@ -10,6 +10,7 @@ import inspect
 import typing
 from dataclasses import dataclass, fields
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 import typer
@@ -23,6 +24,13 @@ ClusterOption = functools.partial(Option, rich_help_panel="Scaling out")
 Json = Annotated[bool, Option("--json", help="Print one JSON object (every model's metrics by name), not tables.")]
 Overwrite = Annotated[bool, Option("--overwrite", help="Replace existing output files.")]
 Level = Annotated[list[float], Option("--level", help="Interval coverage in percent, e.g. 80 (repeatable).")]
+
+
+def output_file(what: str) -> Any:
+    """The ``--output``/``-o`` option of a command, saying what it writes."""
+    return Annotated[Path | None, Option("--output", "-o", help=what)]
+
+
 Arima = Annotated[bool, Option("--arima", help="Add AutoARIMA to the baselines (minutes on large panels).")]
 
 
@@ -102,11 +110,11 @@ class ModelOptions:
 
 
 def with_options(**groups: type):
-    """Add the options of each dataclass in ``groups`` to a command's signature (typer reads it),
-    and hand the command one instance per group under the group's name."""
+    """Add the options of each dataclass in ``groups`` to a command's signature (typer reads
+    them), and hand the command its ``opts``: one instance per group, under the group's name."""
 
     def decorate(command):
-        own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.name not in groups]
+        own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.name != "opts"]
         added = [
             inspect.Parameter(
                 f.name,
@@ -120,9 +128,8 @@ def with_options(**groups: type):
 
         @functools.wraps(command)
         def run(**kwargs: Any) -> Any:
-            for name, group in groups.items():
-                kwargs[name] = group(**{f.name: kwargs.pop(f.name) for f in fields(group)})
-            return command(**kwargs)
+            opts = {name: kind(**{f.name: kwargs.pop(f.name) for f in fields(kind)}) for name, kind in groups.items()}
+            return command(**kwargs, opts=SimpleNamespace(**opts))
 
         run.__signature__ = inspect.Signature(own + added)
         run.__annotations__ = {p.name: p.annotation for p in own + added}

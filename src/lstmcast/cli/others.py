@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from typer import Argument, Option
 
 from lstmcast.cli.app import app, recipe_app
-from lstmcast.cli.options import ClusterOptions, Json, Overwrite, SequenceFileOptions, check_outputs, show, with_options
+from lstmcast.cli.options import (
+    ClusterOptions,
+    Json,
+    Overwrite,
+    SequenceFileOptions,
+    check_outputs,
+    output_file,
+    show,
+    with_options,
+)
 from lstmcast.errors import InvalidInputError
 
 
@@ -33,7 +42,7 @@ def recipe_run(
     epochs: Annotated[int | None, Option(help="Override the epochs (for a quick look).")] = None,
     out: Annotated[Path, Option(help="Folder of the run folders.")] = Path("runs"),
     as_json: Json = False,
-    cluster: ClusterOptions = None,
+    opts: Any = None,
 ) -> None:
     """Run a tutorial recipe: train, evaluate one-step walk-forward beside baselines, write a run folder."""
     from lstmcast import recipes
@@ -41,16 +50,15 @@ def recipe_run(
     if fixed and improved:
         raise InvalidInputError("choose at most one of --fixed and --improved")
     variant = "fixed" if fixed else "improved" if improved else "faithful"
-    with cluster.executor(side_process=True) as executor:  # baselines in a side process while networks train here
-        summary = recipes.run(
-            name,
-            variant=variant,
-            n_seeds=n_seeds,
-            epochs=epochs,
-            out_root=out,
-            verbose=0 if as_json else 1,
-            executor=executor,
-        )
+    settings = {
+        "variant": variant,
+        "n_seeds": n_seeds,
+        "epochs": epochs,
+        "out_root": out,
+        "verbose": 0 if as_json else 1,
+    }
+    with opts.cluster.executor(side_process=True) as executor:  # baselines in a side process while networks train here
+        summary = recipes.run(name, **settings, executor=executor)
     show(as_json, summary, *([] if as_json else recipes.get(name).report(summary)))
 
 
@@ -59,16 +67,14 @@ def recipe_run(
 def classify(
     train: Annotated[Path, Argument(help="Training cases: a .ts file (UEA/UCR format) or a long CSV.")],
     test: Annotated[Path, Argument(help="Cases to classify, in the same format (with labels: the scores).")],
+    opts: Any = None,
     n_seeds: Annotated[int | None, Option(help="Networks in the ensemble (default 5).")] = None,
     epochs: Annotated[int | None, Option(help="Training epochs (default: chosen from the data's size).")] = None,
     units: Annotated[int | None, Option(help="LSTM units (default 64).")] = None,
-    output: Annotated[
-        Path | None, Option("--output", "-o", help="CSV: case, label, predicted, proba_<class>...")
-    ] = None,
+    output: output_file("CSV: case, label, predicted, proba_<class>...") = None,
     save: Annotated[Path | None, Option(help="Save the fitted classifier (.npz, no pickle).")] = None,
     overwrite: Overwrite = False,
     as_json: Json = False,
-    files: SequenceFileOptions = None,
 ) -> None:
     """Train an LSTM-FCN classifier on TRAIN and classify TEST: accuracy, balanced accuracy, confusion matrix."""
     import time
@@ -79,7 +85,7 @@ def classify(
     from lstmcast.report import classification_frame, classification_summary, write_csv
 
     check_outputs(overwrite, output, save)
-    training, testing = files.load(train), files.load(test)
+    training, testing = opts.files.load(train), opts.files.load(test)
     given = {"n_seeds": n_seeds, "epochs": epochs, "units": units}
     model = LSTMClassifier(**{k: v for k, v in given.items() if v is not None}, verbose=0 if as_json else 1)
     started = time.perf_counter()

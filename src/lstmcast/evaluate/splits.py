@@ -36,7 +36,7 @@ class Fold:
     test_end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RollingOrigin:
     """Rolling-origin windows over a series.
 

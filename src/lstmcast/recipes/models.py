@@ -81,7 +81,7 @@ class ShampooTutorial(LocalForecaster):
             self._scaled(inputs, "input")[:, None, None],
             self._scaled(targets, "target"),
             TrainConfig(epochs=self.epochs, batch_size=1, stateful=True),
-            seeds=[seed + k for k in range(positive_int(self.n_seeds, 'n_seeds'))],
+            seeds=[seed + k for k in range(positive_int(self.n_seeds, "n_seeds"))],
             verbose=non_negative_int(self.verbose, "verbose"),
         )
         self.params_ = result.params

@@ -7,7 +7,7 @@ cross-entropy, Adam, 200 epochs, Keras' default batch of 32 (one batch of six), 
 predicted class is the argmax; ``runit`` then classifies ``[[0],[0],[0],[0],[0],[1]]`` (the
 notebook printed 1).
 
-``faithful`` trains exactly that network, ``seeds`` times in one compiled program, and reports
+``faithful`` trains exactly that network, ``n_seeds`` times in one compiled program, and reports
 per seed what the notebook printed (Keras' "accuracy", which with binary cross-entropy is the
 binary accuracy over the 6 × 4 one-hot cells, here at inference) beside the real class accuracy
 (argmax against the label) and the new sequence's class. ``improved`` fits lstmcast's
@@ -18,12 +18,15 @@ deviations say so.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
 
-from lstmcast._checks import one_of, positive_int
+from lstmcast._io import jsonable
+from lstmcast.errors import InvalidInputError
+from lstmcast.recipes.base import Recipe, RecipeResult, RunOptions
+
+__all__ = ["LABELS", "NEW_SEQUENCE", "SEQUENCES", "TOY_CLASSIFIER", "ToyClassifier"]
 
 SEQUENCES = np.array(
     [
@@ -54,41 +57,48 @@ DEVIATIONS = (
 )
 
 
-def run(
-    variant: str = "faithful", *, seeds: int | None = None, epochs: int | None = None, verbose: int = 0
-) -> dict[str, Any]:
-    """Train the variant on the six sequences; returns the summary (see the module docstring)."""
-    one_of(variant, ("faithful", "improved"), "variant (the toy classifier has faithful and improved)")
-    n = 5 if seeds is None else positive_int(seeds, "seeds")
-    started = time.perf_counter()
-    if variant == "faithful":
-        per_seed, settings, ensemble = _faithful(n, 200 if epochs is None else positive_int(epochs, "epochs"), verbose)
-        deviations = DEVIATIONS
-    else:
-        per_seed, settings, ensemble = _improved(n, epochs, verbose)
-        deviations = DEVIATIONS[1:2]
-    class_accuracy = np.array([s["class_accuracy"] for s in per_seed])
-    new_classes = [s["new_sequence_class"] for s in per_seed]
-    summary = {
-        "recipe": "toy-classifier",
-        "kind": "classification",
-        "variant": variant,
-        "title": TITLE,
-        "tutorial": TUTORIAL,
-        "seeds": n,
-        "settings": settings,
-        "measured_on": "the six training sequences (the notebook has no test data)",
-        "per_seed": per_seed,
-        "class_accuracy_mean": float(class_accuracy.mean()),
-        "seeds_with_every_class_right": int(np.sum(class_accuracy == 1.0)),
-        "new_sequence_classes": {str(c): new_classes.count(c) for c in sorted(set(new_classes))},
-        "ensemble": ensemble,
-        "deviations": list(deviations),
-        "seconds": time.perf_counter() - started,
-    }
-    if variant == "faithful":
-        summary["keras_binary_accuracy_mean"] = float(np.mean([s["keras_binary_accuracy"] for s in per_seed]))
-    return summary
+class ToyClassifier(Recipe):
+    """The notebook's toy sequence classifier, trained and scored on its six sequences (see the
+    module docstring); it is compared with no baselines, and refuses them."""
+
+    variants = ("faithful", "improved")
+
+    def execute(self, variant: str, options: RunOptions) -> RecipeResult:
+        if options.baselines is not None:
+            raise InvalidInputError(f"{self.name} classifies sequences: it is compared with no baselines")
+        n, epochs, verbose = options.n_seeds, options.epochs, options.verbose
+        if variant == "faithful":
+            per_seed, settings, ensemble = _faithful(n, 200 if epochs is None else epochs, verbose)
+            deviations = DEVIATIONS
+        else:
+            per_seed, settings, ensemble = _improved(n, epochs, verbose)
+            deviations = DEVIATIONS[1:2]
+        class_accuracy = np.array([s["class_accuracy"] for s in per_seed])
+        new_classes = [s["new_sequence_class"] for s in per_seed]
+        summary = {
+            "recipe": self.name,
+            "kind": "classification",
+            "variant": variant,
+            "title": self.title,
+            "tutorial": self.tutorial,
+            "seeds": n,
+            "settings": settings,
+            "measured_on": "the six training sequences (the notebook has no test data)",
+            "per_seed": per_seed,
+            "class_accuracy_mean": float(class_accuracy.mean()),
+            "seeds_with_every_class_right": int(np.sum(class_accuracy == 1.0)),
+            "new_sequence_classes": {str(c): new_classes.count(c) for c in sorted(set(new_classes))},
+            "ensemble": ensemble,
+            "deviations": list(deviations),
+        }
+        if variant == "faithful":
+            summary["keras_binary_accuracy_mean"] = float(np.mean([s["keras_binary_accuracy"] for s in per_seed]))
+        return RecipeResult(jsonable(summary))
+
+    def report(self, summary: dict[str, Any]) -> list[Any]:
+        from lstmcast.report import classification_recipe_report
+
+        return classification_recipe_report(summary)
 
 
 def _faithful(n: int, epochs: int, verbose: int) -> tuple[list[dict], dict, dict]:
@@ -151,3 +161,6 @@ def _improved(n: int, epochs: int | None, verbose: int) -> tuple[list[dict], dic
         "new_sequence_class": int(model.predict(list(NEW_SEQUENCE))[0]),
     }
     return per_seed, model.get_params(), ensemble
+
+
+TOY_CLASSIFIER = ToyClassifier("toy-classifier", TITLE, TUTORIAL)
