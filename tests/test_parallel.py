@@ -143,26 +143,9 @@ def test_light_needs_one_mark_per_task():
         run_tasks(fails_at, [(0, 1)], executor=object())
 
 
-def test_the_module_is_cheap_to_import_and_the_old_names_still_import():
-    code = (
-        "import sys, lstmcast.parallel, lstmcast.scale, lstmcast._tasks; "
-        "print(sorted({'jax', 'pandas', 'dask', 'distributed'} & set(sys.modules)))"
-    )
+def test_the_module_is_cheap_to_import():
+    code = "import sys, lstmcast.parallel; print(sorted({'jax', 'pandas', 'dask', 'distributed'} & set(sys.modules)))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
-    import lstmcast.parallel
-    from lstmcast._tasks import run_tasks as old_run_tasks
-    from lstmcast.scale import CONNECT_TIMEOUT as old_timeout
-    from lstmcast.scale import WORKER_ENVIRONMENT
-    from lstmcast.scale import ClusterError as OldClusterError
-    from lstmcast.scale import cluster as old_cluster
-
-    assert (old_run_tasks, old_cluster, OldClusterError, old_timeout, WORKER_ENVIRONMENT) == (
-        run_tasks,
-        cluster,
-        ClusterError,
-        CONNECT_TIMEOUT,
-        lstmcast.parallel.WORKER_ENVIRONMENT,
-    )
 
 
 # -- Dask clusters ------------------------------------------------------------------------------------------

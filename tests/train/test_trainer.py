@@ -25,7 +25,7 @@ def leaves(params):
 
 def weights(result):
     """The weights of a one-model run (every TrainResult has a leading model axis)."""
-    assert result.n_models == 1 and all(a.shape[0] == 1 for a in leaves(result.params))
+    assert len(result.seeds) == 1 and all(a.shape[0] == 1 for a in leaves(result.params))
     return leaves(result.member(0))
 
 

@@ -91,7 +91,7 @@ def grid_search(
     ``cv`` defaults to 3 expanding folds of one season each (at least 2 points); ``metric`` is
     ``"rmse"``, ``"mae"``, ``"smape"`` or ``"mase"`` (scaled on each fold's training part with
     ``season``). ``on_row`` is called with each configuration's row as soon as it is scored.
-    With an ``executor`` (``lstmcast.scale.cluster``) the configurations that share a compiled
+    With an ``executor`` (``lstmcast.parallel.cluster``) the configurations that share a compiled
     program are one task, trained and scored on one worker; the table is the same.
     """
     return _search(

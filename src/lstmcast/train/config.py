@@ -96,10 +96,6 @@ class TrainResult:
     seeds: list[int] = field(default_factory=list)
     seconds: float = 0.0
 
-    @property
-    def n_models(self) -> int:
-        return len(self.seeds)
-
     def member(self, k: int) -> dict:
         """Model ``k``'s weights, without the model axis."""
         import jax

@@ -31,7 +31,7 @@ from lstmcast.nn.network import (
     width_free_key,
 )
 from lstmcast.train.config import TrainConfig, TrainResult
-from lstmcast.train.loop import ModelConstants, Plan, TrainData, initial_state, run_chunk
+from lstmcast.train.loop import ModelConstants, Program, TrainData, initial_state, run_chunk
 from lstmcast.train.optimizers import DEFAULT_LEARNING_RATES
 from lstmcast.train.progress import ChunkProgress
 
@@ -231,9 +231,9 @@ class _Run:
     while the previous one computes."""
 
     def __init__(
-        self, plan: Plan, state, consts: ModelConstants, data: TrainData, members: list[_Member], samples: list[Samples]
+        self, program: Program, state, consts: ModelConstants, data: TrainData, members: list[_Member], samples: list[Samples]
     ) -> None:
-        self.plan, self.state, self.consts, self.data, self.members = plan, state, consts, data, members
+        self.program, self.state, self.consts, self.data, self.members = program, state, consts, data, members
         self.samples = samples  # the training samples, one for all members or one per member
         self.max_epochs = max(m.epochs for m in members)
         self.rngs = [np.random.default_rng([m.seed, _SHUFFLE_STREAM]) for m in members]
@@ -243,15 +243,15 @@ class _Run:
         self._val_losses: list[np.ndarray] = []
 
     def dispatch(self) -> None:
-        n_epochs = min(self.plan.chunk_epochs, self.max_epochs - self.epochs_done)
+        n_epochs = min(self.program.chunk_epochs, self.max_epochs - self.epochs_done)
         orders = (
-            _epoch_orders(self.plan, self.rngs, [m.n_train for m in self.members], n_epochs)
-            if self.plan.shuffle
+            _epoch_orders(self.program, self.rngs, [m.n_train for m in self.members], n_epochs)
+            if self.program.shuffle
             else None
         )
         self.pending = (
             n_epochs,
-            run_chunk(self.plan, self.state, self.consts, self.data, orders, self.epochs_done, n_epochs),
+            run_chunk(self.program, self.state, self.consts, self.data, orders, self.epochs_done, n_epochs),
         )
 
     def collect(self) -> None:
@@ -363,7 +363,7 @@ def _prepare_group(
     stacked = jax.tree_util.tree_map(lambda *a: np.stack(a), *shards) if per_model else shards[0]
     steps = math.ceil(n_max / batch)
     max_epochs = max(m.epochs for m in members)
-    plan = Plan(
+    program = Program(
         spec=wide,
         loss=config.loss,
         optimizer=config.optimizer,
@@ -396,7 +396,7 @@ def _prepare_group(
         epochs=np.asarray([m.epochs for m in members], np.int32),
         mask=np.stack([_embedded(m.spec, wide, one) for m, one in zip(members, ones)]),
     )
-    return _Run(plan, initial_state(plan, initial_flat), consts, stacked, members, [train for train, _ in data])
+    return _Run(program, initial_state(program, initial_flat), consts, stacked, members, [train for train, _ in data])
 
 
 def _embedded(spec: NetworkSpec, wide: NetworkSpec, params: dict) -> np.ndarray:
@@ -470,11 +470,11 @@ def _validation_batches(validation: Samples, batch: int, n_batches: int) -> dict
     return out
 
 
-def _epoch_orders(plan: Plan, rngs: list[np.random.Generator], n_trains: list[int], n_epochs: int) -> np.ndarray:
+def _epoch_orders(program: Program, rngs: list[np.random.Generator], n_trains: list[int], n_epochs: int) -> np.ndarray:
     """Each model's sample order for the next ``n_epochs`` epochs, ``(models, chunk_epochs, rows)``:
     a fresh permutation of its own samples per epoch, drawn on the host before the compiled loop
     runs."""
-    orders = np.zeros((len(rngs), plan.chunk_epochs, plan.rows), np.int32)
+    orders = np.zeros((len(rngs), program.chunk_epochs, program.rows), np.int32)
     for model, (rng, n_train) in enumerate(zip(rngs, n_trains)):
         base = np.tile(np.arange(n_train, dtype=np.int32), (n_epochs, 1))
         orders[model, :n_epochs, :n_train] = rng.permuted(base, axis=1)
@@ -521,11 +521,11 @@ def _result(run: _Run, config: TrainConfig, models: list[int], spec: NetworkSpec
     flat = np.where(use_best[:, None], state.best_flat, state.flat)
     ran = int(state.epochs_run.max())
     history = {"loss": run.losses[models, :ran]}
-    if run.plan.validation:
+    if run.program.validation:
         history["val_loss"] = run.val_losses[models, :ran]
-    params = unravel_weights(run.plan.spec, flat)
-    if spec != run.plan.spec:
-        params = extract_weights(spec, run.plan.spec, params)
+    params = unravel_weights(run.program.spec, flat)
+    if spec != run.program.spec:
+        params = extract_weights(spec, run.program.spec, params)
     if spec.conv_filters:  # inference normalises by the training data's statistics, computed now
         train = run.samples[models[0] if len(run.samples) > 1 else 0]
         params = calibrate_batch_norm(spec, params, train.x, train.lengths)
