@@ -125,7 +125,8 @@ def table(rows: list[dict]) -> str:
         return "—" if value is None else f"{value:.3f}"
 
     lines = [
-        "| dataset | LSTM-FCN, mean ± std of seeds | 5-seed ensemble | target | 1-NN ED (here) | 1-NN ED | DTW (learned w) | ROCKET | InceptionTime | fit s | predict s |",
+        "| dataset | LSTM-FCN, mean ± std of seeds | 5-seed ensemble | target | 1-NN ED (here) | 1-NN ED | DTW "
+        "(learned w) | ROCKET | InceptionTime | fit s | predict s |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
@@ -136,8 +137,10 @@ def table(rows: list[dict]) -> str:
             else f"{r['accuracy_mean']:.3f}"
         )
         lines.append(
-            f"| {r['dataset']} | {spread} | **{r['accuracy_ensemble']:.3f}** | {r['target']:.3f} | {f(r['one_nn_euclidean_here'])} | "
-            f"{f(p['1nn_ed'])} | {f(p['1nn_dtw_learned'])} | {f(p['rocket'])} | {f(p['inceptiontime'])} | {r['fit_seconds']:.0f} | {r['predict_seconds']:.1f} |"
+            f"| {r['dataset']} | {spread} | **{r['accuracy_ensemble']:.3f}** | {r['target']:.3f} | "
+            f"{f(r['one_nn_euclidean_here'])} | "
+            f"{f(p['1nn_ed'])} | {f(p['1nn_dtw_learned'])} | {f(p['rocket'])} | {f(p['inceptiontime'])} | "
+            f"{r['fit_seconds']:.0f} | {r['predict_seconds']:.1f} |"
         )
     return "\n".join(lines)
 

@@ -89,7 +89,8 @@ def main() -> None:
         mine = [r for r in rows if r["candidate"] == candidate]
         cells = " | ".join(f"{r['cv_accuracy']:.3f}" for r in mine)
         print(
-            f"| {candidate} | {cells} | {np.mean([r['cv_accuracy'] for r in mine]):.4f} | {sum(r['seconds'] for r in mine):.0f} |"
+            f"| {candidate} | {cells} | {np.mean([r['cv_accuracy'] for r in mine]):.4f} | "
+            f"{sum(r['seconds'] for r in mine):.0f} |"
         )
     if args.output:
         args.output.write_text(json.dumps(rows, indent=2) + "\n")

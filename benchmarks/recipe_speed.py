@@ -63,7 +63,8 @@ def main() -> None:
         return
     for row in rows:
         print(
-            f"{row['recipe']:9s} {row['variant']:9s} first run {row['first_run_s']:6.2f} s   second run {row['second_run_s']:6.2f} s"
+            f"{row['recipe']:9s} {row['variant']:9s} first run {row['first_run_s']:6.2f} s   second run "
+            f"{row['second_run_s']:6.2f} s"
             f"   (LSTM test RMSE {row['lstm_test_rmse_mean']}, {row['seeds']} seeds"
             + (f", {row['configurations']} configurations searched)" if row["configurations"] else ")")
         )

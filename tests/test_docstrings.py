@@ -41,7 +41,7 @@ def _documented(doc: str) -> set[str]:
         section = _section(doc, title)
         if section:
             for line in section.splitlines():
-                head = re.match(r"^\s{0,8}([A-Za-z_][\w, ]*?)\s*(:|$)", line)
+                head = re.match(r"^\s{0,8}\*{0,2}([A-Za-z_][\w, ]*?)\s*(:|$)", line)
                 if head and line.strip() and not line.startswith(" " * 9):
                     names.update(name.strip() for name in head.group(1).split(","))
     return names

@@ -8,7 +8,7 @@ changes nothing global: lstmcast's JAX settings are applied at its first compile
 ``configure_runtime``).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from lstmcast.errors import LstmcastError  # noqa: E402  (cheap, no heavy imports)
 
@@ -17,7 +17,14 @@ def configure_runtime() -> dict[str, bool]:
     """Apply lstmcast's JAX settings now instead of at its first compile: the CPU loop-fusion flag
     (only possible before JAX's backend starts) and the persistent compilation cache. Call it
     first thing if your own code runs JAX before lstmcast does. Importing lstmcast applies
-    nothing. Returns which settings lstmcast applied in this process."""
+    nothing.
+
+    Returns
+    -------
+    dict of str to bool
+        Which settings lstmcast applied in this process: ``"cpu_loop_fusion"`` and
+        ``"compilation_cache"``.
+    """
     from lstmcast._runtime import configure_runtime as apply
 
     return apply()

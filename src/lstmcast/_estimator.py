@@ -96,7 +96,22 @@ def _same(a: Any, b: Any) -> bool:
 def clone(estimator: Estimator) -> Estimator:
     """An unfitted copy with deep copies of the same parameters (estimators cloned in turn).
 
-    Raises ``EstimatorError`` if the class's ``__init__`` did not store a parameter as given.
+    Parameters
+    ----------
+    estimator : Estimator
+        The lstmcast estimator to copy, fitted or not.
+
+    Returns
+    -------
+    Estimator
+        A new, unfitted estimator of the same class.
+
+    Raises
+    ------
+    InvalidInputError
+        ``estimator`` is not an lstmcast estimator.
+    EstimatorError
+        The class's ``__init__`` did not store a parameter as given.
     """
     if not isinstance(estimator, Estimator):
         raise InvalidInputError(f"clone takes an lstmcast estimator, got {type(estimator).__name__}")

@@ -120,10 +120,29 @@ def cluster(
 ) -> Iterator[Executor | None]:
     """The executor of the chosen place (see the module docstring); None means in this process.
 
-    ``scheduler`` is None, ``"local"`` or an address such as ``tcp://host:8786``; ``workers`` the
-    size of a local cluster (default: one per core when ``scheduler="local"``); ``timeout`` the
-    seconds to wait for a running scheduler. ``side_process=True`` yields a ``SideProcess`` when
-    neither a scheduler nor workers are given; with either, the cluster wins.
+    Parameters
+    ----------
+    scheduler : str, optional
+        None, ``"local"`` or an address such as ``tcp://host:8786``.
+    workers : int, optional
+        The size of a local cluster (default: one per core when ``scheduler="local"``).
+    timeout : float, default CONNECT_TIMEOUT
+        The seconds to wait for a running scheduler.
+    side_process : bool, default False
+        Yield a ``SideProcess`` when neither a scheduler nor workers are given; with either, the
+        cluster wins.
+
+    Yields
+    ------
+    concurrent.futures.Executor or None
+        The executor, closed on exit.
+
+    Raises
+    ------
+    ClusterError
+        The local cluster cannot be started, or the scheduler cannot be reached.
+    InvalidInputError
+        Both an address and ``workers``, or a ``scheduler`` that is not an address.
     """
     if scheduler is None and workers is None:
         if not side_process:
@@ -136,7 +155,10 @@ def cluster(
             side.shutdown(cancel_futures=True)
         return
     if scheduler not in (None, "local") and workers is not None:
-        raise InvalidInputError("give --scheduler ADDRESS (a running cluster) or --workers N (a local one), not both")
+        raise InvalidInputError(
+            "give a scheduler address (a running cluster; CLI --scheduler) or a number of workers (a local one; "
+            "CLI --workers), not both"
+        )
     try:
         import dask
         from distributed import Client, LocalCluster
@@ -159,7 +181,7 @@ def cluster(
     except Exception as error:
         raise ClusterError(
             f"cannot reach the Dask scheduler at {scheduler} within {timeout:g} s ({type(error).__name__}); "
-            "start it with `dask scheduler`, check the address, or leave --scheduler out to run here"
+            "start it with `dask scheduler`, check the address, or run here (no scheduler; CLI: leave --scheduler out)"
         ) from None
     with client:
         yield client.get_executor()
@@ -178,9 +200,28 @@ def run_tasks(
 ) -> list[Any]:
     """``[function(*a) for a in arguments]``, each call where the module docstring's rule puts it.
 
-    ``light`` marks, one bool per task, the tasks a ``SideProcess`` may take (default: all);
-    other executors ignore it. ``on_done(k, result)`` is called in this thread as each result
-    arrives; ``label`` names the tasks on the progress bar, which ``progress=False`` turns off.
+    Parameters
+    ----------
+    function : callable
+        A module-level function (an executor in another process must be able to import it).
+    arguments : sequence of tuple
+        The positional arguments of each call: one task each.
+    executor : concurrent.futures.Executor, optional
+        Where the tasks run (``cluster``); None runs them here, in order.
+    light : sequence of bool, optional
+        One bool per task: the tasks a ``SideProcess`` may take (default: all); other executors
+        ignore it.
+    on_done : callable, optional
+        ``on_done(k, result)`` is called in this thread as each result arrives.
+    label : str, default "tasks"
+        Names the tasks on the progress bar (shown only with an executor).
+    progress : bool, default True
+        ``False`` turns the progress bar off.
+
+    Returns
+    -------
+    list
+        The results, in the order of ``arguments``.
     """
     arguments = list(arguments)
     light = _light(light, len(arguments))

@@ -101,8 +101,22 @@ class LSTMClassifier(NetworkEstimator):
 
     # -- fitting ---------------------------------------------------------------------------------
     def fit(self, X: Any, y: Any) -> LSTMClassifier:
-        """Train on cases ``X`` and their labels ``y`` (one hashable label per case, or a
-        ``(cases, labels)`` 0/1 matrix for multi-label data)."""
+        """Train on cases ``X`` and their labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like
+            The cases: a ``(cases, time, channels)`` array, or a list of ``(time, channels)``
+            arrays (``(time,)`` for one channel) of any lengths.
+        y : array-like
+            One hashable label per case, or a ``(cases, labels)`` 0/1 matrix for multi-label
+            data.
+
+        Returns
+        -------
+        LSTMClassifier
+            This classifier, fitted.
+        """
         cases = as_cases(X, "X")
         one_of(self.standardize, (True, False), "standardize")
         seeds = self._seeds()
@@ -176,9 +190,22 @@ class LSTMClassifier(NetworkEstimator):
 
     # -- predicting ------------------------------------------------------------------------------
     def predict_proba(self, X: Any, *, members: bool = False) -> np.ndarray:
-        """Class probabilities ``(cases, classes)`` (columns in the order of ``classes_``), the
-        mean of the members'; with ``members`` each member's, ``(members, cases, classes)``.
-        Multi-label models give each label's probability."""
+        """Class probabilities, the mean of the members'. Multi-label models give each label's
+        probability.
+
+        Parameters
+        ----------
+        X : array-like
+            The cases, as for ``fit``, with the channels the model was fitted on.
+        members : bool, default False
+            Give each member's probabilities instead of their mean.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(cases, classes)`` (columns in the order of ``classes_``); with ``members``,
+            ``(members, cases, classes)``.
+        """
         self._check_fitted("params_")
         cases = as_cases(X, "X")
         if cases[0].shape[1] != self.n_channels_:
@@ -196,16 +223,40 @@ class LSTMClassifier(NetworkEstimator):
         return proba if members else proba.mean(axis=0)
 
     def predict(self, X: Any) -> np.ndarray:
-        """The most probable class of each case (a ``(cases, labels)`` 0/1 matrix for multi-label
-        models: the labels with probability above one half)."""
+        """The most probable class of each case.
+
+        Parameters
+        ----------
+        X : array-like
+            The cases, as for ``fit``.
+
+        Returns
+        -------
+        numpy.ndarray
+            One label per case; for multi-label models a ``(cases, labels)`` 0/1 matrix: the
+            labels with probability above one half.
+        """
         proba = self.predict_proba(X)
         if self.multilabel_:
             return (proba > 0.5).astype(np.int64)
         return self.classes_[np.argmax(proba, axis=1)]
 
     def score(self, X: Any, y: Any) -> float:
-        """Accuracy on ``(X, y)`` (for multi-label models: the share of cases whose every label is
-        right). A label never seen in training counts as wrong."""
+        """Accuracy on ``(X, y)``. A label never seen in training counts as wrong.
+
+        Parameters
+        ----------
+        X : array-like
+            The cases, as for ``fit``.
+        y : array-like
+            Their true labels, as for ``fit``.
+
+        Returns
+        -------
+        float
+            The share of cases predicted right (for multi-label models: the share of cases whose
+            every label is right).
+        """
         predicted = self.predict(X)
         if self.multilabel_:
             truth = _indicator(y, len(predicted), len(self.classes_))
@@ -229,8 +280,8 @@ def as_cases(X: Any, name: str) -> list[np.ndarray]:
     if isinstance(X, np.ndarray) and X.dtype != object:
         if X.ndim != 3:
             raise InvalidInputError(
-                f"{name} must be a (cases, time, channels) array or a list of (time, channels) arrays; got shape {X.shape}"
-                + ("; for one channel pass X[..., None]" if X.ndim == 2 else "")
+                f"{name} must be a (cases, time, channels) array or a list of (time, channels) arrays; got "
+                f"shape {X.shape}" + ("; for one channel pass X[..., None]" if X.ndim == 2 else "")
             )
         X = list(X)
     if not isinstance(X, (list, tuple, np.ndarray)) or len(X) == 0:
@@ -257,7 +308,8 @@ def as_cases(X: Any, name: str) -> list[np.ndarray]:
             )
         if cases and array.shape[1] != cases[0].shape[1]:
             raise InvalidInputError(
-                f"{name}[{i}] has {array.shape[1]} channels but {name}[0] has {cases[0].shape[1]}; every case needs the same channels"
+                f"{name}[{i}] has {array.shape[1]} channels but {name}[0] has {cases[0].shape[1]}; every case "
+                "needs the same channels"
             )
         cases.append(array)
     return cases
@@ -333,7 +385,8 @@ def _split(targets: np.ndarray, size: int | float, multilabel: bool, seed: int) 
     codes = targets.argmax(axis=1) if targets.shape[1] > 1 and not multilabel else targets[:, 0].astype(int)
     if n_val > n - len(np.unique(codes)):
         raise InvalidInputError(
-            f"validation_size={size!r} asks for {n_val} of {n} cases, but every class needs a training case; choose a smaller size"
+            f"validation_size={size!r} asks for {n_val} of {n} cases, but every class needs a training case; "
+            "choose a smaller size"
         )
     rng = np.random.default_rng([seed, 2])
     held: list[int] = []

@@ -35,23 +35,64 @@ def _as_labels(values: Any, name: str) -> np.ndarray:
 
 
 def accuracy(y_true: Any, y_pred: Any) -> float:
-    """The share of cases whose predicted label equals the true one."""
+    """The share of cases whose predicted label equals the true one.
+
+    Parameters
+    ----------
+    y_true : array-like
+        The true label of each case (1-D).
+    y_pred : array-like
+        The predicted label of each case, as many as ``y_true``.
+
+    Returns
+    -------
+    float
+        Between 0 and 1.
+    """
     true, pred = _labels(y_true, y_pred)
     return float(np.mean(true == pred))
 
 
 def balanced_accuracy(y_true: Any, y_pred: Any) -> float:
     """The mean over true classes of the share of their cases predicted right (recall): a model
-    that always answers the majority class scores 1 / (number of classes), whatever the balance."""
+    that always answers the majority class scores 1 / (number of classes), whatever the balance.
+
+    Parameters
+    ----------
+    y_true : array-like
+        The true label of each case (1-D).
+    y_pred : array-like
+        The predicted label of each case, as many as ``y_true``.
+
+    Returns
+    -------
+    float
+        Between 0 and 1.
+    """
     true, pred = _labels(y_true, y_pred)
     recalls = [np.mean(pred[true == label] == label) for label in pd.unique(true)]
     return float(np.mean(recalls))
 
 
 def confusion_matrix(y_true: Any, y_pred: Any, labels: Any = None) -> pd.DataFrame:
-    """Counts of cases by true label (rows) and predicted label (columns). ``labels`` orders the
-    rows and columns (default: the labels in order of first appearance, true labels first); a
-    label that occurs in neither gets a row and column of zeros."""
+    """Counts of cases by true label (rows) and predicted label (columns).
+
+    Parameters
+    ----------
+    y_true : array-like
+        The true label of each case (1-D).
+    y_pred : array-like
+        The predicted label of each case, as many as ``y_true``.
+    labels : sequence, optional
+        The order of the rows and columns (default: the labels in order of first appearance,
+        true labels first); a label that occurs in neither gets a row and column of zeros, and
+        labels that occur but are not listed follow the listed ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Square, indexed by ``true`` label and with ``predicted`` labels as columns.
+    """
     true, pred = _labels(y_true, y_pred)
     order = list(pd.unique(np.concatenate([true, pred]))) if labels is None else list(labels)
     missing = [label for label in pd.unique(np.concatenate([true, pred])) if label not in order]

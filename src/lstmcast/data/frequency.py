@@ -26,6 +26,24 @@ def future_index(series: pd.Series | pd.Index, horizon: int) -> pd.Index:
 
     Dates continue ``index.freq`` (so a monthly series ending 1960-12-01 continues 1961-01-01,
     ...); an integer time index continues with the next integers.
+
+    Parameters
+    ----------
+    series : pandas.Series or pandas.Index
+        A validated series, or its time index.
+    horizon : int
+        How many time labels.
+
+    Returns
+    -------
+    pandas.Index
+        A ``DatetimeIndex`` at the series' frequency, or a ``RangeIndex``.
+
+    Raises
+    ------
+    InvalidInputError
+        The dates have no frequency, or the index holds neither dates nor integers (the series
+        was not validated).
     """
     horizon = positive_int(horizon, "horizon")
     index = series if isinstance(series, pd.Index) else series.index
@@ -49,6 +67,16 @@ def season_length(series: pd.Series) -> int:
     Monthly 12, quarterly 4, weekly 52, daily 7, hourly 24; a multiple of a step divides the
     cycle when it can (``"3MS"`` is 4, ``"6h"`` is 4). Yearly, other or unknown frequencies, and
     integer time indexes, have no known season: 1.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        A validated series (its ``index.freq`` is read).
+
+    Returns
+    -------
+    int
+        The seasonal period; 1 when there is none.
     """
     offset = getattr(series.index, "freq", None)
     if offset is None:

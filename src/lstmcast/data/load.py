@@ -34,17 +34,37 @@ def load_csv(
 ) -> pd.Series:
     """Read one series from a CSV file: a float64 ``pd.Series`` named after its value column.
 
-    ``sep`` is the field separator; ``skip_footer`` drops that many lines at the end (the source
-    notes of DataMarket files); ``names`` gives the column names of a file without a header row.
-    Every other keyword is ``from_pandas``'s, applied to the table read: by default the first
-    column holds the dates and the only other numeric column the values (``date_col`` /
-    ``value_col`` pick them by name, ``date_col`` may list year, month, day... columns);
-    ``date_format``, ``na_values`` (markers of missing values, e.g. ``[-1]`` or ``["?"]``),
-    ``freq``, ``missing`` and ``sort``.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file (an open text file works too).
+    sep : str, default ","
+        The field separator.
+    skip_footer : int, default 0
+        Lines dropped at the end (the source notes of DataMarket files).
+    names : sequence of hashable, optional
+        The column names of a file without a header row.
+    **options
+        ``from_pandas``'s keywords, applied to the table read: by default the first column holds
+        the dates and the only other numeric column the values (``date_col`` / ``value_col``
+        pick them by name, ``date_col`` may list year, month, day... columns); ``date_format``,
+        ``na_values`` (markers of missing values, e.g. ``[-1]`` or ``["?"]``), ``freq``,
+        ``missing`` and ``sort``.
 
-    Raises ``DataFileError`` if the file is missing or cannot be parsed as a table, and
-    ``InvalidInputError`` if its contents are not a usable series or an option is unknown.
+    Returns
+    -------
+    pandas.Series
+        The validated series (see ``validate_series``).
 
+    Raises
+    ------
+    DataFileError
+        The file is missing or cannot be parsed as a table.
+    InvalidInputError
+        Its contents are not a usable series, or an option is unknown.
+
+    Examples
+    --------
     >>> import io
     >>> load_csv(io.StringIO("month,passengers\\n1949-01,112\\n1949-02,118\\n1949-03,132\\n")).index.freqstr
     'MS'
@@ -73,13 +93,35 @@ def from_pandas(
     """Take one series from a pandas Series or DataFrame and validate it.
 
     A Series brings its own time axis, its index. In a DataFrame the dates come from ``date_col``,
-    else from the index if it holds dates or periods, else from the first column; ``date_col``
-    may also list the columns holding year, month, day (and optionally hour, minute, second), in
-    that order, as in SILSO's sunspot files. The values come from ``value_col``, else from the
-    only other numeric column. Dates are parsed by pandas (``"1949-01"``, ``"1949-01-31"``...) or
-    with ``date_format`` (e.g. ``"%d/%m/%Y"``); a date column of whole numbers is a time index
-    1..n. ``na_values`` lists markers of missing values, which become NaN. ``freq``, ``missing``
-    and ``sort`` are passed to ``validate_series``.
+    else from the index if it holds dates or periods, else from the first column; the values come
+    from ``value_col``, else from the only other numeric column. Dates are parsed by pandas
+    (``"1949-01"``, ``"1949-01-31"``...) or with ``date_format``; a date column of whole numbers
+    is a time index 1..n.
+
+    Parameters
+    ----------
+    data : pandas.Series or pandas.DataFrame
+        The series, or a table holding it.
+    date_col : hashable or sequence of hashable, optional
+        A DataFrame's date column; or the columns holding year, month, day (and optionally
+        hour, minute, second), in that order, as in SILSO's sunspot files. Not for a Series.
+    value_col : hashable, optional
+        A DataFrame's value column. Not for a Series.
+    date_format : str, optional
+        How the dates are written (e.g. ``"%d/%m/%Y"``); None lets pandas parse them.
+    na_values : sequence, optional
+        Markers of missing values (e.g. ``[-1]`` or ``["?"]``), which become NaN.
+    freq : str, optional
+        Passed to ``validate_series``.
+    missing : {"error", "interpolate", "drop"}, default "error"
+        Passed to ``validate_series``.
+    sort : bool, default False
+        Passed to ``validate_series``.
+
+    Returns
+    -------
+    pandas.Series
+        The validated series, named after its value column.
     """
     if isinstance(data, pd.Series):
         if date_col is not None or value_col is not None:

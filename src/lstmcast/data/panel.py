@@ -50,6 +50,15 @@ class Panel:
 
     Build one with ``from_long`` or ``load_panel_csv``; direct construction checks the same
     invariants (copying the values), so that a model never meets a NaN or an irregular axis.
+
+    Attributes
+    ----------
+    ids : tuple of str
+        The series' ids, no two alike.
+    values : tuple of numpy.ndarray
+        Each series' values: float64, 1-D, finite.
+    index : tuple of pandas.Index
+        Each series' time axis, one label per value.
     """
 
     ids: tuple[str, ...]
@@ -231,8 +240,19 @@ class Panel:
 
 
 def is_long_format(columns: Any, *, id_col: Hashable = ID, date_col: Hashable = DS, value_col: Hashable = "y") -> bool:
-    """Whether ``columns`` (a DataFrame's columns, or a list of names) include the id, date and
-    value columns of a long table."""
+    """Whether ``columns`` include the id, date and value columns of a long table.
+
+    Parameters
+    ----------
+    columns : pandas.DataFrame or sequence of hashable
+        A DataFrame (its columns are read), or a list of column names.
+    id_col, date_col, value_col : hashable
+        The names of the id, date and value columns (default ``"unique_id"``, ``"ds"``, ``"y"``).
+
+    Returns
+    -------
+    bool
+    """
     names = set(getattr(columns, "columns", columns))
     return {id_col, date_col, value_col} <= names
 
@@ -252,14 +272,35 @@ def from_long(
     Ids become text (``1`` becomes ``"1"``); series keep the order of their first row, and the rows
     of a series may come in any order (they are sorted by time). Times are all dates (datetimes,
     or text pandas reads as dates) or all whole numbers, which must step by one within a series.
-    Dates must follow one frequency in every series: ``freq`` (e.g. ``"MS"``), or, by default,
-    the one pandas infers from the series; a series of one or two dates, too few to infer from,
-    takes the panel's. ``min_length`` is the fewest values a series may have.
 
-    Raises ``InvalidInputError`` naming the series, the time or row at fault and how to fix it:
-    for a missing column, a value that is not a number, missing or infinite, a repeated time, a
-    mix of dates and numbers, a gap in the times, series of different frequencies or a series
-    shorter than ``min_length``. Rows in messages count from 1.
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The long table.
+    id_col : hashable, default "unique_id"
+        The column of series ids.
+    date_col : hashable, default "ds"
+        The column of times.
+    value_col : hashable, default "y"
+        The column of values.
+    freq : str, optional
+        The frequency the dates of every series must follow (e.g. ``"MS"``); by default the one
+        pandas infers from the series; a series of one or two dates, too few to infer from,
+        takes the panel's.
+    min_length : int, default 1
+        The fewest values a series may have.
+
+    Returns
+    -------
+    Panel
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the series, the time or row at fault and how to fix it: for a missing column, a
+        value that is not a number, missing or infinite, a repeated time, a mix of dates and
+        numbers, a gap in the times, series of different frequencies or a series shorter than
+        ``min_length``. Rows in messages count from 1.
     """
     if not isinstance(frame, pd.DataFrame):
         raise InvalidInputError(
@@ -283,8 +324,31 @@ def load_panel_csv(
 
     The ids are read as text exactly as written (``007`` stays ``"007"``), the values exactly as
     Python reads them; everything else is ``from_long``'s, with the file's lines (the header is
-    line 1) in messages. Raises ``DataFileError`` for a file that is missing, unreadable, empty or
-    lacks a column (listing those it has), ``InvalidInputError`` for its contents.
+    line 1) in messages.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file.
+    id_col, date_col, value_col : hashable
+        The columns of series ids, times and values (default ``"unique_id"``, ``"ds"``, ``"y"``).
+    freq : str, optional
+        The frequency every series must follow, as for ``from_long``.
+    sep : str, default ","
+        The field separator.
+    min_length : int, default 1
+        The fewest values a series may have.
+
+    Returns
+    -------
+    Panel
+
+    Raises
+    ------
+    DataFileError
+        The file is missing, unreadable, empty or lacks a column (listing those it has).
+    InvalidInputError
+        Its contents are not a valid panel (see ``from_long``).
     """
     path = file_path(path)
     if not isinstance(sep, str) or not sep:
@@ -325,6 +389,20 @@ def panel_frame(
     This is how values and forecasts become a frame (``ids`` and ``index`` from a ``Panel``, or
     its ``future_index`` for forecasts): series in the given order, rows in the order of each
     index.
+
+    Parameters
+    ----------
+    ids : sequence of str
+        The series' ids (written as text).
+    index : sequence of pandas.Index
+        Each series' time labels: all dates or all integers.
+    columns : dict of str to sequence of numpy.ndarray
+        Column name to one array per series, aligned with its ``index``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The long table, with a default integer index.
     """
     ids, index = [str(i) for i in ids], [axis if isinstance(axis, pd.Index) else pd.Index(axis) for axis in index]
     if not isinstance(columns, dict):
@@ -808,7 +886,5 @@ def load_series_or_panel(
     from lstmcast.data.load import load_csv
 
     if id_col is not None or is_long_format(csv_columns(path, sep)):
-        return load_panel_csv(
-            path, id_col=id_col or ID, date_col=date_col or DS, value_col=value_col or "y", sep=sep
-        )
+        return load_panel_csv(path, id_col=id_col or ID, date_col=date_col or DS, value_col=value_col or "y", sep=sep)
     return load_csv(path, date_col=date_col, value_col=value_col, sep=sep, **options)

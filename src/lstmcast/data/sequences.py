@@ -64,17 +64,29 @@ _TS_KEYWORDS = {
 
 @dataclass(frozen=True)
 class Sequences:
-    """Sequences for classification: ``X[i]`` is case ``i`` as a ``(time, channels)`` float64 array
-    (cases may differ in length, never in channels); ``y`` holds one label per case (a NumPy
-    object array, labels as read: strings from a ``.ts`` file or a CSV), or ``None`` for
-    unlabelled data.
+    """Sequences for classification: many cases, one label each.
 
-    ``case_ids`` names each case: its number in a ``.ts`` file (0-based, file order) or the CSV's
-    case id. ``name`` is a ``.ts`` file's ``@problemName``; ``class_labels`` the labels its
-    ``@classLabel`` declares, in the file's order (a model's classes, even those no case of this
-    file has); ``lines`` the 1-based line of each case in its file, so that code further down can
-    point at the line to fix. The arrays are checked and copied on construction: every value is a
-    finite number, so a model never meets a NaN.
+    The arrays are checked and copied on construction: every value is a finite number, so a model
+    never meets a NaN.
+
+    Attributes
+    ----------
+    X : list of numpy.ndarray
+        ``X[i]`` is case ``i`` as a ``(time, channels)`` float64 array (cases may differ in
+        length, never in channels).
+    y : numpy.ndarray or None
+        One label per case (a NumPy object array, labels as read: strings from a ``.ts`` file or
+        a CSV), or ``None`` for unlabelled data.
+    case_ids : numpy.ndarray
+        Names each case: its number in a ``.ts`` file (0-based, file order) or the CSV's case id.
+    name : str, optional
+        A ``.ts`` file's ``@problemName``.
+    class_labels : tuple of str, optional
+        The labels a ``.ts`` file's ``@classLabel`` declares, in the file's order (a model's
+        classes, even those no case of this file has).
+    lines : numpy.ndarray, optional
+        The 1-based line of each case in its file, so that code further down can point at the
+        line to fix.
     """
 
     X: list[np.ndarray]
@@ -198,15 +210,29 @@ def load_ts(path: str | os.PathLike, *, missing: str = "error") -> Sequences:
     The header (``@problemName``, ``@univariate``, ``@dimensions``, ``@equalLength``,
     ``@seriesLength``, ``@classLabel``...) is checked against the data: a case with another number
     of channels or another length than declared, or a label not in ``@classLabel``, is an error,
-    not a surprise inside training. ``y`` holds the labels as strings (``None`` with
-    ``@classLabel false``), ``case_ids`` the cases' 0-based numbers, ``lines`` their lines.
+    not a surprise inside training. Time stamps (``@timeStamps true``) are not supported yet.
 
-    ``missing`` says what to do with values marked ``?`` or ``NaN``: ``"error"`` (default) raises;
-    ``"interpolate"`` fills each channel's gaps linearly between observed neighbours and its ends
-    with the nearest observed value. Time stamps (``@timeStamps true``) are not supported yet.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.ts`` file.
+    missing : {"error", "interpolate"}, default "error"
+        What to do with values marked ``?`` or ``NaN``: ``"error"`` raises; ``"interpolate"``
+        fills each channel's gaps linearly between observed neighbours and its ends with the
+        nearest observed value.
 
-    Raises ``DataFileError`` naming the case and line of what to fix, ``InvalidInputError`` for a
-    bad argument.
+    Returns
+    -------
+    Sequences
+        ``y`` holds the labels as strings (``None`` with ``@classLabel false``), ``case_ids`` the
+        cases' 0-based numbers, ``lines`` their lines.
+
+    Raises
+    ------
+    DataFileError
+        Naming the case and line of what to fix.
+    InvalidInputError
+        A bad argument.
     """
     missing = one_of(missing, _MISSING_POLICIES, "missing")
     path = file_path(path)
@@ -271,19 +297,40 @@ def load_sequences_csv(
     """Read sequences from a long CSV file: one row per case and time step, as
     ``case_id, t, <channels...>, label``.
 
-    ``case_col`` holds the case ids (numbers or names), ``time_col`` the time of each row (numbers
-    or dates; the rows of a case may come in any order and are sorted by it), ``label_col`` the
-    case's label, the same on every row of a case (``None`` for unlabelled data: ``y`` is then
-    ``None``), and ``channels`` lists the value columns (default: every other column). Cases come
-    in the order of their first row in the file; labels are read as text, as from a ``.ts`` file,
-    so that the same data gives the same ``Sequences`` from either format.
+    Cases come in the order of their first row in the file; labels are read as text, as from a
+    ``.ts`` file, so that the same data gives the same ``Sequences`` from either format.
 
-    ``missing`` says what to do with an empty field, ``?`` or ``NaN`` in a channel: ``"error"``
-    (default) raises; ``"interpolate"`` fills each channel of a case linearly, its ends with the
-    nearest observed value.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file.
+    case_col : hashable, default "case_id"
+        The column of case ids (numbers or names).
+    time_col : hashable, default "t"
+        The time of each row (numbers or dates; the rows of a case may come in any order and are
+        sorted by it).
+    label_col : hashable or None, default "label"
+        The case's label, the same on every row of a case; ``None`` for unlabelled data (``y``
+        is then ``None``).
+    channels : sequence of hashable, optional
+        The value columns (default: every other column).
+    sep : str, default ","
+        The field separator.
+    missing : {"error", "interpolate"}, default "error"
+        What to do with an empty field, ``?`` or ``NaN`` in a channel: ``"error"`` raises;
+        ``"interpolate"`` fills each channel of a case linearly, its ends with the nearest
+        observed value.
 
-    Raises ``DataFileError`` naming the case and the line of the CSV to fix (the header is line
-    1), ``InvalidInputError`` for a bad argument.
+    Returns
+    -------
+    Sequences
+
+    Raises
+    ------
+    DataFileError
+        Naming the case and the line of the CSV to fix (the header is line 1).
+    InvalidInputError
+        A bad argument.
     """
     missing = one_of(missing, _MISSING_POLICIES, "missing")
     path = file_path(path)

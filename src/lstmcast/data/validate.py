@@ -28,12 +28,32 @@ def validate_series(
     against ``freq=``; a ``PeriodIndex`` becomes the periods' start times) or integers stepping by
     one (returned as a ``RangeIndex``).
 
-    ``missing`` says what to do with NaN values: ``"error"`` (default) raises; ``"interpolate"``
-    fills gaps linearly between observed neighbours and drops the missing values at the very start
-    or end (nothing to interpolate from there); ``"drop"`` drops missing values at the start or end
-    only, and raises if some lie inside, since removing them would leave holes in the time axis.
-    ``sort=True`` sorts the timestamps instead of raising when they are out of order.
-    Rows in messages count from 1, like data rows of a CSV file without its header.
+    Parameters
+    ----------
+    series : pandas.Series
+        Values indexed by their time labels (dates, periods or integers).
+    freq : str, optional
+        The frequency the dates must follow (a pandas alias such as ``"MS"`` or ``"D"``); None
+        infers it. Not for an integer time index.
+    missing : {"error", "interpolate", "drop"}, default "error"
+        What to do with NaN values: ``"error"`` raises; ``"interpolate"`` fills gaps linearly
+        between observed neighbours and drops the missing values at the very start or end
+        (nothing to interpolate from there); ``"drop"`` drops missing values at the start or end
+        only, and raises if some lie inside, since removing them would leave holes in the time
+        axis.
+    sort : bool, default False
+        Sort the timestamps instead of raising when they are out of order.
+
+    Returns
+    -------
+    pandas.Series
+        The clean copy.
+
+    Raises
+    ------
+    InvalidInputError
+        The series cannot be made clean as asked; the message names the first offending row
+        (rows count from 1, like data rows of a CSV file without its header) and how to fix it.
     """
     if not isinstance(series, pd.Series):
         raise InvalidInputError(

@@ -66,12 +66,27 @@ _CATALOGUE = {
 
 
 def names() -> list[str]:
-    """The names ``load`` accepts."""
+    """The names ``load`` accepts.
+
+    Returns
+    -------
+    list of str
+    """
     return list(_CATALOGUE)
 
 
 def describe(name: str) -> str:
-    """One line: what the dataset is, and its source."""
+    """One line: what the dataset is, and its source.
+
+    Parameters
+    ----------
+    name : str
+        One of ``names()``.
+
+    Returns
+    -------
+    str
+    """
     dataset = _lookup(name)
     return f"{name}: {dataset.description}. Source: {dataset.source}."
 
@@ -79,15 +94,31 @@ def describe(name: str) -> str:
 def load(name: str, *, missing: str | None = None) -> pd.Series:
     """Load a bundled dataset as a validated float64 ``pd.Series`` with its frequency set.
 
-    ``missing`` overrides how missing values are handled (see ``lstmcast.data.validate_series``).
-    Only ``"sunspots_daily"`` has any: 3,247 days marked -1, all before 1848-12-23. By default
-    they are handled with ``missing="interpolate"``: the 7 missing days at the very start are
-    dropped and the rest are filled linearly, which keeps the whole range the Keras tutorial
-    used (its first 72,865 rows, 1818-01-01..2017-06-30). ``missing="error"`` raises instead;
-    ``load("sunspots_daily")["1848-12-23":]`` is the part with no interpolated value.
+    Only ``"sunspots_daily"`` has missing values: 3,247 days marked -1, all before 1848-12-23.
+    By default they are handled with ``missing="interpolate"``: the 7 missing days at the very
+    start are dropped and the rest are filled linearly, which keeps the whole range the Keras
+    tutorial used (its first 72,865 rows, 1818-01-01..2017-06-30). ``missing="error"`` raises
+    instead; ``load("sunspots_daily")["1848-12-23":]`` is the part with no interpolated value.
 
     The daily series has 72,920 values (1818-01-08..2017-08-31, freq "D"); the others have
     airline 144, milk 168, shampoo 36, sunspots_monthly 3,177 monthly values (freq "MS").
+
+    Parameters
+    ----------
+    name : str
+        One of ``names()``.
+    missing : {"error", "interpolate", "drop"}, optional
+        Overrides how missing values are handled (see ``lstmcast.data.validate_series``); None
+        keeps the dataset's default.
+
+    Returns
+    -------
+    pandas.Series
+
+    Raises
+    ------
+    InvalidInputError
+        There is no bundled dataset ``name``.
     """
     dataset = _lookup(name)
     options = dict(dataset.read_options)

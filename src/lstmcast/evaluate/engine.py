@@ -71,6 +71,8 @@ class Evaluation:
         Walk-forward with ``in_sample``: the one-step forecasts over the training part.
     in_sample_members, train_metrics : dict
         The members' in-sample forecasts, and each model's scores on the training part.
+    reference : str, optional
+        The alias OWA is relative to (Naive2's), if evaluated.
     """
 
     kind: str
@@ -110,7 +112,14 @@ class Evaluation:
     def table(self) -> pd.DataFrame:
         """One row per model: the mean RMSE, MAE, sMAPE and MASE over the series and cut-offs every
         model scored, OWA against Naive2 (when evaluated), interval coverage per level, seconds
-        and the number of series the model could not forecast."""
+        and the number of series the model could not forecast.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``model`` (the aliases); columns ``rmse, mae, smape, mase``, ``owa`` (with
+            a reference), ``coverage_<level>`` per level, ``seconds`` and ``failed``.
+        """
         metrics = self.metrics
         table = pd.DataFrame({alias: {m: metrics[alias][m] for m in TABLE_METRICS} for alias in self.aliases}).T
         table = table.astype(float)

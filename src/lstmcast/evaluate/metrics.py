@@ -74,6 +74,15 @@ def rmse(y_true: object, y_pred: object) -> float:
 
     Penalises large errors more than ``mae``; it is what the Keras tutorials report, so
     lstmcast reports it first. Always ``rmse >= mae >= 0``.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like
+        The observed and forecast values, the same shape, finite.
+
+    Returns
+    -------
+    float
     """
     t, p = _pair(y_true, y_pred)
     m, u = _scaled_abs_mean(_errors(t, p))
@@ -83,7 +92,17 @@ def rmse(y_true: object, y_pred: object) -> float:
 
 
 def mae(y_true: object, y_pred: object) -> float:
-    """Mean absolute error, in the units of the data (robust to a few large errors)."""
+    """Mean absolute error, in the units of the data (robust to a few large errors).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like
+        The observed and forecast values, the same shape, finite.
+
+    Returns
+    -------
+    float
+    """
     t, p = _pair(y_true, y_pred)
     m, u = _scaled_abs_mean(_errors(t, p))
     return m * float(np.mean(u))
@@ -94,6 +113,21 @@ def mape(y_true: object, y_pred: object) -> float:
 
     Scale-free, but undefined when a target is zero (and explosive near zero), so a zero in
     ``y_true`` raises ``InvalidInputError``: use ``smape`` or ``mase`` for such series.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like
+        The observed and forecast values, the same shape, finite.
+
+    Returns
+    -------
+    float
+        In percent.
+
+    Raises
+    ------
+    InvalidInputError
+        ``y_true`` holds a zero, or the ratios overflow.
     """
     t, p = _pair(y_true, y_pred)
     zero = t == 0.0
@@ -119,6 +153,16 @@ def smape(y_true: object, y_pred: object) -> float:
 
     ``mean(200 * |y - yhat| / (|y| + |yhat|))``, with a point where ``y == yhat == 0`` counting
     as 0 (a perfect forecast). Bounded, and defined for series that reach zero.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like
+        The observed and forecast values, the same shape, finite.
+
+    Returns
+    -------
+    float
+        In percent, between 0 and 200.
     """
     t, p = _pair(y_true, y_pred)
     # Divide each pair by its own larger magnitude: the ratio is unchanged, and neither the
@@ -136,8 +180,25 @@ def seasonal_naive_scale(y_train: object, season: int = 1) -> float:
     """In-sample MAE of the seasonal naive forecast ``y[t-season]`` on ``y_train``: MASE's scale.
 
     When ``y_train`` is not longer than a season, the lag is 1 (the naive forecast), as the M
-    competitions' short series need. Raises ``InvalidInputError`` if ``y_train`` has fewer than
-    two values, or if the scale is 0 (the training series repeats exactly with that lag).
+    competitions' short series need.
+
+    Parameters
+    ----------
+    y_train : array-like
+        The training series (1-D, finite).
+    season : int, default 1
+        The seasonal period, the naive forecast's lag.
+
+    Returns
+    -------
+    float
+        Positive.
+
+    Raises
+    ------
+    InvalidInputError
+        ``y_train`` has fewer than two values, or the scale is 0 (the training series repeats
+        exactly with that lag).
     """
     scale = _seasonal_naive_scale_or_zero(y_train, season)
     if scale == 0.0:
@@ -170,8 +231,25 @@ def mase(y_true: object, y_pred: object, *, y_train: object, season: int = 1) ->
     ``y_train`` (``seasonal_naive_scale``: lag 1 when ``y_train`` is not longer than a season),
     the data before the forecast's cut-off, as the M4 competition and Nixtla's ``utilsforecast``
     scale it. Below 1 the forecast beats what seasonal naive achieved in-sample; it is
-    scale-free and defined for series that reach zero. Raises ``InvalidInputError`` if the
-    scale is 0.
+    scale-free and defined for series that reach zero.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like
+        The observed and forecast values, the same shape, finite.
+    y_train : array-like
+        The data before the forecast's cut-off (the scale's).
+    season : int, default 1
+        The seasonal period, the naive forecast's lag.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    InvalidInputError
+        The scale is 0, or the ratio overflows.
     """
     scale = seasonal_naive_scale(y_train, season)
     value = mae(y_true, y_pred) / scale
@@ -195,8 +273,26 @@ def score(y_true: object, y_pred: object, *, y_train: object, season: int = 1) -
     A metric that is undefined for these data is reported as ``None`` rather than dropped, so a
     table built from several scores keeps its columns: ``mape`` is ``None`` when ``y_true``
     contains a zero, ``mase`` is ``None`` when ``y_train`` repeats exactly with period ``season``
-    (zero scale). Invalid input (shape mismatch, NaN/inf, ``y_train`` shorter than 2) still
-    raises ``InvalidInputError``.
+    (zero scale).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like
+        The observed and forecast values, the same shape, finite.
+    y_train : array-like
+        The data before the forecast's cut-off (MASE's scale).
+    season : int, default 1
+        The seasonal period (MASE's lag).
+
+    Returns
+    -------
+    dict of str to float or None
+        Every metric's value, None where it is undefined.
+
+    Raises
+    ------
+    InvalidInputError
+        Invalid input (shape mismatch, NaN/inf, ``y_train`` shorter than 2).
     """
     t, p = _pair(y_true, y_pred)
     out: dict[str, float | None] = {"rmse": rmse(t, p), "mae": mae(t, p)}

@@ -27,8 +27,19 @@ window out)."""
 
 @dataclass(frozen=True)
 class Fold:
-    """One window: train on ``y[train_start:train_end]`` (``train_end`` is the cut-off), score
-    ``y[test_start:test_end]`` (``test_start = train_end + gap``)."""
+    """One window: train on ``y[train_start:train_end]``, score ``y[test_start:test_end]``.
+
+    Attributes
+    ----------
+    train_start : int
+        The first value trained on.
+    train_end : int
+        The cut-off: the end (exclusive) of the values trained on.
+    test_start : int
+        The first value scored: ``train_end + gap``.
+    test_end : int
+        The end (exclusive) of the values scored.
+    """
 
     train_start: int
     train_end: int

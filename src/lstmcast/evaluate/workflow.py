@@ -92,7 +92,9 @@ def walk_forward(
     n = int(panel.lengths[0])
     start = _split(n, test_size, test_start)
     if not isinstance(score_slice, slice):
-        raise InvalidInputError(f"score_slice must be a slice of the test points, e.g. slice(1, -1); got {score_slice!r}")
+        raise InvalidInputError(
+            f"score_slice must be a slice of the test points, e.g. slice(1, -1); got {score_slice!r}"
+        )
     scored = len(range(n - start)[score_slice])
     if scored == 0:
         raise InvalidInputError(f"score_slice={score_slice} leaves no test point to score")
@@ -160,7 +162,7 @@ def backtest(
     Evaluation
     """
     season = check_season(season)
-    origin = RollingOrigin(horizon=horizon, n_windows=n_windows, step=step)
+    origin = RollingOrigin(horizon=positive_int(horizon, "horizon"), n_windows=n_windows, step=step)
     every = check_models(models, baselines, default_baselines(season, one_step=False))
     return evaluate(
         every,
@@ -223,7 +225,7 @@ def cross_validate(
     """
     panel = _as_panel(panel)
     season = panel.season if season is None else check_season(season)
-    origin = RollingOrigin(horizon=horizon, n_windows=n_windows, step=step)
+    origin = RollingOrigin(horizon=positive_int(horizon, "horizon"), n_windows=n_windows, step=step)
     every = check_models(models, baselines, default_baselines(season, one_step=False))
     return evaluate(
         every,
@@ -273,7 +275,8 @@ def holdout(
     missing = [uid for uid in train.ids if uid not in set(test.ids)]
     if missing or len(train) != len(test):
         raise InvalidInputError(
-            f"the test panel must hold the training panel's series and no others; series {missing[:3]} have no test values"
+            f"the test panel must hold the training panel's series and no others; series {missing[:3]} have no "
+            "test values"
         )
     test = test.select(train.ids)
     horizon = int(test.lengths.max())
@@ -310,7 +313,9 @@ def _as_panel(panel: Any) -> Panel:
     if isinstance(panel, pd.DataFrame):
         return from_long(panel)
     if not isinstance(panel, Panel):
-        raise InvalidInputError(f"a panel is a lstmcast.data.Panel or a long frame (unique_id, ds, y), got {type(panel).__name__}")
+        raise InvalidInputError(
+            f"a panel is a lstmcast.data.Panel or a long frame (unique_id, ds, y), got {type(panel).__name__}"
+        )
     return panel
 
 
@@ -323,6 +328,7 @@ def _split(n: int, test_size: int | float | None, test_start: int | None) -> int
         test_start = positive_int(test_start, "test_start")
     if not 1 <= test_start < n:
         raise InvalidInputError(
-            f"the test part must leave training data and hold at least one point; got test_start={test_start} for {n} points"
+            f"the test part must leave training data and hold at least one point; got test_start={test_start} "
+            f"for {n} points"
         )
     return test_start

@@ -46,14 +46,14 @@ __all__ = [
     "default_baselines",
     "default_forecaster",
     "fit_together",
-    "program_key",
+    "model_program_key",
     "recommended_params",
 ]
 
 _LAZY = {
     "LocalLSTM": "local_lstm",
     "fit_together": "local_lstm",
-    "program_key": "local_lstm",
+    "model_program_key": "local_lstm",
     "GlobalLSTM": "global_lstm",
 }
 

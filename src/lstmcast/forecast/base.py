@@ -29,6 +29,7 @@ returns long frames, ``unique_id, ds, <alias>``.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -87,13 +88,24 @@ def members_of(prediction: np.ndarray | pd.DataFrame, alias: str) -> np.ndarray:
 class PanelForecasts:
     """What one forecaster gave for every series of a panel (``Forecaster.forecast_panel``).
 
-    ``point[k]``: series ``k``'s forecast (its members combined as the model combines them), NaN
-    where the model could not forecast it; ``members[k]``: its members' forecasts ``(members,
-    points)``; ``lower``/``upper``: per level, its interval bounds; ``history_point`` and
-    ``history``: with ``in_sample``, the same for the one-step forecasts over its training part
-    (NaN where there is none); ``failed``: the ids of the series the model could not forecast (a
-    global model's fallbacks included); ``fitted``: the fitted models, when asked to keep them;
-    ``seconds``: the time it took.
+    Attributes
+    ----------
+    point : list of numpy.ndarray
+        ``point[k]``: series ``k``'s forecast (its members combined as the model combines them),
+        NaN where the model could not forecast it.
+    members : list of numpy.ndarray
+        ``members[k]``: its members' forecasts ``(members, points)``.
+    lower, upper : dict of float to list of numpy.ndarray
+        Per level, each series' interval bounds.
+    history_point, history : list of numpy.ndarray, optional
+        With ``in_sample``, the same as ``point`` and ``members`` for the one-step forecasts over
+        each training part (NaN where there is none).
+    failed : list of str
+        The ids of the series the model could not forecast (a global model's fallbacks included).
+    fitted : list of Forecaster
+        The fitted models, when asked to keep them.
+    seconds : float
+        The time it took.
     """
 
     point: list[np.ndarray]
@@ -108,17 +120,68 @@ class PanelForecasts:
 
 
 class Forecaster(Estimator):
-    """The root of every lstmcast forecaster: see the module docstring for the protocol."""
+    """The root of every lstmcast forecaster: see the module docstring for the protocol.
+
+    Parameters
+    ----------
+    alias : str, default "forecaster"
+        The model's name in every frame and table (its column), so two configurations of one
+        model can sit side by side; not one of ``RESERVED_COLUMNS``. Each forecaster has its own
+        default.
+    """
 
     alias: str = "forecaster"
 
     def fit(self, y: Any) -> Forecaster:
+        """Learn from the training data.
+
+        Parameters
+        ----------
+        y : array-like, pandas.Series, pandas.DataFrame or Panel
+            One series for a local model; many (or one, a panel of one) for a global model.
+
+        Returns
+        -------
+        Forecaster
+            ``self``, fitted.
+        """
         raise NotImplementedError
 
     def predict(self, horizon: int, **options: Any) -> np.ndarray | pd.DataFrame:
+        """The ``horizon`` values after the training data.
+
+        Parameters
+        ----------
+        horizon : int
+            How many values to forecast (after each series, for a global model).
+        **options
+            ``members=``, ``level=`` and the like: see ``LocalForecaster.predict`` and
+            ``GlobalForecaster.predict``.
+
+        Returns
+        -------
+        numpy.ndarray or pandas.DataFrame
+            Arrays after fitting an array, else frames (see the module docstring).
+        """
         raise NotImplementedError
 
     def predict_one_step(self, y_new: Any, **options: Any) -> np.ndarray | pd.DataFrame:
+        """Walk-forward forecasts of ``y_new``, the observations that follow the training data,
+        each point predicted from the true values before it, nothing refitted.
+
+        Parameters
+        ----------
+        y_new : array-like, pandas.Series, pandas.DataFrame or Panel
+            The new observations, continuing the training data.
+        **options
+            ``members=``, ``include_history=``: see ``LocalForecaster.predict_one_step`` and
+            ``GlobalForecaster.predict_one_step``.
+
+        Returns
+        -------
+        numpy.ndarray or pandas.DataFrame
+            Arrays after fitting an array, else frames (see the module docstring).
+        """
         raise NotImplementedError
 
     def calibrates_intervals(self) -> bool:
@@ -130,7 +193,7 @@ class Forecaster(Estimator):
         panel: Panel,
         horizon: int,
         *,
-        levels: list[float] = (),
+        levels: Sequence[float] = (),
         new: list[np.ndarray] | None = None,
         in_sample: bool = False,
         keep: bool = False,
@@ -155,7 +218,19 @@ class Forecaster(Estimator):
         Returns
         -------
         PanelForecasts
+
+        Notes
+        -----
+        A local model fits one copy per series: a series it cannot fit or forecast (too short for
+        its season, say) gets NaN and is listed in ``failed``, and a model that fails on every
+        series raises the first error. A global model fits one copy on the whole panel.
         """
+        started = time.perf_counter()
+        out = self._panel_forecasts(panel, positive_int(horizon, "horizon"), list(levels), new, in_sample, keep)
+        out.seconds = time.perf_counter() - started
+        return out
+
+    def _panel_forecasts(self, panel, horizon, levels, new, in_sample, keep) -> PanelForecasts:
         raise NotImplementedError
 
     def task_panels(self, panel: Panel, size: int) -> list[Panel]:
@@ -312,20 +387,7 @@ class LocalForecaster(Forecaster):
         ds = self.index_.append(expected) if include_history else expected
         return self._frame(ds, predictions, members, False)
 
-    def forecast_panel(
-        self,
-        panel: Panel,
-        horizon: int,
-        *,
-        levels: list[float] = (),
-        new: list[np.ndarray] | None = None,
-        in_sample: bool = False,
-        keep: bool = False,
-    ) -> PanelForecasts:
-        """One copy of this model fitted on each series of ``panel`` (see ``Forecaster``). A
-        series the model cannot fit or forecast (too short for its season, say) gets NaN and is
-        listed in ``failed``; a model that fails on every series raises the first error."""
-        started = time.perf_counter()
+    def _panel_forecasts(self, panel, horizon, levels, new, in_sample, keep) -> PanelForecasts:
         out = PanelForecasts(point=[], members=[], history=[] if in_sample else None)
         out.lower, out.upper = {lv: [] for lv in levels}, {lv: [] for lv in levels}
         first_error = None
@@ -360,7 +422,6 @@ class LocalForecaster(Forecaster):
             raise first_error
         if in_sample:
             out.history_point = [combine_members(h) for h in out.history]
-        out.seconds = time.perf_counter() - started
         return out
 
     def task_panels(self, panel: Panel, size: int) -> list[Panel]:
@@ -507,25 +568,13 @@ class GlobalForecaster(Forecaster):
             point, every = result.point, result.members
         return _frame_of(self.panel_.ids, index, point, every, {}, {}, self.alias, members)
 
-    def forecast_panel(
-        self,
-        panel: Panel,
-        horizon: int,
-        *,
-        levels: list[float] = (),
-        new: list[np.ndarray] | None = None,
-        in_sample: bool = False,
-        keep: bool = False,
-    ) -> PanelForecasts:
-        """One copy of this model fitted on the whole ``panel`` (see ``Forecaster``)."""
-        started = time.perf_counter()
+    def _panel_forecasts(self, panel, horizon, levels, new, in_sample, keep) -> PanelForecasts:
         model = clone(self).fit(panel)
         if new is None:
             out = model._forecast_panel(panel, horizon, list(levels))
         else:
             out = model._one_step_panel([np.asarray(v, np.float64) for v in new], in_sample)
         out.fitted = [model] if keep else []
-        out.seconds = time.perf_counter() - started
         return out
 
     def _long_frame(

@@ -213,7 +213,8 @@ class StatisticalForecaster(LocalForecaster):
             raise InvalidInputError(
                 f"{self.engine} with season={season} needs at least two full seasons ({2 * season} values) to "
                 f"estimate the seasonality, but the training data has {len(values)} (statsforecast would silently "
-                f"fit a non-seasonal model); use a longer training part, season=1, or leave {self.engine} out of the baselines"
+                f"fit a non-seasonal model); use a longer training part, season=1, or leave {self.engine} out "
+                "of the baselines"
             )
         self._model = None  # estimated on first use, from these values
 
@@ -328,7 +329,8 @@ class StatisticalForecaster(LocalForecaster):
                 last = float(model.forward(y=y[:-1], h=1)["mean"][0])
                 if not np.isclose(pred[-1], last, rtol=1e-6, atol=1e-9):
                     raise BaselineFitError(
-                        f"{self.engine}: the filter's in-sample values differ from one-step forecasts ({pred[-1]!r} vs {last!r})"
+                        f"{self.engine}: the filter's in-sample values differ from one-step forecasts "
+                        f"({pred[-1]!r} vs {last!r})"
                     )
             else:
                 for i, t in enumerate(range(n_train, len(y))):

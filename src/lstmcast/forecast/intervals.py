@@ -61,7 +61,10 @@ def calibration_needed(level: Any) -> int:
     int
         The smallest ``n`` with ``ceil((n + 1) * level / 100) <= n``.
     """
-    (level,) = interval_levels(level)
+    levels = interval_levels(level)
+    if len(levels) != 1:
+        raise InvalidInputError(f"calibration_needed takes one level, e.g. 95; got {level!r}")
+    level = levels[0]
     n = max(1, math.ceil(level / (100.0 - level)) - 2)  # (n + 1) * level / 100 <= n  <=>  n >= level / (100 - level)
     while math.ceil((n + 1) * level / 100.0) > n:  # from just below the bound, so the first n found is the least
         n += 1

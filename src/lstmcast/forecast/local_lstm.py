@@ -40,7 +40,7 @@ from lstmcast.transforms import (
     make_windows,
 )
 
-__all__ = ["SCALINGS", "LocalLSTM", "fit_together", "program_key"]
+__all__ = ["SCALINGS", "LocalLSTM", "fit_together", "model_program_key"]
 
 SCALINGS = ("minmax", "standard", None)
 
@@ -165,7 +165,19 @@ class LocalLSTM(NetworkForecaster, LocalForecaster):
     # -- fitting ---------------------------------------------------------------------------------
     def fit(self, y: Any) -> LocalLSTM:
         """Fit on one series (see ``LocalForecaster.fit``); with ``conformal_windows``, calibrate
-        the prediction intervals too."""
+        the prediction intervals too.
+
+        Parameters
+        ----------
+        y : array-like or pandas.Series
+            The training values; a Series with a time index makes ``predict`` return frames
+            with dates.
+
+        Returns
+        -------
+        LocalLSTM
+            ``self``, fitted.
+        """
         for name in ("y_", "index_", "calibration_scores_"):
             self.__dict__.pop(name, None)
         super().fit(y)
@@ -189,7 +201,8 @@ class LocalLSTM(NetworkForecaster, LocalForecaster):
         n_val = count_or_fraction(self.validation_size, "validation_size", len(x), allow_zero=True)
         if n_val >= len(x):
             raise InvalidInputError(
-                f"validation_size={self.validation_size!r} leaves no training windows (there are {len(x)}); use a smaller one"
+                f"validation_size={self.validation_size!r} leaves no training windows (there are {len(x)}); "
+                "use a smaller one"
             )
         if self.validation_data is not None:
             if n_val:
@@ -251,7 +264,8 @@ class LocalLSTM(NetworkForecaster, LocalForecaster):
             )
         if horizon > self.calibration_scores_.shape[1]:
             raise InvalidInputError(
-                f"the intervals were calibrated for horizon={self.calibration_scores_.shape[1]}; refit with horizon={horizon}"
+                f"the intervals were calibrated for horizon={self.calibration_scores_.shape[1]}; refit with "
+                f"horizon={horizon}"
             )
         return conformal_quantiles(self.calibration_scores_[:, :horizon], levels)
 
@@ -331,9 +345,9 @@ def fit_together(
     ``LocalLSTM`` among them in as few compiled programs as possible.
 
     Configurations of a search and folds of a cross-validation that differ in seed, learning
-    rate, epochs, series length, batch size or layer widths train in one program
-    (``lstmcast.train.fit_jobs``). Each result equals a separate ``fit`` to float rounding;
-    other forecasters are simply fitted.
+    rate, epochs, series length or layer widths train in one program
+    (``lstmcast.train.fit_jobs``; a different batch size makes a program of its own). Each
+    result equals a separate ``fit`` to float rounding; other forecasters are simply fitted.
 
     Parameters
     ----------
@@ -368,10 +382,23 @@ def fit_together(
     return list(models)
 
 
-def program_key(model: LocalForecaster, y: Any) -> tuple | None:
+def model_program_key(model: LocalForecaster, y: Any) -> tuple | None:
     """The compiled program ``model``'s networks would train in when fitted on ``y``
-    (``lstmcast.train.program_key``); None for a model without a network. Models with equal keys
-    share a program in ``fit_together``, so a distributed search sends them to one worker."""
+    (``lstmcast.train.program_key``). Models with equal keys share a program in
+    ``fit_together``, so a distributed search sends them to one worker.
+
+    Parameters
+    ----------
+    model : LocalForecaster
+        The model, fitted or not (it is not changed).
+    y : array-like or pandas.Series
+        The series it would be fitted on.
+
+    Returns
+    -------
+    tuple or None
+        The key; None for a model without a network.
+    """
     if not isinstance(model, LocalLSTM):
         return None
     return job_key(model._prepare(model._training_values(y)[0]).jobs[0])

@@ -22,10 +22,40 @@ ACTIVATIONS = {
 
 
 def init_dense(rng: np.random.Generator, input_dim: int, units: int) -> dict[str, np.ndarray]:
-    """Keras' default initialisation: glorot-uniform kernel, zero bias."""
+    """Keras' default initialisation: glorot-uniform kernel, zero bias.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Draws the kernel.
+    input_dim : int
+        Features in.
+    units : int
+        Features out.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``kernel (input_dim, units)`` and ``bias (units,)``, float32.
+    """
     return {"kernel": glorot_uniform(rng, (input_dim, units)), "bias": np.zeros((units,), np.float32)}
 
 
 def dense_forward(params: Params, x: jax.Array, activation: str = "linear") -> jax.Array:
-    """``activation(x @ kernel + bias)``."""
+    """``activation(x @ kernel + bias)``.
+
+    Parameters
+    ----------
+    params : dict of str to jax.Array
+        ``kernel`` and ``bias``, as ``init_dense`` gives them.
+    x : jax.Array
+        ``(..., input_dim)``.
+    activation : str, default "linear"
+        One of ``ACTIVATIONS``.
+
+    Returns
+    -------
+    jax.Array
+        ``(..., units)``.
+    """
     return ACTIVATIONS[activation](x @ params["kernel"] + params["bias"])

@@ -27,15 +27,46 @@ from lstmcast.nn.network import (
 
 @partial(jit, static_argnums=0)
 def ensemble_outputs(spec: NetworkSpec, params: dict, x: jax.Array) -> jax.Array:
-    """Each member's first output on windows ``x (windows, time, features)``: ``(members, windows)``."""
+    """Each member's first output on windows ``x``.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    params : dict
+        The members' weights, stacked on a leading member axis.
+    x : jax.Array
+        ``(windows, time, features)``.
+
+    Returns
+    -------
+    jax.Array
+        ``(members, windows)``.
+    """
     return jax.vmap(lambda p: network_forward(spec, p, x)[0][:, 0])(params)
 
 
 @partial(jit, static_argnums=0)
 def ensemble_stateful(spec: NetworkSpec, params: dict, x: jax.Array) -> tuple[jax.Array, NetworkState]:
     """Each member run with batch 1 over the windows in order, from a zero state, carrying its
-    state from window to window (a stateful network's walk): ``(outputs (members, windows,
-    outputs), each member's final state)``."""
+    state from window to window (a stateful network's walk).
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    params : dict
+        The members' weights, stacked on a leading member axis.
+    x : jax.Array
+        ``(windows, time, features)``, in order.
+
+    Returns
+    -------
+    outputs : jax.Array
+        ``(members, windows, outputs)``.
+    state : NetworkState
+        Each member's final state.
+    """
     return jax.vmap(lambda p: stateful_scan(spec, p, x, zero_network_state(spec, 1)))(params)
 
 
@@ -125,8 +156,24 @@ _CHUNK_VALUES = 1 << 25
 
 
 def ensemble_forward(spec: NetworkSpec, params: dict, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Every member's outputs on sequences ``x (cases, time, features)`` padded at the end to
-    their ``lengths``: ``(members, cases, outputs)``, inference mode. NumPy in and out."""
+    """Every member's outputs on sequences padded at the end, inference mode. NumPy in and out.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    params : dict
+        The members' weights, stacked on a leading member axis.
+    x : numpy.ndarray
+        ``(cases, time, features)``, padded at the end.
+    lengths : numpy.ndarray
+        ``(cases,)`` the valid steps of each case.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(members, cases, outputs)``.
+    """
     x, lengths = np.asarray(x, np.float32), np.asarray(lengths, np.int32)
     outputs = [
         np.asarray(_forward(spec, params, x[rows], lengths[rows]))[:, :n] for rows, n in _chunks(spec, params, x)
@@ -145,7 +192,25 @@ def calibrate_batch_norm(spec: NetworkSpec, params: dict, x: np.ndarray, lengths
     block after block, each computed with the statistics below it already set: what inference
     uses. (Keras keeps running averages of batch statistics instead; statistics computed once
     after training do not depend on the order of the last batches.) Chunks are combined in
-    float64 (Chan's parallel formula). ``params`` has a leading model axis; NumPy in and out."""
+    float64 (Chan's parallel formula). NumPy in and out.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    params : dict
+        The members' weights, with a leading model axis.
+    x : numpy.ndarray
+        ``(cases, time, features)``: the training sequences, padded at the end.
+    lengths : numpy.ndarray
+        ``(cases,)`` the valid steps of each case.
+
+    Returns
+    -------
+    dict
+        The weights with the statistics set; ``params`` itself for a network without
+        convolutions.
+    """
     if not spec.conv_filters:
         return params
     x, lengths = np.asarray(x, np.float32), np.asarray(lengths, np.int32)

@@ -23,7 +23,22 @@ State = tuple[jax.Array, jax.Array]
 
 def init_lstm(rng: np.random.Generator, input_dim: int, units: int) -> dict[str, np.ndarray]:
     """Keras' default initialisation: glorot-uniform kernel, orthogonal recurrent kernel,
-    zero bias except a forget-gate bias of 1 (``unit_forget_bias=True``)."""
+    zero bias except a forget-gate bias of 1 (``unit_forget_bias=True``).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Draws the kernels.
+    input_dim : int
+        Features in.
+    units : int
+        The LSTM's units.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``kernel``, ``recurrent_kernel`` and ``bias`` in Keras' layout, float32.
+    """
     kernel = glorot_uniform(rng, (input_dim, 4 * units))
     recurrent = orthogonal(rng, (units, 4 * units))
     bias = np.zeros((4 * units,), np.float32)
@@ -32,13 +47,44 @@ def init_lstm(rng: np.random.Generator, input_dim: int, units: int) -> dict[str,
 
 
 def zero_state(batch: int, units: int, dtype=jnp.float32) -> State:
-    """The state an LSTM starts from, and what a stateful LSTM is reset to."""
+    """The state an LSTM starts from, and what a stateful LSTM is reset to.
+
+    Parameters
+    ----------
+    batch : int
+        Sequences in the batch.
+    units : int
+        The LSTM's units.
+    dtype : dtype, default jnp.float32
+        The state's dtype.
+
+    Returns
+    -------
+    tuple of jax.Array
+        ``(h, c)``, zeros of shape ``(batch, units)``.
+    """
     zeros = jnp.zeros((batch, units), dtype)
     return zeros, zeros
 
 
 def dropout_mask(key: jax.Array, shape: tuple[int, ...], rate: float, dtype=jnp.float32) -> jax.Array:
-    """Inverted-dropout mask: zeros with probability ``rate``, else ``1/(1-rate)``."""
+    """Inverted-dropout mask: zeros with probability ``rate``, else ``1/(1-rate)``.
+
+    Parameters
+    ----------
+    key : jax.Array
+        The random key.
+    shape : tuple of int
+        The mask's shape.
+    rate : float
+        The probability of a zero, below 1.
+    dtype : dtype, default jnp.float32
+        The mask's dtype.
+
+    Returns
+    -------
+    jax.Array
+    """
     keep = jax.random.bernoulli(key, 1.0 - rate, shape)
     return keep.astype(dtype) / (1.0 - rate)
 
@@ -54,10 +100,30 @@ def lstm_forward(
 ) -> tuple[jax.Array, State]:
     """Run the layer over ``x: (batch, time, features)``.
 
-    Returns ``outputs: (batch, time, units)`` (the hidden state at every step) and the final
-    ``(h, c)``. Dropout is applied only when a ``key`` is given (training), as in Keras: one mask
-    per sequence, shared by all time steps and all four gates, on the inputs (``dropout``) and on
-    the previous hidden state (``recurrent_dropout``).
+    Dropout is applied only when a ``key`` is given (training), as in Keras: one mask per
+    sequence, shared by all time steps and all four gates.
+
+    Parameters
+    ----------
+    params : dict of str to jax.Array
+        The layer's weights, in Keras' layout.
+    x : jax.Array
+        ``(batch, time, features)``.
+    state : tuple of jax.Array, optional
+        The ``(h, c)`` to start from; None starts from zeros.
+    dropout : float, default 0.0
+        Dropout rate on the inputs (with ``key``).
+    recurrent_dropout : float, default 0.0
+        Dropout rate on the previous hidden state (with ``key``).
+    key : jax.Array, optional
+        The random key of the dropout masks; None applies no dropout.
+
+    Returns
+    -------
+    outputs : jax.Array
+        ``(batch, time, units)``: the hidden state at every step.
+    state : tuple of jax.Array
+        The final ``(h, c)``.
     """
     batch = x.shape[0]
     units = params["recurrent_kernel"].shape[0]

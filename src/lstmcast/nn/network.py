@@ -36,7 +36,15 @@ NetworkState = tuple[tuple[jax.Array, jax.Array], ...]
 
 @dataclass(frozen=True)
 class Dense:
-    """One Dense layer of the head."""
+    """One Dense layer of the head.
+
+    Attributes
+    ----------
+    units : int
+        Its outputs.
+    activation : str, default "linear"
+        One of ``ACTIVATIONS``.
+    """
 
     units: int
     activation: str = "linear"
@@ -50,18 +58,33 @@ class Dense:
 class NetworkSpec:
     """LSTM(units[0]) → … → LSTM(units[-1]) [beside Conv blocks] → Dense … Dense.
 
-    ``lstm_units`` accepts an int or a sequence (stacked layers, each but the last returning
-    sequences, as in Keras). ``dense`` accepts ints (linear layers) or ``Dense`` items; the
-    default is one linear output. Dropout rates apply to every LSTM layer, in training only.
+    ``bidirectional``, the convolution branch, ``lstm_stride`` and ``lstm_output_dropout`` are for
+    classifying whole sequences.
 
-    For classifying whole sequences: ``bidirectional`` makes every LSTM layer a Keras
-    ``Bidirectional`` (forward and backward halves, outputs concatenated); ``conv_filters`` with
-    ``conv_widths`` adds the fully convolutional branch of an LSTM-FCN beside the LSTM (Conv1D →
-    batch normalisation → ReLU blocks, then the average over time), its features concatenated with
-    the LSTM's before the head; ``lstm_stride`` lets the LSTM read the means of that many steps (a
-    long sequence costs the recurrence ``1/stride`` of its steps, the convolutions still see every
-    step); ``lstm_output_dropout`` drops LSTM features before the head in training (LSTM-FCN uses
-    0.8).
+    Attributes
+    ----------
+    input_dim : int, default 1
+        Features per time step.
+    lstm_units : int or tuple of int, default (4,)
+        An int or a sequence (stacked layers, each but the last returning sequences, as in
+        Keras); stored as a tuple.
+    dense : tuple of Dense, default (Dense(1),)
+        The head: ints (linear layers), ``(units, activation)`` pairs or ``Dense`` items; the
+        default is one linear output.
+    dropout, recurrent_dropout : float, default 0.0
+        Dropout rates of every LSTM layer's inputs and recurrent state, in training only.
+    bidirectional : bool, default False
+        Every LSTM layer is a Keras ``Bidirectional`` (forward and backward halves, outputs
+        concatenated).
+    conv_filters, conv_widths : tuple of int, default ()
+        The filters and kernel width of each block of the fully convolutional branch of an
+        LSTM-FCN beside the LSTM (Conv1D → batch normalisation → ReLU blocks, then the average
+        over time), its features concatenated with the LSTM's before the head.
+    lstm_stride : int, default 1
+        The LSTM reads the means of that many steps (a long sequence costs the recurrence
+        ``1/stride`` of its steps, the convolutions still see every step).
+    lstm_output_dropout : float, default 0.0
+        Drops LSTM features before the head in training (LSTM-FCN uses 0.8).
     """
 
     input_dim: int = 1
@@ -173,7 +196,21 @@ def _dense_from(item: Any) -> Dense:
 
 def init_network(spec: NetworkSpec, seed: int | np.random.Generator = 0) -> dict[str, list[dict[str, np.ndarray]]]:
     """Fresh weights for ``spec`` with Keras' default initialisers; the same seed, the same weights.
-    Drawn in the order LSTM layers (forward half, then backward), convolution blocks, Dense layers."""
+    Drawn in the order LSTM layers (forward half, then backward), convolution blocks, Dense layers.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    seed : int or numpy.random.Generator, default 0
+        The seed, or a generator to draw from (it advances).
+
+    Returns
+    -------
+    dict
+        ``{"lstm": [layer, ...], "dense": [layer, ...]}`` (and ``"conv"`` with a convolution
+        branch) of NumPy arrays.
+    """
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     lstm, dense = [], []
     width = spec.input_dim
@@ -205,7 +242,17 @@ def weight_shapes(spec: NetworkSpec) -> dict:
 
 def ravel_weights(params: dict) -> jax.Array:
     """All weights as one flat vector (leaves in pytree order), the trainer's working form.
-    NumPy weights give a NumPy vector (no device work), JAX arrays (or tracers) a JAX one."""
+
+    Parameters
+    ----------
+    params : dict
+        A network's weights.
+
+    Returns
+    -------
+    numpy.ndarray or jax.Array
+        NumPy weights give a NumPy vector (no device work), JAX arrays (or tracers) a JAX one.
+    """
     leaves = jax.tree_util.tree_leaves(params)
     xp = jnp if any(isinstance(leaf, jax.Array) for leaf in leaves) else np
     return xp.concatenate([xp.ravel(leaf) for leaf in leaves])
@@ -213,7 +260,20 @@ def ravel_weights(params: dict) -> jax.Array:
 
 def unravel_weights(spec: NetworkSpec, flat: Any) -> dict:
     """Inverse of ``ravel_weights``; keeps leading axes (an ensemble) and the array library
-    (NumPy in, NumPy out)."""
+    (NumPy in, NumPy out).
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network the weights belong to.
+    flat : numpy.ndarray or jax.Array
+        ``(..., weights)``: one flat vector, or several on leading axes.
+
+    Returns
+    -------
+    dict
+        The weight pytree, each leaf with the leading axes of ``flat``.
+    """
     leaves, treedef = jax.tree_util.tree_flatten(weight_shapes(spec))
     lead, out, offset = flat.shape[:-1], [], 0
     for leaf in leaves:
@@ -223,7 +283,22 @@ def unravel_weights(spec: NetworkSpec, flat: Any) -> dict:
 
 
 def zero_network_state(spec: NetworkSpec, batch: int, dtype=jnp.float32) -> NetworkState:
-    """All-zero ``(h, c)`` for every LSTM layer: the start, and a stateful reset."""
+    """All-zero ``(h, c)`` for every LSTM layer: the start, and a stateful reset.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    batch : int
+        Sequences in the batch.
+    dtype : dtype, default jnp.float32
+        The state's dtype.
+
+    Returns
+    -------
+    NetworkState
+        One ``(h, c)`` per LSTM layer, each ``(batch, units)``.
+    """
     return tuple(zero_state(batch, units, dtype) for units in spec.lstm_units)
 
 
@@ -239,11 +314,39 @@ def network_forward(
 ) -> tuple[jax.Array, NetworkState | None]:
     """``x: (batch, time, input_dim)`` → ``(batch, output_dim)`` and the new LSTM state.
 
-    Training mode (dropout on) when a ``key`` is given; inference otherwise. ``lengths``
-    (``(batch,)`` ints) marks sequences padded at the end; a sequence of length 0 (a padding slot)
-    gives finite outputs that mean nothing. The convolution branch normalises by the batch's
-    statistics when ``batch_stats`` (default: in training) and by its stored ones otherwise. Only
-    a ``plain`` network read to the end returns its LSTM state (else None).
+    Training mode (dropout on) when a ``key`` is given; inference otherwise.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    params : dict
+        Its weights.
+    x : jax.Array
+        ``(batch, time, input_dim)``.
+    state : NetworkState, optional
+        The LSTM state to start from (a ``plain`` network read to the end only); None starts
+        from zeros.
+    key : jax.Array, optional
+        The random key of dropout: training mode.
+    lengths : jax.Array, optional
+        ``(batch,)`` ints marking sequences padded at the end; a sequence of length 0 (a padding
+        slot) gives finite outputs that mean nothing.
+    batch_stats : bool, optional
+        The convolution branch normalises by the batch's statistics when true (default: in
+        training) and by its stored ones otherwise.
+
+    Returns
+    -------
+    outputs : jax.Array
+        ``(batch, output_dim)``.
+    state : NetworkState or None
+        The new LSTM state; only a ``plain`` network read to the end returns it (else None).
+
+    Raises
+    ------
+    InvalidInputError
+        A ``state`` for a network that carries none.
     """
     if spec.plain and lengths is None:
         return _plain_forward(spec, params, x, state, key)
@@ -334,13 +437,48 @@ def block_input(
 
 @partial(jit, static_argnums=0)
 def predict(spec: NetworkSpec, params: dict, x: jax.Array) -> jax.Array:
-    """Stateless inference on a batch of windows ``(samples, time, input_dim)``."""
+    """Stateless inference on a batch of windows.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    params : dict
+        Its weights.
+    x : jax.Array
+        ``(samples, time, input_dim)``.
+
+    Returns
+    -------
+    jax.Array
+        ``(samples, output_dim)``.
+    """
     return network_forward(spec, params, x)[0]
 
 
 def stateful_scan(spec: NetworkSpec, params: dict, x: jax.Array, state: NetworkState, batch_size: int = 1):
     """The pure core of ``run_stateful`` (no checks, not compiled): for use inside ``jit``/``vmap``.
-    Returns ``(outputs (samples, output_dim), final state)``."""
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A ``plain`` network.
+    params : dict
+        Its weights.
+    x : jax.Array
+        ``(samples, time, input_dim)``, samples a multiple of ``batch_size``.
+    state : NetworkState
+        The state to start from, of batch ``batch_size``.
+    batch_size : int, default 1
+        Samples per step.
+
+    Returns
+    -------
+    outputs : jax.Array
+        ``(samples, output_dim)``.
+    state : NetworkState
+        The final state.
+    """
     n_batches = x.shape[0] // batch_size
     batches = x.reshape(n_batches, batch_size, *x.shape[1:])
 
@@ -371,6 +509,31 @@ def run_stateful(
 
         _, state = run_stateful(spec, params, x_train)
         yhat, state = run_stateful(spec, params, x_next[None], state)
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A ``plain`` network.
+    params : dict
+        Its weights.
+    x : numpy.ndarray or jax.Array
+        ``(samples, time, features)``, samples a multiple of ``batch_size``, in order.
+    state : NetworkState, optional
+        The state to start from; None starts from zeros.
+    batch_size : int, default 1
+        Samples per batch.
+
+    Returns
+    -------
+    outputs : numpy.ndarray
+        ``(samples, output_dim)``.
+    state : NetworkState
+        The final state, to pass back in.
+
+    Raises
+    ------
+    InvalidInputError
+        ``x`` is not 3-D or its samples are not a multiple of ``batch_size``.
     """
     ensure_runtime()  # before the first array is made: that starts JAX's backend
     x = jnp.asarray(x, jnp.float32)
@@ -386,7 +549,17 @@ def run_stateful(
 
 
 def to_keras_weights(params: dict) -> list[np.ndarray]:
-    """Weights in the order ``keras.Sequential([LSTM…, Dense…]).set_weights`` expects."""
+    """Weights in the order ``keras.Sequential([LSTM…, Dense…]).set_weights`` expects.
+
+    Parameters
+    ----------
+    params : dict
+        The weights of a plain LSTM → Dense network.
+
+    Returns
+    -------
+    list of numpy.ndarray
+    """
     flat = []
     for layer in params["lstm"]:
         flat += [layer["kernel"], layer["recurrent_kernel"], layer["bias"]]
@@ -396,7 +569,25 @@ def to_keras_weights(params: dict) -> list[np.ndarray]:
 
 
 def from_keras_weights(spec: NetworkSpec, weights: Sequence[np.ndarray]) -> dict:
-    """Inverse of ``to_keras_weights``: Keras' ``model.get_weights()`` → lstmcast params."""
+    """Inverse of ``to_keras_weights``: Keras' ``model.get_weights()`` → lstmcast params.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The plain LSTM → Dense network the weights belong to.
+    weights : sequence of numpy.ndarray
+        What Keras' ``model.get_weights()`` returns.
+
+    Returns
+    -------
+    dict
+        The weight pytree.
+
+    Raises
+    ------
+    InvalidInputError
+        ``spec`` is not a plain network, or the weights do not match it in number or shape.
+    """
     if not spec.plain:
         raise InvalidInputError(
             "Keras weights are read for plain LSTM → Dense networks only (no Bidirectional, Conv1D or striding)"

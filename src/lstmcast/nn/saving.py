@@ -33,8 +33,21 @@ DATA_FOLDER = "data/"
 
 
 class ModelFile(NamedTuple):
-    """What a model file holds: the network, its weights (a leading member axis for an ensemble),
-    the caller's metadata and data arrays, and the lstmcast version that wrote it."""
+    """What a model file holds.
+
+    Attributes
+    ----------
+    spec : NetworkSpec
+        The network.
+    params : dict
+        Its weights (a leading member axis for an ensemble).
+    metadata : dict
+        The caller's JSON metadata.
+    arrays : dict of str to numpy.ndarray
+        The caller's data arrays.
+    written_by : str
+        The lstmcast version that wrote it (``"unknown"`` if the file does not say).
+    """
 
     spec: NetworkSpec
     params: dict
@@ -131,9 +144,23 @@ def load_network(path: str | os.PathLike) -> tuple[NetworkSpec, dict, dict[str, 
 
 
 def read_model_file(path: str | os.PathLike) -> ModelFile:
-    """Everything a file written by ``save_network`` holds, checked: a file that is missing,
-    truncated, corrupt, foreign, from a newer format, or whose weights do not fit its network is a
-    ``ModelFileError``."""
+    """Everything a file written by ``save_network`` holds, checked.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The model file.
+
+    Returns
+    -------
+    ModelFile
+
+    Raises
+    ------
+    ModelFileError
+        The file is missing, truncated, corrupt, foreign, from a newer format, or its weights do
+        not fit its network.
+    """
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"no model file at {path}")
@@ -150,7 +177,7 @@ def read_model_file(path: str | os.PathLike) -> ModelFile:
                 )
             spec = NetworkSpec.from_config(config["network"])
             template = _weight_names(weight_shapes(spec))
-            members = config.get("members", config.get("n_models"))  # "n_models" in files before 0.2
+            members = config.get("members", config.get("n_models"))  # "n_models" in files of lstmcast 0.1
             lead = () if members is None else (int(members),)
             arrays = {}
             for name, like in template.items():

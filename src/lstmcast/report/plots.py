@@ -57,11 +57,38 @@ def plot_forecast(
     """Draw the series with the LSTM's fitted and test predictions and the baselines beside them.
 
     The tutorials' figure, made comparable: the whole series in blue, the LSTM's predictions on
-    the training part in orange and on the test part in green, each baseline in
-    ``baselines`` (name → ``(index_subset, values)``, e.g. persistence, AutoARIMA) as a thin
-    dashed line, and a dotted vertical line where the test part starts. ``test_band =
-    (index_subset, lower, upper)`` shades the spread of the test predictions (e.g. min–max over
-    seeds), labelled ``band_label``. Returns the figure (also written as a PNG at ``path``).
+    the training part in orange and on the test part in green, each baseline as a thin dashed
+    line, and a dotted vertical line where the test part starts.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The PNG to write.
+    index : array-like
+        The series' time axis: a ``DatetimeIndex``, a ``PeriodIndex`` or integers.
+    y : array-like
+        The series' values, one per ``index`` label.
+    train_pred : (index_subset, values), optional
+        The LSTM's predictions on the training part.
+    test_pred : (index_subset, values), optional
+        The LSTM's predictions on the test part.
+    test_band : (index_subset, lower, upper), optional
+        Shades the spread of the test predictions (e.g. min–max over seeds).
+    baselines : mapping of str to (index_subset, values), optional
+        Name → predictions of each baseline (e.g. persistence, AutoARIMA).
+    title : str, default ""
+        The figure's title.
+    ylabel : str, default ""
+        The y axis' label.
+    band_label : str, default "LSTM spread"
+        The legend's label of ``test_band``.
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (also written as a PNG at ``path``).
     """
     path = output_path(path, overwrite=overwrite)
     x = _as_x(index, "index")
@@ -117,11 +144,26 @@ def plot_training_curves(
 ) -> Figure:
     """Draw loss per epoch for one model or an ensemble, to see convergence and overfitting.
 
-    ``history`` maps a curve name (``"loss"``, ``"val_loss"``) to a 1-D array (epochs) or a
-    2-D array (models, epochs) padded with NaN after a model stopped early. Each model is drawn
-    thinly and the mean over the models still training at that epoch boldly. The y axis is
-    logarithmic when the positive values span more than two decades, so the late epochs are
-    not flattened against the axis. Returns the figure (also written as a PNG at ``path``).
+    Each model is drawn thinly and the mean over the models still training at that epoch boldly.
+    The y axis is logarithmic when the positive values span more than two decades, so the late
+    epochs are not flattened against the axis.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The PNG to write.
+    history : mapping of str to array-like
+        A curve name (``"loss"``, ``"val_loss"``) to a 1-D array (epochs) or a 2-D array
+        (models, epochs) padded with NaN after a model stopped early.
+    title : str, default ""
+        The figure's title.
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (also written as a PNG at ``path``).
     """
     import numpy as np
 
@@ -182,10 +224,36 @@ def plot_future(
 ) -> Figure:
     """Draw the observed history and the forecast after it, with its spread shaded.
 
-    ``mean`` is the point forecast at ``future_index``; ``lower``/``upper`` (both or neither)
-    bound a band, e.g. the min–max or a quantile range of an ensemble's members, labelled
-    ``band_label``. A dotted vertical line marks where the forecast starts. Returns the figure
-    (also written as a PNG at ``path``).
+    A dotted vertical line marks where the forecast starts.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The PNG to write.
+    index : array-like
+        The history's time axis: a ``DatetimeIndex``, a ``PeriodIndex`` or integers.
+    y : array-like
+        The observed values, one per ``index`` label.
+    future_index : array-like
+        The forecast's time axis.
+    mean : array-like
+        The point forecast at ``future_index``.
+    lower, upper : array-like, optional
+        Both or neither: bound a band, e.g. the min–max or a quantile range of an ensemble's
+        members.
+    title : str, default ""
+        The figure's title.
+    ylabel : str, default ""
+        The y axis' label.
+    band_label : str, default "spread of the ensemble"
+        The legend's label of the band.
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (also written as a PNG at ``path``).
     """
     path = output_path(path, overwrite=overwrite)
     x = _as_x(index, "index")

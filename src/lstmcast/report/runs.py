@@ -26,6 +26,23 @@ def new_run_dir(root: str | os.PathLike = "runs", name: str = "run") -> Path:
     is created with ``mkdir(exist_ok=False)``, so even concurrent runs never share one. ``root``
     itself is created if missing (``runs/`` on a first run), but not its parents: a typo in a
     path must not create a tree of folders.
+
+    Parameters
+    ----------
+    root : str or os.PathLike, default "runs"
+        The folder that holds the runs.
+    name : str, default "run"
+        A plain folder name, without ``/``.
+
+    Returns
+    -------
+    pathlib.Path
+        The new folder.
+
+    Raises
+    ------
+    InvalidInputError
+        ``name`` is not a plain folder name, or the parent of ``root`` does not exist.
     """
     if not name or any(sep in name for sep in ("/", "\\", os.sep)) or name in (".", ".."):
         raise InvalidInputError(f"run name {name!r} must be a plain folder name, without '/'")
@@ -51,21 +68,48 @@ def _timestamp() -> str:
 
 
 def write_json(path: str | os.PathLike, obj: Any, *, overwrite: bool = False) -> Path:
-    """Write ``obj`` as indented JSON, atomically; returns the path.
+    """Write ``obj`` as indented JSON, atomically.
 
-    NumPy scalars and arrays become numbers and lists, paths and dates become strings, and NaN or
-    ±inf become ``null``: strict JSON readers (JavaScript, ``jq``) reject Python's ``NaN``.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+    obj : object
+        What to write. NumPy scalars and arrays become numbers and lists, paths and dates become
+        strings, and NaN or ±inf become ``null``: strict JSON readers (JavaScript, ``jq``)
+        reject Python's ``NaN``.
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
     """
     text = to_json(obj, indent=2) + "\n"
     return write_text_atomic(path, text, overwrite=overwrite)
 
 
 def write_csv(path: str | os.PathLike, frame: Any, *, index: bool | None = None, overwrite: bool = False) -> Path:
-    """Write a pandas DataFrame (or Series) as CSV, atomically; returns the path.
+    """Write a pandas DataFrame (or Series) as CSV, atomically.
 
-    ``index=None`` writes the index only when it means something, i.e. when it is not the
-    default ``0, 1, 2…`` row numbering (a ``DatetimeIndex`` of forecast dates is written, a
-    ``RangeIndex`` from ``reset_index`` is not); pass ``True``/``False`` to decide yourself.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+    frame : pandas.DataFrame or pandas.Series
+        The table.
+    index : bool, optional
+        None writes the index only when it means something, i.e. when it is not the default
+        ``0, 1, 2…`` row numbering (a ``DatetimeIndex`` of forecast dates is written, a
+        ``RangeIndex`` from ``reset_index`` is not); pass ``True``/``False`` to decide yourself.
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
     """
     import pandas as pd
 

@@ -32,7 +32,9 @@ def evaluation_summary(evaluation: Any) -> dict[str, Any]:
         ``coverage_<level>``, ``seconds``, ``failed``).
     """
     table = evaluation.table()
-    models = {alias: {key: _plain(value) for key, value in row.items()} for alias, row in table.to_dict("index").items()}
+    models = {
+        alias: {key: _plain(value) for key, value in row.items()} for alias, row in table.to_dict("index").items()
+    }
     return {"measured_on": evaluation.kind, "models": models}
 
 

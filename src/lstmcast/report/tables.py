@@ -30,9 +30,22 @@ def metrics_table(
 ) -> Table:
     """A table with one row per model and one column per key in ``columns``.
 
-    ``columns`` is a list of row keys, or a mapping key → header text. Numbers are right-aligned
-    with about four significant digits (``format_value``); a missing key, ``None`` or NaN shows
-    as ``—`` so an undefined metric is visibly absent rather than a misleading zero.
+    Numbers are right-aligned with about four significant digits (``format_value``); a missing
+    key, ``None`` or NaN shows as ``—`` so an undefined metric is visibly absent rather than a
+    misleading zero.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        One dict of column key → value per row.
+    title : str
+        The table's title (none if empty).
+    columns : sequence of str or mapping of str to str
+        A list of row keys, or a mapping key → header text.
+
+    Returns
+    -------
+    rich.table.Table
     """
     from rich.table import Table
 
@@ -53,7 +66,17 @@ def metrics_table(
 
 
 def format_value(value: Any) -> str:
-    """Text for one cell: ~4 significant digits, thousands separated, ``—`` for no value."""
+    """Text for one cell: ~4 significant digits, thousands separated, ``—`` for no value.
+
+    Parameters
+    ----------
+    value : object
+        A number, None, or anything else (shown as ``str(value)``).
+
+    Returns
+    -------
+    str
+    """
     if value is None:
         return MISSING
     if isinstance(value, bool) or not _is_number(value):
@@ -72,7 +95,19 @@ def format_value(value: Any) -> str:
 
 
 def render(renderable: Any, *, width: int = 100) -> str:
-    """Plain text of a rich renderable (no colours, no control codes), ``width`` columns wide."""
+    """Plain text of a rich renderable (no colours, no control codes).
+
+    Parameters
+    ----------
+    renderable : object
+        What ``rich`` can print (a table, text...).
+    width : int, default 100
+        Columns of the text.
+
+    Returns
+    -------
+    str
+    """
     from rich.console import Console
 
     console = Console(record=True, width=width, file=io.StringIO(), color_system=None, force_terminal=False)

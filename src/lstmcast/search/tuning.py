@@ -12,11 +12,11 @@ of an ensemble is scored on its own, so a configuration's mean and standard devi
 folds and seeds.
 
 Training: all the LSTMs go to ``lstmcast.forecast.fit_together`` in one call. Networks that
-differ only in seed, learning rate, epochs, series length, batch size or layer widths share one
-compiled program (a narrower network is embedded exactly in the widest, its extra weights held at
-zero; a smaller batch is the largest batch with the rest weighted zero), so a 20-configuration,
-3-fold grid costs about one training run plus one compile. Configurations that change the
-program's shape (look-back, depth, loss, statefulness, ...) train in programs of their own.
+differ only in seed, learning rate, epochs, series length or layer widths share one compiled
+program (a narrower network is embedded exactly in the widest, its extra weights held at zero),
+so a 4-width, 3-window grid costs about one training run plus one compile. Configurations that
+change the program's shape (batch size, look-back, depth, loss, statefulness, ...) train in
+programs of their own, dispatched side by side.
 """
 
 from __future__ import annotations
@@ -34,21 +34,38 @@ import pandas as pd
 
 from lstmcast._checks import non_negative_int, one_of, positive_int, series_values
 from lstmcast._checks import season as check_season
-from lstmcast.parallel import run_tasks
 from lstmcast.errors import InvalidInputError
 from lstmcast.evaluate.metrics import METRICS, metric_value
-from lstmcast.forecast import Forecaster, clone
 from lstmcast.evaluate.splits import Fold, RollingOrigin
+from lstmcast.forecast import Forecaster, clone
+from lstmcast.parallel import run_tasks
 
 MODES = ("one_step", "multi_step")
 
 
 @dataclass
 class SearchResult:
-    """What a search found. ``table``: one row per configuration, in the order tried: its
-    parameters, ``score_mean`` and ``score_std`` (over folds and seeds), ``seconds`` (its share of
-    the joint training time) and ``rank`` (1 is best). ``best_estimator`` is the best
-    configuration refitted on all the data searched on (None with ``refit=False``)."""
+    """What a search found.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per configuration, in the order tried: its parameters, ``score_mean`` and
+        ``score_std`` (over folds and seeds), ``seconds`` (its share of the joint training time)
+        and ``rank`` (1 is best).
+    best_params : dict
+        The parameters of the best configuration (the lowest ``score_mean``).
+    best_estimator : Forecaster or None
+        The best configuration refitted on all the data searched on (None with ``refit=False``).
+    metric : str
+        The metric scored.
+    folds : list of Fold
+        The cross-validation's windows.
+    scores : list of numpy.ndarray
+        Per configuration, the scores ``(folds, members)``.
+    seconds : float
+        The search's time, the refit included.
+    """
 
     table: pd.DataFrame
     best_params: dict[str, Any]
@@ -85,14 +102,40 @@ def grid_search(
     verbose: int = 1,
     executor: Executor | None = None,
 ) -> SearchResult:
-    """Score every combination of ``param_grid`` (a dict of lists, or a list of such dicts, as
-    scikit-learn's ``ParameterGrid``) by rolling-origin cross-validation on ``y``.
+    """Score every combination of ``param_grid`` by rolling-origin cross-validation on ``y``.
 
-    ``cv`` defaults to 3 expanding folds of one season each (at least 2 points); ``metric`` is
-    ``"rmse"``, ``"mae"``, ``"smape"`` or ``"mase"`` (scaled on each fold's training part with
-    ``season``). ``on_row`` is called with each configuration's row as soon as it is scored.
-    With an ``executor`` (``lstmcast.parallel.cluster``) the configurations that share a compiled
-    program are one task, trained and scored on one worker; the table is the same.
+    Parameters
+    ----------
+    estimator : Forecaster
+        The model to configure (it is cloned, never fitted itself).
+    param_grid : dict or list of dict
+        Parameter name to a list of values, or a list of such dicts, as scikit-learn's
+        ``ParameterGrid``.
+    y : array-like or pandas.Series
+        The training data searched on (at least 4 values).
+    cv : RollingOrigin, optional
+        The folds; default 3 expanding folds of one season each (at least 2 points).
+    metric : {"rmse", "mae", "mape", "smape", "mase"}, default "rmse"
+        What is scored (MASE scaled on each fold's training part with ``season``); lower is
+        better.
+    season : int, default 1
+        The seasonal period.
+    mode : {"one_step", "multi_step"}, default "one_step"
+        One-step walk-forward forecasts of each fold's points, or multi-step forecasts from
+        its cut-off.
+    refit : bool, default True
+        Refit the best configuration on all of ``y`` (``best_estimator``).
+    on_row : callable, optional
+        Called with each configuration's row as soon as it is scored.
+    verbose : int, default 1
+        1 shows progress bars.
+    executor : concurrent.futures.Executor, optional
+        With an executor (``lstmcast.parallel.cluster``) the configurations that share a
+        compiled program are one task, trained and scored on one worker; the table is the same.
+
+    Returns
+    -------
+    SearchResult
     """
     return _search(
         estimator,
@@ -124,14 +167,34 @@ def random_search(
     seed: int = 0,
     **options: Any,
 ) -> SearchResult:
-    """Score ``n_iter`` configurations drawn from ``distributions`` (name -> a list to pick from,
-    a callable ``f(rng)``, or an object with ``rvs(random_state=rng)`` such as a scipy
-    distribution), reproducibly from ``seed``. The other keywords are ``grid_search``'s (``cv``,
-    ``metric``, ``season``, ``mode``, ``refit``, ``on_row``, ``verbose``, ``executor``)."""
+    """Score ``n_iter`` configurations drawn from ``distributions``, reproducibly from ``seed``.
+
+    Parameters
+    ----------
+    estimator : Forecaster
+        The model to configure (it is cloned, never fitted itself).
+    distributions : dict
+        Name -> a list to pick from, a callable ``f(rng)``, or an object with
+        ``rvs(random_state=rng)`` such as a scipy distribution.
+    y : array-like or pandas.Series
+        The training data searched on.
+    n_iter : int, default 10
+        Configurations drawn.
+    seed : int, default 0
+        Seeds the draws.
+    **options
+        ``grid_search``'s keywords: ``cv``, ``metric``, ``season``, ``mode``, ``refit``,
+        ``on_row``, ``verbose``, ``executor``.
+
+    Returns
+    -------
+    SearchResult
+    """
     unknown = sorted(set(options) - _SEARCH_OPTIONS)
     if unknown:
         raise InvalidInputError(
-            f"random_search has no option {unknown[0]!r}; its options are n_iter, seed, {', '.join(sorted(_SEARCH_OPTIONS))}"
+            f"random_search has no option {unknown[0]!r}; its options are n_iter, seed, "
+            f"{', '.join(sorted(_SEARCH_OPTIONS))}"
         )
     n_iter = positive_int(n_iter, "n_iter")
     rng = np.random.default_rng(non_negative_int(seed, "seed"))
@@ -193,11 +256,11 @@ def _search(
     if executor is None:  # every program in one call: XLA runs them side by side
         groups = [list(range(len(configured)))]
     else:  # one task per compiled program, so a worker compiles it once
-        from lstmcast.forecast import program_key
+        from lstmcast.forecast import model_program_key
 
         keyed: dict[Any, list[int]] = {}
         for c, model in enumerate(configured):
-            key = program_key(model, values[folds[0].train_start : folds[0].train_end])
+            key = model_program_key(model, values[folds[0].train_start : folds[0].train_end])
             keyed.setdefault(("configuration", c) if key is None else key, []).append(c)
         groups = list(keyed.values())
     rows: list[dict | None] = [None] * len(candidates)

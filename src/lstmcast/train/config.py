@@ -16,7 +16,19 @@ from lstmcast.train.optimizers import DEFAULT_LEARNING_RATES, LR_SCHEDULES
 @dataclass(frozen=True)
 class EarlyStopping:
     """Keras' ``EarlyStopping``: stop when ``monitor`` has not improved by more than ``min_delta``
-    for ``patience`` epochs; with ``restore_best_weights`` return the weights of the best epoch."""
+    for ``patience`` epochs; with ``restore_best_weights`` return the weights of the best epoch.
+
+    Attributes
+    ----------
+    monitor : {"val_loss", "loss"}, default "val_loss"
+        The loss watched.
+    min_delta : float, default 0.0
+        The smallest decrease that counts as an improvement.
+    patience : int, default 0
+        Epochs without improvement before training stops.
+    restore_best_weights : bool, default False
+        Return the weights of the best epoch rather than the last.
+    """
 
     monitor: str = "val_loss"
     min_delta: float = 0.0
@@ -34,12 +46,34 @@ class EarlyStopping:
 class TrainConfig:
     """How to train: Keras' ``compile``/``fit`` arguments.
 
-    ``shuffle=None`` means shuffle each epoch unless ``stateful`` (stateful runs are never
-    shuffled: sample ``j`` of a batch continues sample ``j`` of the previous batch, and the LSTM
-    state is carried across batches and reset at each epoch's start). ``learning_rate=None`` takes
-    the optimizer's Keras default. ``lr_schedule="cosine"`` lowers the rate along half a cosine
-    from ``learning_rate`` in the first epoch to near 0 in the last (Loshchilov and Hutter's
-    annealing without restarts, stepped once per epoch); ``"constant"`` keeps it.
+    Attributes
+    ----------
+    epochs : int, default 100
+        Passes over the training samples (at most, with early stopping).
+    batch_size : int, default 32
+        Samples per optimizer step.
+    shuffle : bool, optional
+        None means shuffle each epoch unless ``stateful``.
+    stateful : bool, default False
+        Stateful runs are never shuffled: sample ``j`` of a batch continues sample ``j`` of the
+        previous batch, and the LSTM state is carried across batches and reset at each epoch's
+        start.
+    loss : str, default "mse"
+        One of ``lstmcast.train.LOSSES``.
+    optimizer : {"adam", "sgd", "rmsprop"}, default "adam"
+        The optimizer, with Keras' semantics (``make_optimizer``).
+    learning_rate : float, optional
+        None takes the optimizer's Keras default.
+    clip_norm : float, optional
+        Clip each step's gradient to this global norm (Keras' ``clipnorm``).
+    clip_value : float, optional
+        Clip each gradient element to this absolute value (Keras' ``clipvalue``).
+    early_stopping : EarlyStopping, optional
+        None trains every epoch.
+    lr_schedule : {"constant", "cosine"}, default "constant"
+        ``"cosine"`` lowers the rate along half a cosine from ``learning_rate`` in the first
+        epoch to near 0 in the last (Loshchilov and Hutter's annealing without restarts, stepped
+        once per epoch); ``"constant"`` keeps it.
     """
 
     epochs: int = 100
@@ -80,12 +114,25 @@ class TrainResult:
     """What a run returns, with a leading model axis on everything, whether one model was
     trained (``fit``) or many (``fit_many``).
 
-    ``params`` holds each weight with shape ``(models, ...)`` (``member(k)`` gives model ``k``'s
-    weights alone). ``history`` maps ``"loss"`` (and ``"val_loss"`` with validation data) to
-    ``(models, epochs)`` arrays, NaN for epochs a model did not run. ``epochs_run``,
-    ``best_epoch`` and ``stopped_early`` are ``(models,)`` arrays; ``best_epoch`` is the epoch
-    whose weights were returned when ``restore_best_weights`` was on (else the best epoch by the
-    monitored value).
+    Attributes
+    ----------
+    params : dict
+        Each weight with shape ``(models, ...)`` (``member(k)`` gives model ``k``'s weights
+        alone).
+    history : dict of str to numpy.ndarray
+        ``"loss"`` (and ``"val_loss"`` with validation data) to ``(models, epochs)`` arrays, NaN
+        for epochs a model did not run.
+    epochs_run : numpy.ndarray
+        ``(models,)``: the epochs each model ran.
+    best_epoch : numpy.ndarray
+        ``(models,)``: the epoch whose weights were returned when ``restore_best_weights`` was
+        on (else the best epoch by the monitored value).
+    stopped_early : numpy.ndarray
+        ``(models,)`` bools: the model was stopped by early stopping.
+    seeds : list of int
+        Each model's seed.
+    seconds : float
+        The training's wall time (for stacked results, the longest).
     """
 
     params: dict

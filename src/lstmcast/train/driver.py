@@ -49,7 +49,30 @@ _SHUFFLE_STREAM = 1
 
 @dataclass(frozen=True)
 class TrainJob:
-    """One network to train, with its own samples, settings and seed (see ``fit_jobs``)."""
+    """One network to train, with its own samples, settings and seed (see ``fit_jobs``).
+
+    Attributes
+    ----------
+    spec : NetworkSpec
+        The network.
+    x : array-like
+        ``(samples, time, features)`` inputs.
+    y : array-like
+        ``(samples, outputs)`` targets (``(samples,)`` for one output).
+    config : TrainConfig, default TrainConfig()
+        How to train.
+    seed : int, default 0
+        Seeds the initial weights, the shuffles and dropout.
+    validation_data : tuple, optional
+        ``(x, y)``, or ``(x, y, lengths)`` for sequences padded at the end.
+    lengths : array-like, optional
+        ``(samples,)`` the valid steps of each sequence padded at the end; None: every sample
+        fills the time axis.
+    sample_weight : array-like, optional
+        ``(samples,)`` each sample's weight in the loss; None: all 1.
+    initial_params : dict, optional
+        One network's weights to start from (default: drawn from the seed).
+    """
 
     spec: NetworkSpec
     x: Any
@@ -88,15 +111,43 @@ def fit(
 ) -> TrainResult:
     """Train one network on windows ``x: (samples, time, features)`` and targets ``y``.
 
-    Sequences of different lengths are padded at the end and passed with their ``lengths``
-    (``validation_data`` is then ``(x, y, lengths)``); ``sample_weight`` weighs each sample's
-    loss (class weights, say), as Keras' ``sample_weight``.
+    The same seed gives bit-identical weights and history (on the same machine and JAX build).
 
-    The result has a model axis of length 1, as every ``TrainResult`` (``result.member(0)`` is
-    the network's weights). The same seed gives bit-identical weights and history (on the same
-    machine and JAX build). Raises ``TrainingDivergedError`` if the loss becomes NaN or infinite
-    (unless early stopping with ``restore_best_weights`` can return the best weights, which it
-    does with a warning).
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    x : array-like
+        ``(samples, time, features)`` inputs.
+    y : array-like
+        ``(samples, outputs)`` targets (``(samples,)`` for one output).
+    config : TrainConfig, default TrainConfig()
+        How to train.
+    seed : int, default 0
+        Seeds the initial weights, the shuffles and dropout.
+    validation_data : tuple, optional
+        ``(x, y)``, or ``(x, y, lengths)`` with ``lengths``.
+    initial_params : dict, optional
+        The weights to start from (default: drawn from the seed).
+    lengths : array-like, optional
+        Sequences of different lengths are padded at the end and passed with their lengths,
+        ``(samples,)``.
+    sample_weight : array-like, optional
+        Weighs each sample's loss (class weights, say), as Keras' ``sample_weight``.
+    verbose : int, default 1
+        1 shows a progress bar.
+
+    Returns
+    -------
+    TrainResult
+        With a model axis of length 1, as every ``TrainResult`` (``result.member(0)`` is the
+        network's weights).
+
+    Raises
+    ------
+    TrainingDivergedError
+        The loss became NaN or infinite (unless early stopping with ``restore_best_weights`` can
+        return the best weights, which it does with a warning).
     """
     return fit_many(
         spec,
@@ -129,7 +180,34 @@ def fit_many(
     """Train one model per seed (optionally each with its own learning rate) in one program.
 
     Equivalent to separate ``fit`` calls with those seeds, at a fraction of the cost: use it for
-    ensembles, seed studies and learning-rate grids. ``lengths`` and ``sample_weight`` as ``fit``.
+    ensembles, seed studies and learning-rate grids.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    x, y : array-like
+        Inputs and targets, as ``fit``.
+    config : TrainConfig, default TrainConfig()
+        How to train.
+    seeds : sequence of int, default range(5)
+        One model per seed.
+    learning_rates : sequence of float, optional
+        One learning rate per seed, instead of ``config.learning_rate``.
+    validation_data : tuple, optional
+        As ``fit``.
+    initial_params : dict, optional
+        One network's weights (the same start for every model) or a stack with a leading model
+        axis; default: drawn from each seed.
+    lengths, sample_weight : array-like, optional
+        As ``fit``.
+    verbose : int, default 1
+        1 shows a progress bar.
+
+    Returns
+    -------
+    TrainResult
+        The models in the order of ``seeds``.
     """
     config = _check_config(config)
     seeds = [non_negative_int(s, "seed") for s in seeds]
@@ -163,6 +241,18 @@ def fit_jobs(jobs: Sequence[TrainJob], *, verbose: int = 0) -> list[TrainResult]
     size, the depth and activations of the network, the window length, the loss, optimizer,
     clipping, shuffling, statefulness, early stopping and validation. Each result
     equals a separate ``fit`` of its job (bit for bit when the job is alone in its group).
+
+    Parameters
+    ----------
+    jobs : sequence of TrainJob
+        The networks to train.
+    verbose : int, default 0
+        1 shows one progress bar over every job's epochs.
+
+    Returns
+    -------
+    list of TrainResult
+        One per job, in the order of ``jobs``, each with a model axis of length 1.
     """
     started = time.perf_counter()
     jobs = list(jobs)
@@ -231,7 +321,13 @@ class _Run:
     while the previous one computes."""
 
     def __init__(
-        self, program: Program, state, consts: ModelConstants, data: TrainData, members: list[_Member], samples: list[Samples]
+        self,
+        program: Program,
+        state,
+        consts: ModelConstants,
+        data: TrainData,
+        members: list[_Member],
+        samples: list[Samples],
     ) -> None:
         self.program, self.state, self.consts, self.data, self.members = program, state, consts, data, members
         self.samples = samples  # the training samples, one for all members or one per member
@@ -299,7 +395,18 @@ def _check_config(config: TrainConfig) -> TrainConfig:
 
 def program_key(job: TrainJob) -> tuple:
     """What decides the compiled program ``job`` trains in: jobs with equal keys train together in
-    ``fit_jobs`` (a distributed search sends each key's jobs to one worker)."""
+    ``fit_jobs`` (a distributed search sends each key's jobs to one worker).
+
+    Parameters
+    ----------
+    job : TrainJob
+        The job (its data are checked, nothing is trained).
+
+    Returns
+    -------
+    tuple
+        Hashable.
+    """
     train = _as_samples(job.spec, "training", job.x, job.y, job.lengths, job.sample_weight)
     return _static_key(job.spec, _check_config(job.config), train, _validation(job.spec, job.validation_data))
 

@@ -58,7 +58,7 @@ class NetworkEstimator(Estimator):
         Passes over the training samples (at most, with early stopping).
     batch_size : int, default 32
         Samples per optimizer step.
-    optimizer : {"adam", "sgd", "rmsprop", ...}, default "adam"
+    optimizer : {"adam", "sgd", "rmsprop"}, default "adam"
         The optimizer, with Keras' semantics (``lstmcast.train.make_optimizer``).
     learning_rate : float, optional
         The optimizer's learning rate; None takes Keras' default for the optimizer.

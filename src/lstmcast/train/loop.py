@@ -112,7 +112,9 @@ def initial_state(program: Program, initial_flat: np.ndarray) -> ModelState:
         flat=initial_flat,
         opt=jax.tree_util.tree_map(lambda s: np.zeros((n_models,) + s.shape, s.dtype), opt_shapes),
         loss_sum=stack(0.0, np.float32),
-        rnn=tuple((np.zeros((n_models, program.batch_size, units), np.float32),) * 2 for units in program.spec.lstm_units),
+        rnn=tuple(
+            (np.zeros((n_models, program.batch_size, units), np.float32),) * 2 for units in program.spec.lstm_units
+        ),
         best_value=stack(np.inf, np.float32),
         best_flat=initial_flat.copy(),
         best_epoch=stack(-1, np.int32),
@@ -147,7 +149,9 @@ def _keep_if_stopped(model: ModelState, new: ModelState) -> ModelState:
 
 
 @partial(jit, static_argnums=0)
-def run_chunk(program: Program, state: ModelState, consts: ModelConstants, data: TrainData, orders, epoch_begin, n_epochs):
+def run_chunk(
+    program: Program, state: ModelState, consts: ModelConstants, data: TrainData, orders, epoch_begin, n_epochs
+):
     """Train every model for up to ``n_epochs`` epochs from ``epoch_begin``. Returns the new state
     and the chunk's ``(loss, val_loss)`` history, ``(models, chunk_epochs)`` each, NaN where a
     model did not run."""

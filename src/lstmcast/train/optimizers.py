@@ -12,6 +12,8 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from lstmcast.errors import InvalidInputError
+
 DEFAULT_LEARNING_RATES = {"adam": 1e-3, "sgd": 1e-2, "rmsprop": 1e-3}
 LR_SCHEDULES = ("constant", "cosine")
 
@@ -31,7 +33,22 @@ class KerasAdamState(NamedTuple):
 
 
 def scale_by_keras_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-7) -> optax.GradientTransformation:
-    """Adam's direction as Keras computes it: ``sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps)``."""
+    """Adam's direction as Keras computes it: ``sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps)``.
+
+    Parameters
+    ----------
+    b1 : float, default 0.9
+        The decay of the first moment ``m``.
+    b2 : float, default 0.999
+        The decay of the second moment ``v``.
+    eps : float, default 1e-7
+        Added to ``sqrt(v)`` before the bias correction, as Keras does.
+
+    Returns
+    -------
+    optax.GradientTransformation
+        The direction, not yet scaled by the learning rate.
+    """
 
     def init(params):
         zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
@@ -58,7 +75,28 @@ def make_optimizer(
     clip_value: float | None = None,
 ) -> optax.GradientTransformation:
     """``adam`` (Keras' variant), ``sgd`` or ``rmsprop`` (rho 0.9, eps 1e-7), with optional
-    clipping of each gradient element (``clip_value``) and of the global norm (``clip_norm``)."""
+    clipping.
+
+    Parameters
+    ----------
+    name : {"adam", "sgd", "rmsprop"}
+        The optimizer.
+    learning_rate : float or jax.Array
+        The learning rate (``DEFAULT_LEARNING_RATES`` has Keras' defaults).
+    clip_norm : float, optional
+        Clip the gradient's global norm to this.
+    clip_value : float, optional
+        Clip each gradient element to this absolute value.
+
+    Returns
+    -------
+    optax.GradientTransformation
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown optimizer.
+    """
     if name == "adam":
         core = optax.chain(scale_by_keras_adam(), optax.scale_by_learning_rate(learning_rate))
     elif name == "sgd":
@@ -66,7 +104,7 @@ def make_optimizer(
     elif name == "rmsprop":
         core = optax.rmsprop(learning_rate, decay=0.9, eps=1e-7)
     else:
-        raise ValueError(f"unknown optimizer {name!r}")
+        raise InvalidInputError(f"unknown optimizer {name!r}; the optimizers are adam, sgd and rmsprop")
     clips = []
     if clip_value is not None:
         clips.append(optax.clip(clip_value))

@@ -35,7 +35,19 @@ class Transform(Protocol):
 
     history_length: int
 
-    def fit(self, y: ArrayLike) -> Any: ...
+    def fit(self, y: ArrayLike) -> Any:
+        """Learn from the training values only.
+
+        Parameters
+        ----------
+        y : array-like
+            The training values (1-D, finite).
+
+        Returns
+        -------
+        object
+            The state, small and JSON-serialisable, that ``apply`` and the inverses take.
+        """
 
     def apply(self, y: ArrayLike, state: Any) -> np.ndarray: ...
 

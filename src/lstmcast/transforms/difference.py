@@ -19,10 +19,17 @@ from lstmcast.transforms.base import (
 
 @dataclass(frozen=True)
 class Difference(SettingsConfig):
-    """``y[t] - y[t - lag]``, taken ``order`` times. ``lag=12`` is a seasonal difference.
+    """``y[t] - y[t - lag]``, taken ``order`` times.
 
     Nothing is learned (the state is ``{}``); ``apply`` drops the first ``lag * order`` values,
     which are the history that ``invert`` needs to rebuild levels from differences.
+
+    Parameters
+    ----------
+    lag : int, default 1
+        The distance differenced over: 1 removes a trend, ``lag=12`` is a seasonal difference.
+    order : int, default 1
+        How many times the difference is taken.
     """
 
     lag: int = 1
@@ -38,6 +45,18 @@ class Difference(SettingsConfig):
         return self.lag * self.order
 
     def fit(self, y: ArrayLike) -> dict:
+        """Check the training values; nothing is learned.
+
+        Parameters
+        ----------
+        y : array-like
+            The training values: more than ``lag * order`` of them.
+
+        Returns
+        -------
+        dict
+            ``{}``.
+        """
         y = as_values(y, "y")
         if len(y) <= self.history_length:
             raise InvalidInputError(f"{self} needs more than {self.history_length} training values, got {len(y)}")

@@ -21,6 +21,11 @@ class Pipeline:
 
     Each step is fitted on the output of the steps before it (a scaler after a difference
     learns the scale of the differences). The state is the list of the steps' states.
+
+    Parameters
+    ----------
+    steps : tuple of Transform, default ()
+        The transforms, in the order they are applied.
     """
 
     steps: tuple[Transform, ...] = ()
@@ -39,6 +44,18 @@ class Pipeline:
         return sum(step.history_length for step in self.steps)
 
     def fit(self, y: ArrayLike) -> list:
+        """Fit each step on the output of the steps before it.
+
+        Parameters
+        ----------
+        y : array-like
+            The training values.
+
+        Returns
+        -------
+        list
+            The steps' states, in order.
+        """
         y = as_values(y, "y")
         states = []
         for step in self.steps:
@@ -93,12 +110,37 @@ class Pipeline:
 
 
 def chain(*steps: Transform) -> Pipeline:
-    """``Pipeline(steps)``: e.g. ``chain(Log(), Difference(12), MinMaxScale((-1, 1)))``."""
+    """``Pipeline(steps)``: e.g. ``chain(Log(), Difference(12), MinMaxScale((-1, 1)))``.
+
+    Parameters
+    ----------
+    *steps : Transform
+        The transforms, in the order they are applied.
+
+    Returns
+    -------
+    Pipeline
+    """
     return Pipeline(steps)
 
 
 def from_config(config: dict) -> Transform:
-    """Rebuild a transform or pipeline from its ``to_config()`` (e.g. after a JSON round trip)."""
+    """Rebuild a transform or pipeline from its ``to_config()`` (e.g. after a JSON round trip).
+
+    Parameters
+    ----------
+    config : dict
+        What ``to_config()`` returned: a ``name`` and the settings.
+
+    Returns
+    -------
+    Transform
+
+    Raises
+    ------
+    InvalidInputError
+        Not a config, an unknown transform, or invalid settings.
+    """
     if not isinstance(config, dict) or "name" not in config:
         raise InvalidInputError(f"a transform config is a dict with a 'name', got {config!r}")
     settings = {key: value for key, value in config.items() if key != "name"}

@@ -39,6 +39,18 @@ class Log(_Pointwise):
     """
 
     def fit(self, y: ArrayLike) -> dict:
+        """Check the training values are positive; nothing is learned.
+
+        Parameters
+        ----------
+        y : array-like
+            The training values.
+
+        Returns
+        -------
+        dict
+            ``{}``.
+        """
         _check_positive(as_values(y, "y"))
         return {}
 
@@ -53,12 +65,19 @@ class Log(_Pointwise):
 
 @dataclass(frozen=True)
 class MinMaxScale(_Pointwise):
-    """Map the training minimum and maximum to ``feature_range`` (Keras tutorials use (0, 1)
-    or (-1, 1), the range of an LSTM's tanh). Later values may fall outside the range.
+    """Map the training minimum and maximum to ``feature_range``. Later values may fall outside
+    the range.
 
-    ``data_range=(low, high)`` fixes the bounds instead of learning them: for data with known
-    limits, or to reproduce a tutorial that fitted its scaler on the whole series (a leak of the
-    test data's range into training)."""
+    Parameters
+    ----------
+    feature_range : (float, float), default (0.0, 1.0)
+        The range the training values are mapped to (Keras tutorials use (0, 1) or (-1, 1), the
+        range of an LSTM's tanh).
+    data_range : (float, float), optional
+        ``(low, high)`` fixes the bounds instead of learning them: for data with known limits,
+        or to reproduce a tutorial that fitted its scaler on the whole series (a leak of the
+        test data's range into training).
+    """
 
     feature_range: tuple[float, float] = (0.0, 1.0)
     data_range: tuple[float, float] | None = None
@@ -69,6 +88,18 @@ class MinMaxScale(_Pointwise):
         object.__setattr__(self, "feature_range", _bounds(self.feature_range, "feature_range"))
 
     def fit(self, y: ArrayLike) -> dict:
+        """Learn the training minimum and maximum (or take ``data_range``).
+
+        Parameters
+        ----------
+        y : array-like
+            The training values, not all equal (unless ``data_range`` is given).
+
+        Returns
+        -------
+        dict
+            ``{"min": ..., "max": ...}``.
+        """
         y = as_values(y, "y")
         if self.data_range is not None:
             return {"min": self.data_range[0], "max": self.data_range[1]}
@@ -89,6 +120,18 @@ class StandardScale(_Pointwise):
     """Subtract the training mean and divide by the training standard deviation."""
 
     def fit(self, y: ArrayLike) -> dict:
+        """Learn the training mean and standard deviation.
+
+        Parameters
+        ----------
+        y : array-like
+            The training values, not all equal.
+
+        Returns
+        -------
+        dict
+            ``{"mean": ..., "std": ...}``.
+        """
         y = as_values(y, "y")
         _check_not_constant(y, self)
         return {"mean": float(y.mean()), "std": float(y.std())}

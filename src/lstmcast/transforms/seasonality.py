@@ -24,15 +24,40 @@ _TEST_QUANTILE = 1.645
 
 def autocorrelation(values: np.ndarray, lag: int) -> float:
     """The sample autocorrelation at ``lag`` (deviations from the mean, normalised by the total
-    sum of squares, as R's ``acf``); 0 for a constant series."""
+    sum of squares, as R's ``acf``).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The series (1-D).
+    lag : int
+        The lag, at least 1.
+
+    Returns
+    -------
+    float
+        0 for a constant series.
+    """
     centred = values - values.mean()
     denominator = float(np.sum(centred * centred))
     return float(np.sum(centred[lag:] * centred[:-lag]) / denominator) if denominator > 0 else 0.0
 
 
 def is_seasonal(y, season: int) -> bool:
-    """The M competitions' 90% autocorrelation test for a seasonal period ``season`` (False for
-    ``season == 1`` and for series shorter than three seasons)."""
+    """The M competitions' 90% autocorrelation test for a seasonal period ``season``.
+
+    Parameters
+    ----------
+    y : array-like
+        The series.
+    season : int
+        The seasonal period.
+
+    Returns
+    -------
+    bool
+        False for ``season == 1`` and for series shorter than three seasons.
+    """
     values, season = series_values(y, "y"), check_season(season)
     if season == 1 or len(values) < 3 * season:
         return False
@@ -42,8 +67,21 @@ def is_seasonal(y, season: int) -> bool:
 
 
 def seasonal_factors(y, season: int) -> np.ndarray:
-    """Classical multiplicative seasonal factors of ``y`` (positive values, at least two seasons):
-    ``factors[k]`` belongs to positions ``k, k + season, ...`` of ``y``; their mean is 1."""
+    """Classical multiplicative seasonal factors of ``y``.
+
+    Parameters
+    ----------
+    y : array-like
+        The series: positive values, at least two seasons.
+    season : int
+        The seasonal period.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(season,)``: ``factors[k]`` belongs to positions ``k, k + season, ...`` of ``y``; their
+        mean is 1.
+    """
     season = check_season(season)
     values = series_values(y, "y", min_length=2 * season)
     weights = np.r_[0.5, np.ones(season - 1), 0.5] / season if season % 2 == 0 else np.ones(season) / season

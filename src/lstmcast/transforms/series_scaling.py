@@ -32,23 +32,45 @@ NORMALIZATIONS = ("auto", "log", "level")
 
 @dataclass(frozen=True)
 class SeriesScaling:
-    """How one series is normalised: ``log`` (else divided by ``scale``) and seasonal ``factors``
-    (multiplicative, by position ``k % len(factors)`` from the series' first value; ``(1.0,)``
-    for none)."""
+    """How one series is normalised.
+
+    Attributes
+    ----------
+    log : bool
+        Take the log (else divide by ``unit``).
+    factors : tuple of float, default (1.0,)
+        Seasonal factors, multiplicative, by position ``k % len(factors)`` from the series'
+        first value; ``(1.0,)`` for none.
+    unit : float, default 1.0
+        Without ``log``: the unit the series is divided by.
+    """
 
     log: bool
     factors: tuple[float, ...] = (1.0,)
-    scale: float = 1.0
+    unit: float = 1.0
 
     def to_data(self) -> dict:
         """The scaling as plain data (``SeriesScaling(**data)`` rebuilds it)."""
-        return {"log": self.log, "factors": self.factors, "scale": self.scale}
+        return {"log": self.log, "factors": self.factors, "unit": self.unit}
 
 
 def choose_scaling(values: np.ndarray, season: int, normalization: str = "auto") -> SeriesScaling:
     """The scaling of a series from its training ``values`` (see the module docstring).
-    ``normalization``: ``"auto"`` (log and seasonal factors where the data allow), ``"log"`` (log
-    only; positive values needed) or ``"level"`` (neither: divided by the mean absolute change)."""
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The series' training values.
+    season : int
+        The seasonal period (for the seasonality test and factors).
+    normalization : {"auto", "log", "level"}, default "auto"
+        ``"auto"`` (log and seasonal factors where the data allow), ``"log"`` (log only; positive
+        values needed) or ``"level"`` (neither: divided by the mean absolute change).
+
+    Returns
+    -------
+    SeriesScaling
+    """
     one_of(normalization, NORMALIZATIONS, "normalization")
     positive = bool(np.all(values > 0))
     if normalization == "log" and not positive:
@@ -58,19 +80,47 @@ def choose_scaling(values: np.ndarray, season: int, normalization: str = "auto")
         factors = tuple(float(f) for f in seasonal_factors(values, season)) if seasonal else (1.0,)
         return SeriesScaling(True, factors)
     changes = np.abs(np.diff(values))
-    scale = float(changes.mean()) if len(changes) and changes.mean() > 0 else float(np.abs(values).mean()) or 1.0
-    return SeriesScaling(False, (1.0,), scale)
+    unit = float(changes.mean()) if len(changes) and changes.mean() > 0 else float(np.abs(values).mean()) or 1.0
+    return SeriesScaling(False, (1.0,), unit)
 
 
 def normalize(values: np.ndarray, scaling: SeriesScaling) -> np.ndarray:
-    """The series on the network's footing (before each window's own level is taken off)."""
+    """The series on the network's footing (before each window's own level is taken off).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The series, from its first value (the factors' positions count from it).
+    scaling : SeriesScaling
+        Its scaling.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
     adjusted = values / _factors(scaling, np.arange(len(values)))
-    return np.log(adjusted) if scaling.log else adjusted / scaling.scale
+    return np.log(adjusted) if scaling.log else adjusted / scaling.unit
 
 
 def denormalize(z: np.ndarray, scaling: SeriesScaling, positions: np.ndarray) -> np.ndarray:
-    """The inverse of ``normalize`` for values ``z`` at ``positions`` of the series."""
-    adjusted = np.exp(z) if scaling.log else z * scaling.scale
+    """The inverse of ``normalize`` for values ``z`` at ``positions`` of the series.
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        Normalised values.
+    scaling : SeriesScaling
+        The series' scaling.
+    positions : numpy.ndarray
+        The position of each value in the series (counted from its first value), for the
+        seasonal factors.
+
+    Returns
+    -------
+    numpy.ndarray
+        The values in the series' units.
+    """
+    adjusted = np.exp(z) if scaling.log else z * scaling.unit
     return adjusted * _factors(scaling, positions)
 
 

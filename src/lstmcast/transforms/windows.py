@@ -23,10 +23,31 @@ def make_windows(z: ArrayLike, look_back: int, horizon: int = 1) -> tuple[np.nda
     after it, ``z[i+look_back : i+look_back+horizon]``.
 
     There are ``len(z) - look_back - horizon + 1`` samples; the last one ends with the last value
-    of ``z`` (the tutorials' ``create_dataset`` stops one window short). ``X`` is float32
-    ``[samples, look_back, 1]``, one feature per time step as an LSTM layer expects, and ``Y`` is
-    float32 ``[samples, horizon]``.
+    of ``z`` (the tutorials' ``create_dataset`` stops one window short).
 
+    Parameters
+    ----------
+    z : array-like
+        The (transformed) series.
+    look_back : int
+        Values per input window.
+    horizon : int, default 1
+        Values per target.
+
+    Returns
+    -------
+    X : numpy.ndarray
+        float32 ``[samples, look_back, 1]``, one feature per time step as an LSTM layer expects.
+    Y : numpy.ndarray
+        float32 ``[samples, horizon]``.
+
+    Raises
+    ------
+    InvalidInputError
+        ``z`` has fewer than ``look_back + horizon`` values.
+
+    Examples
+    --------
     >>> X, Y = make_windows([1, 2, 3, 4], look_back=2)
     >>> X[:, :, 0].tolist(), Y.tolist()
     ([[1.0, 2.0], [2.0, 3.0]], [[3.0], [4.0]])
@@ -44,8 +65,20 @@ def make_windows(z: ArrayLike, look_back: int, horizon: int = 1) -> tuple[np.nda
 
 
 def last_window(z: ArrayLike, look_back: int) -> np.ndarray:
-    """The input that forecasts what follows ``z``: its last ``look_back`` values, float32
-    ``[1, look_back, 1]``."""
+    """The input that forecasts what follows ``z``: its last ``look_back`` values.
+
+    Parameters
+    ----------
+    z : array-like
+        The (transformed) series, at least ``look_back`` values.
+    look_back : int
+        Values per input window.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 ``[1, look_back, 1]``.
+    """
     z = as_values(z, "z")
     look_back = positive_int(look_back, "look_back")
     if len(z) < look_back:
@@ -57,8 +90,20 @@ def last_window(z: ArrayLike, look_back: int) -> np.ndarray:
 
 
 def all_windows(z: ArrayLike, look_back: int) -> np.ndarray:
-    """Windows ``z[j : j+look_back]`` for every ``j``, including the one that ends with ``z``:
-    float32 ``[windows, look_back, 1]`` (window ``j`` forecasts ``z[j + look_back]``)."""
+    """Windows ``z[j : j+look_back]`` for every ``j``, including the one that ends with ``z``.
+
+    Parameters
+    ----------
+    z : array-like
+        The (transformed) series, at least ``look_back`` values.
+    look_back : int
+        Values per input window.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 ``[windows, look_back, 1]`` (window ``j`` forecasts ``z[j + look_back]``).
+    """
     z = as_values(z, "z")
     if len(z) < look_back:
         raise InvalidInputError(f"the series is too short for look_back={look_back}")
@@ -67,10 +112,20 @@ def all_windows(z: ArrayLike, look_back: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Windows:
-    """Samples for the network: inputs ``x (n, look_back, 1)`` relative to each window's last
-    input value, padded at the end to ``lengths``; targets ``y (n, horizon)`` relative to the same
-    value (None when only inputs are wanted); ``series`` and ``cutoff`` say which series each
-    window comes from and where its forecast starts."""
+    """Samples for the network.
+
+    Attributes
+    ----------
+    x : numpy.ndarray
+        Inputs ``(n, look_back, 1)`` relative to each window's last input value, padded at the
+        end to ``lengths``.
+    y : numpy.ndarray or None
+        Targets ``(n, horizon)`` relative to the same value (None when only inputs are wanted).
+    lengths : numpy.ndarray
+        ``(n,)`` the valid input values of each window.
+    series, cutoff : numpy.ndarray
+        ``(n,)``: which series each window comes from and where its forecast starts.
+    """
 
     x: np.ndarray
     y: np.ndarray | None
@@ -81,7 +136,25 @@ class Windows:
 
 def training_windows(zs: list[np.ndarray], look_back: int, horizon: int, ends: np.ndarray, max_windows: int) -> Windows:
     """Every window of every series whose target lies within ``z[:ends[k]]``, the most recent
-    ``max_windows`` of each series; a window needs at least one input value."""
+    ``max_windows`` of each series; a window needs at least one input value.
+
+    Parameters
+    ----------
+    zs : list of numpy.ndarray
+        The normalised series.
+    look_back : int
+        Values per input window (fewer, padded, near a series' start).
+    horizon : int
+        Values per target.
+    ends : numpy.ndarray
+        Per series, the end (exclusive) of the values targets may use.
+    max_windows : int
+        The most windows taken from one series (its most recent).
+
+    Returns
+    -------
+    Windows
+    """
     cutoffs = [np.arange(1, end - horizon + 1)[-max_windows:] for end in ends]
     return cut_windows(zs, look_back, horizon, cutoffs)
 
@@ -89,8 +162,31 @@ def training_windows(zs: list[np.ndarray], look_back: int, horizon: int, ends: n
 def cut_windows(
     zs: list[np.ndarray], look_back: int, horizon: int, cutoffs: list[np.ndarray], *, targets: bool = True
 ) -> Windows:
-    """The windows of series ``k`` that end at each of ``cutoffs[k]`` (inputs ``z[t - look_back:t]``,
-    shorter where ``t < look_back``; targets ``z[t:t + horizon]`` when asked for)."""
+    """The windows of series ``k`` that end at each of ``cutoffs[k]``.
+
+    Parameters
+    ----------
+    zs : list of numpy.ndarray
+        The normalised series.
+    look_back : int
+        Values per input window: inputs are ``z[t - look_back:t]``, shorter where
+        ``t < look_back``.
+    horizon : int
+        Values per target: ``z[t:t + horizon]``.
+    cutoffs : list of numpy.ndarray
+        Per series, the cut-offs ``t`` (at least 1) of its windows.
+    targets : bool, default True
+        Also cut the targets.
+
+    Returns
+    -------
+    Windows
+
+    Raises
+    ------
+    InvalidInputError
+        No series gives a single window.
+    """
     xs, ys, lengths, series, where = [], [], [], [], []
     for k, (z, ts) in enumerate(zip(zs, cutoffs)):
         if len(ts) == 0:
