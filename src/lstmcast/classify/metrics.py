@@ -42,12 +42,13 @@ def accuracy(y_true: Any, y_pred: Any) -> float:
     y_true : array-like
         The true label of each case (1-D).
     y_pred : array-like
-        The predicted label of each case, as many as ``y_true``.
+        The predicted label of each case, as many as ``y_true``; a case is right when the two
+        are equal.
 
     Returns
     -------
     float
-        Between 0 and 1.
+        The accuracy: the share of cases predicted right, between 0 and 1.
     """
     true, pred = _labels(y_true, y_pred)
     return float(np.mean(true == pred))
@@ -60,14 +61,15 @@ def balanced_accuracy(y_true: Any, y_pred: Any) -> float:
     Parameters
     ----------
     y_true : array-like
-        The true label of each case (1-D).
+        The true label of each case (1-D); every class that occurs here weighs the same, however
+        many cases it has.
     y_pred : array-like
         The predicted label of each case, as many as ``y_true``.
 
     Returns
     -------
     float
-        Between 0 and 1.
+        The balanced accuracy (the mean recall over true classes), between 0 and 1.
     """
     true, pred = _labels(y_true, y_pred)
     recalls = [np.mean(pred[true == label] == label) for label in pd.unique(true)]
@@ -80,9 +82,9 @@ def confusion_matrix(y_true: Any, y_pred: Any, labels: Any = None) -> pd.DataFra
     Parameters
     ----------
     y_true : array-like
-        The true label of each case (1-D).
+        The true label of each case (1-D), counted in the rows.
     y_pred : array-like
-        The predicted label of each case, as many as ``y_true``.
+        The predicted label of each case, as many as ``y_true``, counted in the columns.
     labels : sequence, optional
         The order of the rows and columns (default: the labels in order of first appearance,
         true labels first); a label that occurs in neither gets a row and column of zeros, and

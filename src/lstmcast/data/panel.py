@@ -293,6 +293,7 @@ def from_long(
     Returns
     -------
     Panel
+        The frame's series, in the order of their first row, each sorted by time.
 
     Raises
     ------
@@ -342,6 +343,7 @@ def load_panel_csv(
     Returns
     -------
     Panel
+        The file's series, as ``from_long`` builds them.
 
     Raises
     ------

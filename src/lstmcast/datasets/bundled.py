@@ -71,6 +71,7 @@ def names() -> list[str]:
     Returns
     -------
     list of str
+        Every bundled dataset's name, in catalogue order.
     """
     return list(_CATALOGUE)
 
@@ -81,11 +82,12 @@ def describe(name: str) -> str:
     Parameters
     ----------
     name : str
-        One of ``names()``.
+        The dataset to describe, one of ``names()``.
 
     Returns
     -------
     str
+        ``"<name>: <description>. Source: <source>."``
     """
     dataset = _lookup(name)
     return f"{name}: {dataset.description}. Source: {dataset.source}."

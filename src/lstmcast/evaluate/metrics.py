@@ -78,11 +78,13 @@ def rmse(y_true: object, y_pred: object) -> float:
     Parameters
     ----------
     y_true, y_pred : array-like
-        The observed and forecast values, the same shape, finite.
+        The observed and forecast values, the same shape, finite; their differences are
+        squared, averaged, then square-rooted.
 
     Returns
     -------
     float
+        The RMSE, in the data's units: 0 exactly when every forecast equals its observation.
     """
     t, p = _pair(y_true, y_pred)
     m, u = _scaled_abs_mean(_errors(t, p))
@@ -97,11 +99,13 @@ def mae(y_true: object, y_pred: object) -> float:
     Parameters
     ----------
     y_true, y_pred : array-like
-        The observed and forecast values, the same shape, finite.
+        The observed and forecast values, the same shape, finite; every absolute difference
+        counts the same.
 
     Returns
     -------
     float
+        The MAE, in the data's units; never above ``rmse``.
     """
     t, p = _pair(y_true, y_pred)
     m, u = _scaled_abs_mean(_errors(t, p))
@@ -117,12 +121,13 @@ def mape(y_true: object, y_pred: object) -> float:
     Parameters
     ----------
     y_true, y_pred : array-like
-        The observed and forecast values, the same shape, finite.
+        The observed values (the denominators, so none may be zero) and the forecast values,
+        the same shape, finite.
 
     Returns
     -------
     float
-        In percent.
+        The MAPE, in percent.
 
     Raises
     ------
@@ -157,12 +162,13 @@ def smape(y_true: object, y_pred: object) -> float:
     Parameters
     ----------
     y_true, y_pred : array-like
-        The observed and forecast values, the same shape, finite.
+        The observed and forecast values, the same shape, finite; they play symmetric roles
+        (swapping them gives the same value).
 
     Returns
     -------
     float
-        In percent, between 0 and 200.
+        The sMAPE, in percent, between 0 and 200.
     """
     t, p = _pair(y_true, y_pred)
     # Divide each pair by its own larger magnitude: the ratio is unchanged, and neither the
@@ -192,7 +198,7 @@ def seasonal_naive_scale(y_train: object, season: int = 1) -> float:
     Returns
     -------
     float
-        Positive.
+        The scale, in the data's units, positive.
 
     Raises
     ------
@@ -236,7 +242,7 @@ def mase(y_true: object, y_pred: object, *, y_train: object, season: int = 1) ->
     Parameters
     ----------
     y_true, y_pred : array-like
-        The observed and forecast values, the same shape, finite.
+        The observed and forecast values whose MAE is scaled, the same shape, finite.
     y_train : array-like
         The data before the forecast's cut-off (the scale's).
     season : int, default 1
@@ -245,6 +251,7 @@ def mase(y_true: object, y_pred: object, *, y_train: object, season: int = 1) ->
     Returns
     -------
     float
+        The MASE, without units: below 1 beats the seasonal naive forecast's in-sample error.
 
     Raises
     ------
@@ -278,7 +285,7 @@ def score(y_true: object, y_pred: object, *, y_train: object, season: int = 1) -
     Parameters
     ----------
     y_true, y_pred : array-like
-        The observed and forecast values, the same shape, finite.
+        The observed and forecast values every metric compares, the same shape, finite.
     y_train : array-like
         The data before the forecast's cut-off (MASE's scale).
     season : int, default 1
@@ -311,15 +318,16 @@ def metric_value(name: str, y_true: object, y_pred: object, *, y_train: object, 
     name : {"rmse", "mae", "mape", "smape", "mase"}
         The metric.
     y_true, y_pred : array-like
-        The observed and forecast values, the same shape.
+        The observed and forecast values the metric compares, the same shape.
     y_train : array-like
-        The data before the forecast's cut-off (MASE's scale).
+        The data before the forecast's cut-off; read by ``mase`` only (its scale).
     season : int, default 1
-        The seasonal period (MASE's lag).
+        The seasonal period; read by ``mase`` only (its lag).
 
     Returns
     -------
     float
+        What the metric called ``name`` returns for these values.
     """
     from lstmcast._checks import one_of
 

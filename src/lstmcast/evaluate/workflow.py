@@ -145,9 +145,9 @@ def backtest(
     n_windows : int, default 3
         How many cut-offs.
     step : int, optional
-        Points between cut-offs (default ``horizon``).
+        Points between cut-offs (default ``horizon``: the forecast windows tile the series' end).
     season : int, default 1
-        The seasonal period.
+        The seasonal period (MASE's lag; the baselines' season).
     level : float or list of float, optional
         Interval coverages to check (for models that calibrate intervals).
     baselines : iterable of Forecaster, optional
@@ -210,7 +210,8 @@ def cross_validate(
     step : int, optional
         Values between cut-offs (default ``horizon``).
     season : int, optional
-        The seasonal period (default: from the panel's frequency).
+        The seasonal period, MASE's lag and the baselines' season (default: from the panel's
+        frequency).
     level : float or list of float, optional
         Interval coverages to check.
     baselines : iterable of Forecaster, optional

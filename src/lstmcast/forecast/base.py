@@ -161,7 +161,8 @@ class Forecaster(Estimator):
         Returns
         -------
         numpy.ndarray or pandas.DataFrame
-            Arrays after fitting an array, else frames (see the module docstring).
+            The ``horizon`` forecasts (of each series): an array after fitting an array, else a
+            frame (see the module docstring).
         """
         raise NotImplementedError
 
@@ -180,7 +181,8 @@ class Forecaster(Estimator):
         Returns
         -------
         numpy.ndarray or pandas.DataFrame
-            Arrays after fitting an array, else frames (see the module docstring).
+            One forecast per value of ``y_new``: an array after fitting an array, else a frame
+            (see the module docstring).
         """
         raise NotImplementedError
 

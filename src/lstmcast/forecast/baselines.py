@@ -105,7 +105,24 @@ class Persistence(LocalForecaster):
         return _lagged(self.y_, new, 1, include_history)
 
 
-class SeasonalNaive(LocalForecaster):
+class _SeasonalBaseline(LocalForecaster):
+    """The base of the baselines with a seasonal period: ``season`` declared and checked once.
+
+    Parameters
+    ----------
+    season : int, default 1
+        The seasonal period (1: none).
+    """
+
+    season: int = 1
+
+    def _fit_season(self) -> int:
+        """``season``, checked, kept as ``season_`` for the forecasts."""
+        self.season_ = check_season(self.season)
+        return self.season_
+
+
+class SeasonalNaive(_SeasonalBaseline):
     """The value one season earlier (``season`` steps back).
 
     Parameters
@@ -116,11 +133,10 @@ class SeasonalNaive(LocalForecaster):
         The forecast's column name.
     """
 
-    season: int = 1
     alias: str = "seasonal_naive"
 
     def _fit(self, values: np.ndarray) -> None:
-        self.season_ = season = check_season(self.season)
+        season = self._fit_season()
         if len(values) < season:
             raise InvalidInputError(
                 f"SeasonalNaive with season={season} needs at least {season} training values, got {len(values)}; "
@@ -135,7 +151,7 @@ class SeasonalNaive(LocalForecaster):
         return _lagged(self.y_, new, self.season_, include_history)
 
 
-class Naive2(LocalForecaster):
+class Naive2(_SeasonalBaseline):
     """The M competitions' benchmark behind OWA: persistence of the seasonally adjusted series.
 
     Seasonal when the 90% autocorrelation test says so (``lstmcast.transforms.is_seasonal``, at
@@ -151,13 +167,12 @@ class Naive2(LocalForecaster):
         The forecast's column name.
     """
 
-    season: int = 1
     alias: str = "naive2"
 
     def _fit(self, values: np.ndarray) -> None:
         from lstmcast.transforms.seasonality import is_seasonal, seasonal_factors
 
-        self.season_ = season = check_season(self.season)
+        season = self._fit_season()
         seasonal = is_seasonal(values, season)
         if seasonal and np.any(values <= 0):
             raise InvalidInputError(
@@ -190,7 +205,7 @@ def _lagged(y_train: np.ndarray, new: np.ndarray, lag: int, include_history: boo
     return (predictions if include_history else predictions[len(y_train) :])[None, :]
 
 
-class StatisticalForecaster(LocalForecaster):
+class StatisticalForecaster(_SeasonalBaseline):
     """The base of the statistical baselines: a statsforecast model behind the forecaster protocol
     (see the module docstring). Their fits need no network, so a job that trains networks here can
     compute them in a side process meanwhile (``lstmcast.parallel``).
@@ -205,10 +220,9 @@ class StatisticalForecaster(LocalForecaster):
 
     engine: ClassVar[str]  # the statsforecast class
     one_step_leaks: ClassVar[bool] = False
-    season: int = 1
 
     def _fit(self, values: np.ndarray) -> None:
-        self.season_ = season = check_season(self.season)
+        season = self._fit_season()
         if season > 1 and len(values) < 2 * season:
             raise InvalidInputError(
                 f"{self.engine} with season={season} needs at least two full seasons ({2 * season} values) to "

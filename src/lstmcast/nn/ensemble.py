@@ -1,7 +1,9 @@
 """Inference for an ensemble: the same network with a leading model axis on every weight.
 
 Each kernel is compiled once per network and shape and runs every member in one call (``vmap``
-over the model axis): an ensemble of 5 costs about what one member costs.
+over the model axis): an ensemble of 5 costs about what one member costs. Every function takes the
+members' network ``spec`` and their weights ``params``, each leaf of which has the member axis in
+front, and runs in inference mode (no dropout; convolutions normalised by stored statistics).
 """
 
 from __future__ import annotations
@@ -32,16 +34,16 @@ def ensemble_outputs(spec: NetworkSpec, params: dict, x: jax.Array) -> jax.Array
     Parameters
     ----------
     spec : NetworkSpec
-        The network.
+        The members' network; each window is read from a zero state.
     params : dict
         The members' weights, stacked on a leading member axis.
     x : jax.Array
-        ``(windows, time, features)``.
+        ``(windows, time, features)``, one batch for every member.
 
     Returns
     -------
     jax.Array
-        ``(members, windows)``.
+        ``(members, windows)``: the first output of each member for each window.
     """
     return jax.vmap(lambda p: network_forward(spec, p, x)[0][:, 0])(params)
 
@@ -54,11 +56,11 @@ def ensemble_stateful(spec: NetworkSpec, params: dict, x: jax.Array) -> tuple[ja
     Parameters
     ----------
     spec : NetworkSpec
-        The network.
+        A ``plain`` network (the kind that carries a state).
     params : dict
         The members' weights, stacked on a leading member axis.
     x : jax.Array
-        ``(windows, time, features)``, in order.
+        ``(windows, time, features)``, in the order the state is carried through them.
 
     Returns
     -------
@@ -161,18 +163,18 @@ def ensemble_forward(spec: NetworkSpec, params: dict, x: np.ndarray, lengths: np
     Parameters
     ----------
     spec : NetworkSpec
-        The network.
+        The members' network, run over the cases in chunks of bounded memory.
     params : dict
         The members' weights, stacked on a leading member axis.
     x : numpy.ndarray
         ``(cases, time, features)``, padded at the end.
     lengths : numpy.ndarray
-        ``(cases,)`` the valid steps of each case.
+        ``(cases,)`` the valid steps of each case, where each case's outputs are read.
 
     Returns
     -------
     numpy.ndarray
-        ``(members, cases, outputs)``.
+        ``(members, cases, outputs)`` float32.
     """
     x, lengths = np.asarray(x, np.float32), np.asarray(lengths, np.int32)
     outputs = [
@@ -197,7 +199,7 @@ def calibrate_batch_norm(spec: NetworkSpec, params: dict, x: np.ndarray, lengths
     Parameters
     ----------
     spec : NetworkSpec
-        The network.
+        The members' network; its convolution blocks are calibrated, bottom first.
     params : dict
         The members' weights, with a leading model axis.
     x : numpy.ndarray

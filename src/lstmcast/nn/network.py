@@ -442,16 +442,17 @@ def predict(spec: NetworkSpec, params: dict, x: jax.Array) -> jax.Array:
     Parameters
     ----------
     spec : NetworkSpec
-        The network.
+        The network, run in inference mode (no dropout, stored batch statistics), each window
+        from a zero state.
     params : dict
-        Its weights.
+        One network's weights (``lstmcast.nn.ensemble_outputs`` runs an ensemble's).
     x : jax.Array
         ``(samples, time, input_dim)``.
 
     Returns
     -------
     jax.Array
-        ``(samples, output_dim)``.
+        ``(samples, output_dim)``: the network's outputs for each window.
     """
     return network_forward(spec, params, x)[0]
 
@@ -462,9 +463,9 @@ def stateful_scan(spec: NetworkSpec, params: dict, x: jax.Array, state: NetworkS
     Parameters
     ----------
     spec : NetworkSpec
-        A ``plain`` network.
+        A ``plain`` network (a static argument under ``jit``).
     params : dict
-        Its weights.
+        Its weights, possibly traced (one member's, under ``vmap`` over an ensemble).
     x : jax.Array
         ``(samples, time, input_dim)``, samples a multiple of ``batch_size``.
     state : NetworkState

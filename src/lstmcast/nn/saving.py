@@ -92,7 +92,7 @@ def save_network(
     Returns
     -------
     pathlib.Path
-        The path written.
+        ``path``, once the whole file is in place (it is written atomically).
     """
     weights = {name: np.asarray(array) for name, array in _weight_names(params).items()}
     template = _weight_names(weight_shapes(spec))
@@ -129,7 +129,7 @@ def load_network(path: str | os.PathLike) -> tuple[NetworkSpec, dict, dict[str, 
     Parameters
     ----------
     path : str or os.PathLike
-        The model file.
+        The model file (its data arrays, if any, are not returned: see ``read_model_file``).
 
     Returns
     -------
@@ -149,11 +149,13 @@ def read_model_file(path: str | os.PathLike) -> ModelFile:
     Parameters
     ----------
     path : str or os.PathLike
-        The model file.
+        The model file, checked whole before anything is returned.
 
     Returns
     -------
     ModelFile
+        The network, its weights, the caller's metadata and data arrays, and the version that
+        wrote it.
 
     Raises
     ------

@@ -51,6 +51,7 @@ def names() -> list[str]:
     Returns
     -------
     list of str
+        The names ``get`` and ``run`` accept.
     """
     return list(RECIPES)
 
@@ -61,12 +62,13 @@ def get(name: str) -> Recipe:
     Parameters
     ----------
     name : str
-        One of ``names()``.
+        The recipe's name, one of ``names()``; an unknown one raises ``InvalidInputError``, which
+        lists the recipes.
 
     Returns
     -------
     Recipe
-        Otherwise ``InvalidInputError`` lists the recipes.
+        The recipe registered under ``name``.
     """
     if name not in RECIPES:
         raise InvalidInputError(

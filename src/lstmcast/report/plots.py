@@ -63,7 +63,7 @@ def plot_forecast(
     Parameters
     ----------
     path : str or os.PathLike
-        The PNG to write.
+        The PNG to write the comparison to.
     index : array-like
         The series' time axis: a ``DatetimeIndex``, a ``PeriodIndex`` or integers.
     y : array-like
@@ -77,18 +77,18 @@ def plot_forecast(
     baselines : mapping of str to (index_subset, values), optional
         Name → predictions of each baseline (e.g. persistence, AutoARIMA).
     title : str, default ""
-        The figure's title.
+        Shown above the plot (no title when empty).
     ylabel : str, default ""
-        The y axis' label.
+        The y axis' label, e.g. the series' units.
     band_label : str, default "LSTM spread"
-        The legend's label of ``test_band``.
+        How the legend names the shaded ``test_band``.
     overwrite : bool, default False
-        Replace an existing file.
+        Replace an existing file at ``path``; else it is an error, raised before anything is drawn.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure (also written as a PNG at ``path``).
+        The series, the LSTM's predictions and the baselines, as written to ``path``.
     """
     path = output_path(path, overwrite=overwrite)
     x = _as_x(index, "index")
@@ -151,19 +151,19 @@ def plot_training_curves(
     Parameters
     ----------
     path : str or os.PathLike
-        The PNG to write.
+        The PNG to write the curves to.
     history : mapping of str to array-like
         A curve name (``"loss"``, ``"val_loss"``) to a 1-D array (epochs) or a 2-D array
         (models, epochs) padded with NaN after a model stopped early.
     title : str, default ""
-        The figure's title.
+        Shown above the curves (no title when empty).
     overwrite : bool, default False
-        Replace an existing file.
+        Replace an existing file at ``path`` (checked before ``history`` is read).
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure (also written as a PNG at ``path``).
+        The loss curves, as written to ``path``.
     """
     import numpy as np
 
@@ -229,7 +229,7 @@ def plot_future(
     Parameters
     ----------
     path : str or os.PathLike
-        The PNG to write.
+        The PNG to write the forecast to.
     index : array-like
         The history's time axis: a ``DatetimeIndex``, a ``PeriodIndex`` or integers.
     y : array-like
@@ -242,18 +242,18 @@ def plot_future(
         Both or neither: bound a band, e.g. the min–max or a quantile range of an ensemble's
         members.
     title : str, default ""
-        The figure's title.
+        Shown above the plot (no title when empty).
     ylabel : str, default ""
-        The y axis' label.
+        The y axis' label, shared by the history and the forecast.
     band_label : str, default "spread of the ensemble"
-        The legend's label of the band.
+        How the legend names the band between ``lower`` and ``upper``.
     overwrite : bool, default False
-        Replace an existing file.
+        Replace an existing file at ``path``; else it is an error, raised before anything is drawn.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure (also written as a PNG at ``path``).
+        The history and the forecast after it, as written to ``path``.
     """
     path = output_path(path, overwrite=overwrite)
     x = _as_x(index, "index")
@@ -404,7 +404,7 @@ def plot_forecast_frame(
     Parameters
     ----------
     path : str or os.PathLike
-        The PNG to write.
+        The PNG to write (as ``plot_future`` does).
     series : pandas.Series
         The observed history.
     frame : pandas.DataFrame
@@ -418,11 +418,12 @@ def plot_forecast_frame(
     n_members : int, default 1
         How many members the forecast combines (for the title).
     overwrite : bool, default False
-        Replace an existing file.
+        Replace an existing file at ``path``.
 
     Returns
     -------
     matplotlib.figure.Figure
+        What ``plot_future`` drew from the frame's columns.
     """
     band = None
     if levels:

@@ -84,7 +84,7 @@ def write_json(path: str | os.PathLike, obj: Any, *, overwrite: bool = False) ->
     Returns
     -------
     pathlib.Path
-        The path written.
+        The JSON file written.
     """
     text = to_json(obj, indent=2) + "\n"
     return write_text_atomic(path, text, overwrite=overwrite)
@@ -109,7 +109,7 @@ def write_csv(path: str | os.PathLike, frame: Any, *, index: bool | None = None,
     Returns
     -------
     pathlib.Path
-        The path written.
+        The CSV file written.
     """
     import pandas as pd
 

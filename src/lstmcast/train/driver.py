@@ -49,29 +49,14 @@ _SHUFFLE_STREAM = 1
 
 @dataclass(frozen=True)
 class TrainJob:
-    """One network to train, with its own samples, settings and seed (see ``fit_jobs``).
+    """One network to train, with its own samples, settings and seed (see ``fit_jobs``): the
+    arguments of one ``fit`` call, kept as data.
 
     Attributes
     ----------
-    spec : NetworkSpec
-        The network.
-    x : array-like
-        ``(samples, time, features)`` inputs.
-    y : array-like
-        ``(samples, outputs)`` targets (``(samples,)`` for one output).
-    config : TrainConfig, default TrainConfig()
-        How to train.
-    seed : int, default 0
-        Seeds the initial weights, the shuffles and dropout.
-    validation_data : tuple, optional
-        ``(x, y)``, or ``(x, y, lengths)`` for sequences padded at the end.
-    lengths : array-like, optional
-        ``(samples,)`` the valid steps of each sequence padded at the end; None: every sample
-        fills the time axis.
-    sample_weight : array-like, optional
-        ``(samples,)`` each sample's weight in the loss; None: all 1.
-    initial_params : dict, optional
-        One network's weights to start from (default: drawn from the seed).
+    spec, x, y, config, seed, validation_data, lengths, sample_weight, initial_params
+        What ``fit`` takes under the same names, with the same defaults (``initial_params``:
+        one network's weights).
     """
 
     spec: NetworkSpec
@@ -97,19 +82,10 @@ class Samples(NamedTuple):
 
 
 def fit(
-    spec: NetworkSpec,
-    x: Any,
-    y: Any,
-    config: TrainConfig = DEFAULT_CONFIG,
-    *,
-    seed: int = 0,
-    validation_data: tuple[Any, ...] | None = None,
-    initial_params: dict | None = None,
-    lengths: Any = None,
-    sample_weight: Any = None,
-    verbose: int = 1,
+    spec: NetworkSpec, x: Any, y: Any, config: TrainConfig = DEFAULT_CONFIG, *, seed: int = 0, **options: Any
 ) -> TrainResult:
-    """Train one network on windows ``x: (samples, time, features)`` and targets ``y``.
+    """Train one network on windows ``x: (samples, time, features)`` and targets ``y``: ``fit_many``
+    with one seed.
 
     The same seed gives bit-identical weights and history (on the same machine and JAX build).
 
@@ -125,17 +101,9 @@ def fit(
         How to train.
     seed : int, default 0
         Seeds the initial weights, the shuffles and dropout.
-    validation_data : tuple, optional
-        ``(x, y)``, or ``(x, y, lengths)`` with ``lengths``.
-    initial_params : dict, optional
-        The weights to start from (default: drawn from the seed).
-    lengths : array-like, optional
-        Sequences of different lengths are padded at the end and passed with their lengths,
-        ``(samples,)``.
-    sample_weight : array-like, optional
-        Weighs each sample's loss (class weights, say), as Keras' ``sample_weight``.
-    verbose : int, default 1
-        1 shows a progress bar.
+    **options
+        ``fit_many``'s other keywords: ``validation_data``, ``initial_params``, ``lengths``,
+        ``sample_weight``, ``verbose``.
 
     Returns
     -------
@@ -149,18 +117,7 @@ def fit(
         The loss became NaN or infinite (unless early stopping with ``restore_best_weights`` can
         return the best weights, which it does with a warning).
     """
-    return fit_many(
-        spec,
-        x,
-        y,
-        config,
-        seeds=[seed],
-        validation_data=validation_data,
-        initial_params=initial_params,
-        lengths=lengths,
-        sample_weight=sample_weight,
-        verbose=verbose,
-    )
+    return fit_many(spec, x, y, config, seeds=[seed], **options)
 
 
 def fit_many(
@@ -191,16 +148,20 @@ def fit_many(
     config : TrainConfig, default TrainConfig()
         How to train.
     seeds : sequence of int, default range(5)
-        One model per seed.
+        One model per seed: each seeds its initial weights, shuffles and dropout.
     learning_rates : sequence of float, optional
         One learning rate per seed, instead of ``config.learning_rate``.
     validation_data : tuple, optional
-        As ``fit``.
+        ``(x, y)``, or ``(x, y, lengths)`` with ``lengths``.
     initial_params : dict, optional
         One network's weights (the same start for every model) or a stack with a leading model
         axis; default: drawn from each seed.
-    lengths, sample_weight : array-like, optional
-        As ``fit``.
+    lengths : array-like, optional
+        Sequences of different lengths are padded at the end and passed with their lengths,
+        ``(samples,)``; None: every sample fills the time axis.
+    sample_weight : array-like, optional
+        ``(samples,)``: weighs each sample's loss (class weights, say), as Keras'
+        ``sample_weight``; None: all 1.
     verbose : int, default 1
         1 shows a progress bar.
 

@@ -182,7 +182,7 @@ class NetworkEstimator(Estimator):
         Returns
         -------
         pathlib.Path
-            The path written.
+            The model file written: the network, its weights, the parameters and the fitted state.
         """
         self._check_fitted("params_")
         arrays: dict[str, np.ndarray] = {}
@@ -202,7 +202,7 @@ class NetworkEstimator(Estimator):
         Parameters
         ----------
         path : str or os.PathLike
-            The model file.
+            A model file written by ``save`` of this class.
 
         Returns
         -------

@@ -49,7 +49,7 @@ class Pipeline:
         Parameters
         ----------
         y : array-like
-            The training values.
+            The training values, which the first step is fitted on.
 
         Returns
         -------

@@ -44,7 +44,7 @@ class Log(_Pointwise):
         Parameters
         ----------
         y : array-like
-            The training values.
+            The training values; a zero or negative one raises ``InvalidInputError``.
 
         Returns
         -------

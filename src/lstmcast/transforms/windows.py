@@ -70,14 +70,15 @@ def last_window(z: ArrayLike, look_back: int) -> np.ndarray:
     Parameters
     ----------
     z : array-like
-        The (transformed) series, at least ``look_back`` values.
+        The (transformed) series, at least ``look_back`` values; only the last ``look_back`` are
+        read.
     look_back : int
-        Values per input window.
+        Values in the window (positive).
 
     Returns
     -------
     numpy.ndarray
-        float32 ``[1, look_back, 1]``.
+        float32 ``[1, look_back, 1]``: one window, a batch of one for the network.
     """
     z = as_values(z, "z")
     look_back = positive_int(look_back, "look_back")
@@ -95,9 +96,10 @@ def all_windows(z: ArrayLike, look_back: int) -> np.ndarray:
     Parameters
     ----------
     z : array-like
-        The (transformed) series, at least ``look_back`` values.
+        The (transformed) series, at least ``look_back`` values: ``len(z) - look_back + 1``
+        windows.
     look_back : int
-        Values per input window.
+        Values per window.
 
     Returns
     -------
