@@ -55,8 +55,8 @@ class TrainJob:
     Attributes
     ----------
     spec, x, y, config, seed, validation_data, lengths, sample_weight, initial_params
-        What ``fit`` takes under the same names, with the same defaults (``initial_params``:
-        one network's weights).
+        What ``fit`` and ``fit_many`` take under the same names, with the same defaults (``seed``:
+        one seed; ``initial_params``: one network's weights).
     """
 
     spec: NetworkSpec
