@@ -68,7 +68,7 @@ TINY_LSTM = dict(
     difference=1,
     scale="minmax",
     feature_range=(-1.0, 1.0),
-    n_models=3,
+    n_seeds=3,
     seed=0,
 )
 

@@ -18,7 +18,7 @@ from lstmcast.cli import main
 from lstmcast.data import future_index
 from lstmcast.errors import InvalidInputError, LstmcastError, OutputExistsError
 from lstmcast.evaluate import backtest, rmse, seasonal_naive_scale, walk_forward
-from lstmcast.forecast import AutoARIMA, LSTMForecaster, Persistence, SeasonalNaive, recommended_params
+from lstmcast.forecast import AutoARIMA, GlobalLSTM, LocalLSTM, Persistence, SeasonalNaive, recommended_params
 from lstmcast.nn import Dense, NetworkSpec, save_network
 from lstmcast.report import plot_future, write_csv, write_json
 from lstmcast.train import EarlyStopping, TrainConfig, fit_many
@@ -30,14 +30,19 @@ NAIVE = [Persistence()]
 
 BAD_COUNTS = [0, -1, True, 2.5, 4.0, float("nan"), float("inf"), "3", None]
 COUNT_ENTRY_POINTS = {
-    "LSTMForecaster look_back": lambda v: LSTMForecaster(look_back=v).fit(Y),
-    "LSTMForecaster units": lambda v: LSTMForecaster(units=v).fit(Y),
-    "LSTMForecaster stacked units": lambda v: LSTMForecaster(units=[4, v]).fit(Y),
-    "LSTMForecaster dense": lambda v: LSTMForecaster(dense=[v]).fit(Y),
-    "LSTMForecaster epochs": lambda v: LSTMForecaster(epochs=v).fit(Y),
-    "LSTMForecaster batch_size": lambda v: LSTMForecaster(batch_size=v).fit(Y),
-    "LSTMForecaster n_models": lambda v: LSTMForecaster(n_models=v).fit(Y),
-    "LSTMForecaster difference": lambda v: LSTMForecaster(difference=[1, v]).fit(Y),
+    "LocalLSTM look_back": lambda v: LocalLSTM(look_back=v).fit(Y),
+    "LocalLSTM units": lambda v: LocalLSTM(units=v).fit(Y),
+    "LocalLSTM stacked units": lambda v: LocalLSTM(units=[4, v]).fit(Y),
+    "LocalLSTM dense": lambda v: LocalLSTM(dense=[v]).fit(Y),
+    "LocalLSTM epochs": lambda v: LocalLSTM(epochs=v).fit(Y),
+    "LocalLSTM batch_size": lambda v: LocalLSTM(batch_size=v).fit(Y),
+    "LocalLSTM n_seeds": lambda v: LocalLSTM(n_seeds=v).fit(Y),
+    "LocalLSTM conformal_windows": lambda v: LocalLSTM(horizon=3, conformal_windows=[v]).fit(Y),
+    "GlobalLSTM horizon": lambda v: GlobalLSTM(horizon=v).fit(Y),
+    "GlobalLSTM look_back": lambda v: GlobalLSTM(horizon=3, look_back=[4, v]).fit(Y),
+    "GlobalLSTM n_seeds": lambda v: GlobalLSTM(horizon=3, n_seeds=v).fit(Y),
+    "GlobalLSTM max_windows": lambda v: GlobalLSTM(horizon=3, max_windows=v).fit(Y),
+    "LocalLSTM difference": lambda v: LocalLSTM(difference=[1, v]).fit(Y),
     "predict horizon": lambda v: Persistence().fit(Y).predict(v),
     "SeasonalNaive season": lambda v: SeasonalNaive(season=v).fit(Y),
     "AutoARIMA season": lambda v: AutoARIMA(season=v).fit(Y),
@@ -57,7 +62,7 @@ COUNT_ENTRY_POINTS = {
     "LSTMClassifier units": lambda v: LSTMClassifier(units=v).fit(CASES, LABELS),
     "LSTMClassifier conv_filters": lambda v: LSTMClassifier(conv_filters=(4, v), conv_widths=(3, 3)).fit(CASES, LABELS),
     "LSTMClassifier train_steps": lambda v: LSTMClassifier(train_steps=v).fit(CASES, LABELS),
-    "LSTMClassifier n_models": lambda v: LSTMClassifier(n_models=v).fit(CASES, LABELS),
+    "LSTMClassifier n_seeds": lambda v: LSTMClassifier(n_seeds=v).fit(CASES, LABELS),
     "LSTMClassifier max_lstm_steps": lambda v: LSTMClassifier(max_lstm_steps=v).fit(CASES, LABELS),
 }
 
@@ -75,23 +80,26 @@ def test_classifier_epochs_and_batch_refuse_them_too_but_none_means_chosen_from_
     with pytest.raises(InvalidInputError):
         LSTMClassifier(**{name: value}).fit(CASES, LABELS)
     model = LSTMClassifier(
-        **{name: None, "units": 2, "conv_filters": (), "conv_widths": (), "n_models": 1, "train_steps": 2}
+        **{name: None, "units": 2, "conv_filters": (), "conv_widths": (), "n_seeds": 1, "train_steps": 2}
     )
     assert model.fit(CASES, LABELS).epochs_run_[0] >= 1
 
 
 @pytest.mark.parametrize("value", [0, -1, True, 2.5, 4.0, "3"], ids=repr)
-def test_recipe_seeds_refuse_them_too_but_none_means_the_recipes_default(value):
+def test_recipe_seeds_refuse_them_too_but_none_means_the_recipes_default(value, monkeypatch):
     with pytest.raises(InvalidInputError):
-        recipes.run("airline", seeds=value, out_root=None)
-    assert recipes.plan("shampoo", seeds=None)[2].forecaster.n_members == recipes.get("shampoo").default_seeds
+        recipes.run("airline", n_seeds=value, out_root=None)
+    recipe = recipes.get("shampoo")
+    monkeypatch.setattr(recipe, "execute", lambda variant, options: options)  # what it would run with
+    assert recipe.run("faithful", n_seeds=None).n_seeds == recipe.default_seeds == 30
 
 
 @pytest.mark.parametrize("value", [0, -1, True, 2.5, 4.0, "3"], ids=repr)
 def test_backtest_step_refuses_them_too_but_none_means_the_horizon(value):
     with pytest.raises(InvalidInputError):
         backtest(NAIVE, Y, horizon=3, step=value, baselines=())
-    assert backtest(NAIVE, Y, horizon=3, n_windows=2, step=None, baselines=()).positions.tolist() == list(range(42, 48))
+    scored = backtest(NAIVE, Y, horizon=3, n_windows=2, step=None, baselines=()).forecasts["ds"]
+    assert scored.tolist() == list(range(len(Y) - 6, len(Y)))  # two windows of 3, side by side
 
 
 BAD_SERIES = {
@@ -105,7 +113,8 @@ BAD_SERIES = {
     "dataframe": pd.DataFrame({"a": Y, "b": Y}),
 }
 SERIES_ENTRY_POINTS = {
-    "LSTMForecaster.fit": lambda y: LSTMForecaster().fit(y),
+    "LocalLSTM.fit": lambda y: LocalLSTM().fit(y),
+    "GlobalLSTM.fit": lambda y: GlobalLSTM(horizon=3).fit(y),
     "Persistence.fit": lambda y: Persistence().fit(y),
     "predict_one_step": lambda y: Persistence().fit(Y).predict_one_step(y),
     "walk_forward": lambda y: walk_forward(NAIVE, y, test_size=5, baselines=()),
@@ -133,8 +142,8 @@ def test_metrics_refuse_them_too(bad):
 
 FRACTION_ENTRY_POINTS = {
     "NetworkSpec dropout": lambda v: NetworkSpec(dropout=v),
-    "LSTMForecaster recurrent_dropout": lambda v: LSTMForecaster(recurrent_dropout=v).fit(Y),
-    "LSTMForecaster validation_size": lambda v: LSTMForecaster(validation_size=v).fit(Y),
+    "LocalLSTM recurrent_dropout": lambda v: LocalLSTM(recurrent_dropout=v).fit(Y),
+    "LocalLSTM validation_size": lambda v: LocalLSTM(validation_size=v).fit(Y),
     "walk_forward test_size": lambda v: walk_forward(NAIVE, Y, test_size=v, baselines=()),
 }
 
@@ -149,7 +158,7 @@ def test_every_fraction_refuses_the_same_bad_values(entry_point, value):
 RATE_ENTRY_POINTS = {
     "TrainConfig learning_rate": lambda v: TrainConfig(learning_rate=v),
     "TrainConfig clip_norm": lambda v: TrainConfig(clip_norm=v),
-    "LSTMForecaster learning_rate": lambda v: LSTMForecaster(learning_rate=v).fit(Y),
+    "LocalLSTM learning_rate": lambda v: LocalLSTM(learning_rate=v).fit(Y),
     "fit_many learning_rates": lambda v: fit_many(
         NetworkSpec(), np.zeros((4, 2, 1)), np.zeros(4), seeds=[0], learning_rates=[v], verbose=0
     ),
@@ -180,7 +189,8 @@ def _writers():
             path, index=np.arange(48), y=Y, future_index=[48, 49], mean=[1.0, 2.0], **kw
         ),
         "save_network": lambda path, **kw: save_network(path, NetworkSpec(), _weights(), **kw),
-        "LSTMForecaster.save": lambda path, **kw: _tiny_lstm().save(path, **kw),
+        "LocalLSTM.save": lambda path, **kw: _tiny_lstm().save(path, **kw),
+        "GlobalLSTM.save": lambda path, **kw: _tiny_global().save(path, **kw),
         "LSTMClassifier.save": lambda path, **kw: _tiny_classifier().save(path, **kw),
     }
 
@@ -196,20 +206,35 @@ _TINY = {}
 
 def _tiny_lstm():
     if "model" not in _TINY:
-        _TINY["model"] = LSTMForecaster(look_back=2, units=2, epochs=1, batch_size=8).fit(Y)
+        _TINY["model"] = LocalLSTM(look_back=2, units=2, epochs=1, batch_size=8).fit(Y)
     return _TINY["model"]
+
+
+def _tiny_global():
+    if "global" not in _TINY:
+        _TINY["global"] = GlobalLSTM(horizon=3, look_back=4, units=2, epochs=1, n_seeds=1).fit(Y)
+    return _TINY["global"]
 
 
 def _tiny_classifier():
     if "classifier" not in _TINY:
-        _TINY["classifier"] = LSTMClassifier(units=2, conv_filters=(2,), conv_widths=(3,), epochs=1, n_models=1).fit(
+        _TINY["classifier"] = LSTMClassifier(units=2, conv_filters=(2,), conv_widths=(3,), epochs=1, n_seeds=1).fit(
             CASES, LABELS
         )
     return _TINY["classifier"]
 
 
 @pytest.mark.parametrize(
-    "writer", ["write_csv", "write_json", "plot_future", "save_network", "LSTMForecaster.save", "LSTMClassifier.save"]
+    "writer",
+    [
+        "write_csv",
+        "write_json",
+        "plot_future",
+        "save_network",
+        "LocalLSTM.save",
+        "GlobalLSTM.save",
+        "LSTMClassifier.save",
+    ],
 )
 def test_every_writer_refuses_an_existing_file_and_a_missing_folder(writer, tmp_path):
     write = _writers()[writer]
@@ -241,7 +266,7 @@ def csv_file(tmp_path):
 
 CLI_OPTIONS = {
     "--horizon": lambda data, out, v: ["forecast", data, "--output", out, "--horizon", v],
-    "--seeds": lambda data, out, v: ["forecast", data, "--output", out, "--horizon", 3, "--seeds", v],
+    "--n-seeds": lambda data, out, v: ["forecast", data, "--output", out, "--horizon", 3, "--n-seeds", v],
     "--epochs": lambda data, out, v: ["forecast", data, "--output", out, "--horizon", 3, "--epochs", v],
     "--look-back": lambda data, out, v: ["forecast", data, "--output", out, "--horizon", 3, "--look-back", v],
     "--units": lambda data, out, v: ["forecast", data, "--output", out, "--horizon", 3, "--units", v],
@@ -249,14 +274,14 @@ CLI_OPTIONS = {
     "--season": lambda data, out, v: ["forecast", data, "--output", out, "--horizon", 3, "--season", v],
     "--test-size": lambda data, out, v: ["evaluate", data, "--test-size", v],
     "--windows": lambda data, out, v: ["evaluate", data, "--test-size", 6, "--windows", v],
-    "recipe --seeds": lambda data, out, v: ["recipe", "run", "airline", "--seeds", v, "--out", out.parent],
-    "classify --seeds": lambda data, out, v: [
+    "recipe --n-seeds": lambda data, out, v: ["recipe", "run", "airline", "--n-seeds", v, "--out", out.parent],
+    "classify --n-seeds": lambda data, out, v: [
         "classify",
         data.parent / "cases.ts",
         data.parent / "cases.ts",
         "--output",
         out,
-        "--seeds",
+        "--n-seeds",
         v,
     ],
     "classify --epochs": lambda data, out, v: [
@@ -277,7 +302,15 @@ CLI_OPTIONS = {
         "--units",
         v,
     ],
-    "toy recipe --seeds": lambda data, out, v: ["recipe", "run", "toy-classifier", "--seeds", v, "--out", out.parent],
+    "toy recipe --n-seeds": lambda data, out, v: [
+        "recipe",
+        "run",
+        "toy-classifier",
+        "--n-seeds",
+        v,
+        "--out",
+        out.parent,
+    ],
 }
 
 

@@ -10,7 +10,8 @@ MODULES = [
     "lstmcast.datasets",
     "lstmcast.transforms",
     "lstmcast.transforms.windows",
-    "lstmcast.forecast.lstm",
+    "lstmcast.forecast.local_lstm",
+    "lstmcast.classify.lstm",
 ]
 
 

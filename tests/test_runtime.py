@@ -21,6 +21,9 @@ SUBPACKAGES = [
     "lstmcast.train",
     "lstmcast.forecast",
     "lstmcast.evaluate",
+    "lstmcast.search",
+    "lstmcast.classify",
+    "lstmcast.parallel",
     "lstmcast.report",
     "lstmcast.recipes",
     "lstmcast.cli",
@@ -39,7 +42,7 @@ def jax_settings():
 environment, settings = dict(os.environ), jax_settings()
 for name in __SUBPACKAGES__:
     importlib.import_module(name)
-from lstmcast.forecast import LSTMForecaster  # imported lazily by lstmcast.forecast
+from lstmcast.forecast import GlobalLSTM, LocalLSTM  # imported lazily by lstmcast.forecast
 report = {
     "environment_unchanged": dict(os.environ) == environment,
     "jax_settings_unchanged": jax_settings() == settings,
@@ -47,7 +50,7 @@ report = {
 }
 if __TRAIN__:
     import numpy as np
-    LSTMForecaster(look_back=2, units=2, epochs=1, batch_size=8).fit(np.sin(np.arange(30.0)) + 2)
+    LocalLSTM(look_back=2, units=2, epochs=1, batch_size=8).fit(np.sin(np.arange(30.0)) + 2)
     report["after_fit_environment_unchanged"] = dict(os.environ) == environment
     report["after_fit_xla_flags"] = os.environ.get("XLA_FLAGS")
     report["after_fit_cache_dir"] = jax.config.jax_compilation_cache_dir

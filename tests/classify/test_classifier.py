@@ -13,7 +13,7 @@ from lstmcast.classify import LSTMClassifier, accuracy
 from lstmcast.classify.lstm import _sample_weights, _split
 from lstmcast.errors import InvalidInputError, NotFittedError
 
-TINY = dict(units=4, conv_filters=(4, 4), conv_widths=(3, 2), epochs=3, batch_size=4, n_models=2, seed=0)
+TINY = dict(units=4, conv_filters=(4, 4), conv_widths=(3, 2), epochs=3, batch_size=4, n_seeds=2, seed=0)
 
 
 def ragged_cases(n=12, channels=2, seed=0, lengths=(5, 14)):
@@ -76,7 +76,7 @@ def test_ensemble_equals_separately_trained_seeds():
     both = LSTMClassifier(**TINY).fit(cases, labels).predict_proba(cases, members=True)
     for k in range(2):
         alone = (
-            LSTMClassifier(**{**TINY, "n_models": 1, "seed": k}).fit(cases, labels).predict_proba(cases, members=True)
+            LSTMClassifier(**{**TINY, "n_seeds": 1, "seed": k}).fit(cases, labels).predict_proba(cases, members=True)
         )
         np.testing.assert_allclose(both[k], alone[0], atol=1e-5)
 
@@ -134,7 +134,7 @@ def test_multilabel_targets_give_one_sigmoid_per_label():
 def test_estimator_habits(fitted):
     model, _, _ = fitted
     params = model.get_params()
-    assert params["units"] == 4 and params["n_models"] == 2
+    assert params["units"] == 4 and params["n_seeds"] == 2
     copy = clone(model)
     assert copy.get_params() == params and not hasattr(copy, "params_")
     copy.set_params(units=6, bidirectional=True)
@@ -158,7 +158,7 @@ def test_save_and_load_bit_for_bit(tmp_path, fitted):
 @pytest.mark.parametrize("labels", [[1, 2, 3] * 4, [True, False] * 6, [0.5, 1.5] * 6])
 def test_saved_classes_keep_their_type(tmp_path, labels):
     cases, _ = ragged_cases(seed=7)
-    model = LSTMClassifier(**{**TINY, "n_models": 1}).fit(cases, labels)
+    model = LSTMClassifier(**{**TINY, "n_seeds": 1}).fit(cases, labels)
     back = LSTMClassifier.load(model.save(tmp_path / "m.npz"))
     assert back.classes_.tolist() == model.classes_.tolist()
     assert [type(c) for c in back.classes_] == [type(c) for c in model.classes_]
@@ -216,7 +216,7 @@ def test_a_model_learns_an_easy_problem():
         return cases, labels
 
     train, test = make(40), make(40)
-    model = LSTMClassifier(units=8, conv_filters=(8, 8), conv_widths=(5, 3), epochs=60, batch_size=8, n_models=2).fit(
+    model = LSTMClassifier(units=8, conv_filters=(8, 8), conv_widths=(5, 3), epochs=60, batch_size=8, n_seeds=2).fit(
         *train
     )
     assert accuracy(test[1], model.predict(test[0])) >= 0.9
@@ -247,3 +247,19 @@ def test_bad_labels_and_shapes_are_refused(fitted):
         model.predict([np.zeros((5, 3))])
     with pytest.raises(InvalidInputError):
         LSTMClassifier(**TINY, class_weight="even").fit(cases, ["a", "b"] * 6)
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        pytest.param({"train_steps": 50}, "epochs or train_steps", id="epochs-and-train-steps"),
+        pytest.param({"min_delta": 0.01}, "patience", id="min-delta-without-patience"),
+        pytest.param({"restore_best_weights": False}, "patience", id="restore-without-patience"),
+    ],
+)
+def test_settings_that_would_be_ignored_are_refused(settings, message):
+    """``train_steps`` only sets the epochs when ``epochs=None``; early stopping's settings need
+    ``patience``: given otherwise, they are errors, not silently ignored."""
+    cases, labels = ragged_cases()
+    with pytest.raises(InvalidInputError, match=message):
+        LSTMClassifier(**TINY, **settings).fit(cases, labels)

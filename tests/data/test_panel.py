@@ -391,3 +391,47 @@ def test_any_shuffled_panel_comes_back_as_built(freq, lengths, offsets, seed):
     shuffled = frame.sample(frac=1, random_state=seed)
     assert_panel_is(from_long(frame), series)
     pd.testing.assert_frame_equal(from_long(shuffled).to_frame(), in_order_of_appearance(frame, shuffled))
+
+
+# --- one series as a panel, and a panel as plain data (model files) ------------------------------------
+def test_one_series_is_a_panel_of_one():
+    dates = pd.date_range("2001-03-01", periods=7, freq="MS")
+    values = RNG.normal(100, 10, 7)
+    named = Panel.of_series(pd.Series(values, index=dates, name="sales"))
+    assert named.ids == ("sales",) and named.index[0].equals(dates) and named.freq == "MS"
+    np.testing.assert_array_equal(named.values[0], values)
+    assert Panel.of_series(pd.Series(values, index=dates)).ids == ("series",)
+    assert Panel.of_series(pd.Series(values, index=dates, name="sales"), "shop-1").ids == ("shop-1",)
+    plain = Panel.of_series(values.tolist(), "shop-2")
+    assert plain.ids == ("shop-2",) and plain.index[0].equals(pd.RangeIndex(7)) and plain.freq is None
+    assert Panel.of_series(values).ids == ("series",)
+    for bad_id in ("", 5, ["a"]):
+        with pytest.raises(InvalidInputError, match="unique_id"):
+            Panel.of_series(values, bad_id)
+    with pytest.raises(InvalidInputError):
+        Panel.of_series(pd.Series(values, index=dates[::-1]))  # decreasing dates: refused as fit refuses them
+    with pytest.raises(InvalidInputError):
+        Panel.of_series(np.ones((7, 2)))
+
+
+@pytest.mark.parametrize(
+    "freq, starts",
+    [("MS", ["2000-01-01", "2003-07-01"]), ("D", ["2020-03-25", "2020-10-20"]), (None, [0, 17])],
+)
+def test_to_data_and_back_is_the_same_panel(freq, starts):
+    series = make_series(freq, starts, [9, 4])
+    panel = from_long(long_frame(series))
+    back = Panel.from_data(panel.to_data())
+    assert_panel_is(back, series)
+    assert back.freq == panel.freq
+    # plain data: lists, numbers, text and one array of every value
+    data = panel.to_data()
+    np.testing.assert_array_equal(data["values"], np.concatenate([v for _, v, _ in series.values()]))
+    assert data["ids"] == list(series) and list(data["lengths"]) == [9, 4]
+
+
+def test_a_time_zone_survives_the_round_trip():
+    dates = pd.date_range("2000-03-20", periods=15, freq="D", tz="Europe/Paris")  # across a DST change
+    panel = Panel(("a",), (RNG.normal(size=15),), (dates,))
+    back = Panel.from_data(panel.to_data())
+    assert back.index[0].equals(dates) and str(back.index[0].tz) == "Europe/Paris" and back.freq == "D"

@@ -63,8 +63,8 @@ def test_score_marks_undefined_metrics_none():
 def test_score_still_raises_on_invalid_input():
     with pytest.raises(InvalidInputError, match="shape"):
         score([1.0, 2.0], [1.0], y_train=[1.0, 2.0, 3.0])
-    with pytest.raises(InvalidInputError, match="at least 3"):
-        score([1.0], [1.0], y_train=[1.0, 2.0], season=2)
+    with pytest.raises(InvalidInputError, match="at least 2"):
+        score([1.0], [1.0], y_train=[1.0], season=2)
 
 
 # --------------------------------------------------------------------------- bad input
@@ -109,9 +109,22 @@ def test_mape_refuses_zero_targets_and_points_to_alternatives():
         mape([1.0, 0.0], [1.0, 1.0])
 
 
+def test_mase_of_a_training_series_no_longer_than_a_season_is_scaled_by_lag_1():
+    """One definition for short series (the M competitions' yearly series): with no more values
+    than a season before the cut-off, the scale is the naive (lag-1) forecast's in-sample error."""
+    y_train = np.array([3.0, 5.0, 4.0, 8.0, 6.0])
+    lag_1 = np.mean(np.abs(np.diff(y_train)))
+    for season in (5, 12):
+        assert seasonal_naive_scale(y_train, season) == pytest.approx(lag_1, rel=1e-15)
+        assert mase([1.0, 2.0], [2.0, 4.0], y_train=y_train, season=season) == pytest.approx(1.5 / lag_1, rel=1e-15)
+        assert score([1.0, 2.0], [2.0, 4.0], y_train=y_train, season=season)["mase"] == pytest.approx(1.5 / lag_1)
+    # one value longer than a season: the seasonal lag
+    assert seasonal_naive_scale(y_train, 4) == pytest.approx(abs(y_train[4] - y_train[0]), rel=1e-15)
+
+
 def test_mase_errors():
-    with pytest.raises(InvalidInputError, match="needs at least 13"):
-        mase([1.0], [1.0], y_train=np.arange(12.0), season=12)
+    with pytest.raises(InvalidInputError, match="at least 2"):
+        mase([1.0], [1.0], y_train=[4.0], season=12)
     with pytest.raises(InvalidInputError, match="scale of y_train is 0"):
         mase([1.0], [2.0], y_train=[3.0, 3.0, 3.0])
     with pytest.raises(InvalidInputError, match="1-D"):

@@ -1,5 +1,6 @@
 """walk_forward and backtest: any forecasters treated alike, fitted on the past only, every model
-scored on the same points, a long forecasts frame whose metrics recompute from its columns.
+scored on the same points, a long forecasts frame whose metrics recompute from its columns (per
+cut-off, MASE scaled by the data before each, then averaged over the cut-offs).
 
 The LSTM settings and series lengths match tests/forecast/test_forecaster.py (40 training points)
 so that JAX compiles the training program once for both files; the backtests add two more
@@ -11,7 +12,7 @@ lags and slices of ``Y``), or from a forecaster fitted directly, never typed in.
 
 import multiprocessing
 import time
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ import pytest
 
 from lstmcast.errors import InvalidInputError
 from lstmcast.evaluate import TABLE_METRICS, Evaluation, backtest, walk_forward
-from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, LSTMForecaster, Persistence, SeasonalNaive
+from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, LocalLSTM, Naive2, Persistence, SeasonalNaive
 from tests.reference import TINY_LSTM
 
 N, TEST_START, SEASON = 48, 40, 12
@@ -40,7 +41,8 @@ def naive():
 
 Y = make_series()
 DATES = pd.date_range("2010-01-01", periods=N, freq="MS")
-FORECASTER = LSTMForecaster(**SETTINGS)
+FORECASTER = LocalLSTM(**SETTINGS)
+POSITIONS = np.arange(TEST_START, N)  # the walk's test points
 NAIVE = naive()
 NAIVE_ALIASES = ["persistence", "seasonal_naive"]
 ALIASES = ["lstm", *NAIVE_ALIASES]
@@ -73,25 +75,36 @@ def reference_metrics(y_true, prediction, y_train, season):
     }
 
 
-def assert_metrics_recompute(evaluation, y, y_train, season):
-    """Every model's metrics equal the NumPy reference on its column of the forecasts frame, and
-    the frame's ``y`` is the series at the scored positions."""
-    y_true = y[evaluation.positions]
-    np.testing.assert_array_equal(evaluation.forecasts["y"].to_numpy(), y_true)
-    np.testing.assert_array_equal(evaluation.y_true, y_true)
+def assert_metrics_recompute(evaluation, y, season):
+    """Every model's metrics are the mean over the cut-offs of the NumPy reference on each cut-off's
+    rows of the forecasts frame, MASE scaled by the series before that cut-off; the frame's ``y`` is
+    the series at the scored positions (``ds``, for a series given as an array); and the scores
+    table holds each cut-off's own figures."""
+    forecasts = evaluation.forecasts
+    positions = forecasts["ds"].to_numpy()
+    np.testing.assert_array_equal(forecasts["y"].to_numpy(), y[positions])
+    np.testing.assert_array_equal(evaluation.y_true, y[positions])
     assert list(evaluation.metrics) == evaluation.aliases
+    cutoffs = list(dict.fromkeys(forecasts["cutoff"].tolist()))
     for alias in evaluation.aliases:
-        expected = reference_metrics(y_true, evaluation.forecasts[alias].to_numpy(), y_train, season)
-        assert evaluation.metrics[alias].keys() == expected.keys()
-        for metric, value in expected.items():
-            assert evaluation.metrics[alias][metric] == pytest.approx(value, rel=1e-12), (alias, metric)
+        per_cutoff = []
+        for cutoff in cutoffs:
+            rows = (forecasts["cutoff"] == cutoff).to_numpy()
+            expected = reference_metrics(y[positions[rows]], forecasts[alias].to_numpy()[rows], y[: cutoff + 1], season)
+            per_cutoff.append(expected)
+            (scores,) = evaluation.scores.query("model == @alias and cutoff == @cutoff").to_dict("records")
+            for metric, value in expected.items():
+                assert scores[metric] == pytest.approx(value, rel=1e-12), (alias, cutoff, metric)
+        assert evaluation.metrics[alias].keys() == per_cutoff[0].keys()
+        for metric in per_cutoff[0]:
+            mean = np.mean([expected[metric] for expected in per_cutoff])
+            assert evaluation.metrics[alias][metric] == pytest.approx(mean, rel=1e-12), (alias, metric)
 
 
 def assert_same_results(got, expected, *, exact_aliases, rtol=1e-6):
-    """Two evaluations of the same models on the same data agree: positions, frame, members,
+    """Two evaluations of the same models on the same data agree: points, frame, members,
     metrics (bit for bit for ``exact_aliases``, to ``rtol`` for the others)."""
     assert got.aliases == expected.aliases
-    np.testing.assert_array_equal(got.positions, expected.positions)
     assert list(got.forecasts.columns) == list(expected.forecasts.columns)
     for column in FRAME_COLUMNS:
         np.testing.assert_array_equal(got.forecasts[column].to_numpy(), expected.forecasts[column].to_numpy())
@@ -112,8 +125,8 @@ def assert_same_results(got, expected, *, exact_aliases, rtol=1e-6):
 # -- walk_forward ---------------------------------------------------------------------------------------
 def test_walk_forward_scores_every_model_on_the_test_points(evaluation):
     assert isinstance(evaluation, Evaluation)
-    positions = np.arange(TEST_START, N)
-    np.testing.assert_array_equal(evaluation.positions, positions)
+    positions = POSITIONS
+    np.testing.assert_array_equal(evaluation.forecasts["ds"].to_numpy(), positions)
     np.testing.assert_array_equal(evaluation.y_true, Y[positions])
     assert evaluation.aliases == ALIASES  # the given models first, then the baselines, in order
     forecasts = evaluation.forecasts
@@ -134,13 +147,16 @@ def test_walk_forward_frame_of_an_array_has_positions_and_cutoffs(evaluation):
     forecasts = evaluation.forecasts
     assert list(forecasts.columns) == FRAME_COLUMNS + ALIASES
     assert forecasts["ds"].dtype.kind in "iu"
-    np.testing.assert_array_equal(forecasts["ds"].to_numpy(), evaluation.positions)
-    # the cut-off is the last observation a one-step forecast could use: the point before it
+    np.testing.assert_array_equal(forecasts["ds"].to_numpy(), POSITIONS)
+    # the walk is one window: its cut-off is the last training observation, the models' fit
     assert forecasts["cutoff"].dtype.kind in "iu"
-    np.testing.assert_array_equal(forecasts["cutoff"].to_numpy(), evaluation.positions - 1)
+    np.testing.assert_array_equal(forecasts["cutoff"].to_numpy(), np.full(len(POSITIONS), TEST_START - 1))
     (uid,) = forecasts["unique_id"].unique()
     assert isinstance(uid, str) and uid
-    np.testing.assert_array_equal(forecasts["y"].to_numpy(), Y[evaluation.positions])
+    np.testing.assert_array_equal(forecasts["y"].to_numpy(), Y[POSITIONS])
+    assert evaluation.scores[["model", "unique_id", "cutoff"]].values.tolist() == [
+        [alias, uid, TEST_START - 1] for alias in ALIASES
+    ]
 
 
 def test_walk_forward_fits_on_the_training_part_only(evaluation):
@@ -158,12 +174,12 @@ def test_walk_forward_fits_on_the_training_part_only(evaluation):
     members = fitted.predict_one_step(Y[TEST_START:], members=True)
     np.testing.assert_allclose(evaluation.members["lstm"], members, rtol=1e-12)
     # an independently fitted copy (same seed) agrees bit for bit
-    direct = LSTMForecaster(**SETTINGS).fit(Y[:TEST_START])
+    direct = LocalLSTM(**SETTINGS).fit(Y[:TEST_START])
     assert np.array_equal(direct.predict_one_step(Y[TEST_START:]), evaluation.forecasts["lstm"].to_numpy())
 
 
 def test_walk_forward_metrics_recompute_from_the_forecasts(evaluation):
-    assert_metrics_recompute(evaluation, Y, Y[:TEST_START], SEASON)
+    assert_metrics_recompute(evaluation, Y, SEASON)
 
 
 def test_walk_forward_never_sees_later_values(evaluation):
@@ -231,14 +247,13 @@ def test_score_slice_restricts_every_model_to_the_same_points(evaluation):
         FORECASTER, Y, test_start=TEST_START, season=SEASON, baselines=NAIVE, score_slice=slice(1, -1)
     )
     positions = np.arange(TEST_START + 1, N - 1)
-    np.testing.assert_array_equal(sliced.positions, positions)
     np.testing.assert_array_equal(sliced.y_true, Y[positions])
     np.testing.assert_array_equal(sliced.forecasts["ds"].to_numpy(), positions)
-    np.testing.assert_array_equal(sliced.forecasts["cutoff"].to_numpy(), positions - 1)
+    np.testing.assert_array_equal(sliced.forecasts["cutoff"].to_numpy(), np.full(len(positions), TEST_START - 1))
     for alias in ALIASES:
         np.testing.assert_array_equal(sliced.forecasts[alias].to_numpy(), evaluation.forecasts[alias].to_numpy()[1:-1])
         np.testing.assert_array_equal(sliced.members[alias], evaluation.members[alias][:, 1:-1])
-    assert_metrics_recompute(sliced, Y, Y[:TEST_START], SEASON)
+    assert_metrics_recompute(sliced, Y, SEASON)
     assert sliced.metrics["persistence"]["rmse"] != evaluation.metrics["persistence"]["rmse"]
 
 
@@ -253,17 +268,15 @@ def test_score_slice_must_select_test_points(score_slice):
 )
 def test_test_size_in_points_or_as_a_fraction(evaluation, split):
     other = walk_forward(FORECASTER, Y, season=SEASON, baselines=NAIVE, **split)
-    np.testing.assert_array_equal(other.positions, evaluation.positions)
     pd.testing.assert_frame_equal(other.forecasts, evaluation.forecasts)  # the LSTM bit for bit too
 
 
 def test_walk_forward_on_a_dated_series_uses_positions_and_dates(evaluation, dated):
     series, result = dated
-    np.testing.assert_array_equal(result.positions, evaluation.positions)
     forecasts = result.forecasts
     assert list(forecasts.columns) == FRAME_COLUMNS + ALIASES
-    np.testing.assert_array_equal(forecasts["ds"].to_numpy(), DATES[result.positions].to_numpy())
-    np.testing.assert_array_equal(forecasts["cutoff"].to_numpy(), DATES[result.positions - 1].to_numpy())
+    np.testing.assert_array_equal(forecasts["ds"].to_numpy(), DATES[POSITIONS].to_numpy())
+    np.testing.assert_array_equal(forecasts["cutoff"].to_numpy(), DATES[[TEST_START - 1] * len(POSITIONS)].to_numpy())
     assert forecasts["unique_id"].tolist() == [series.name] * len(forecasts)
     for alias in ALIASES:  # the same numbers as for the bare array
         assert np.array_equal(forecasts[alias].to_numpy(), evaluation.forecasts[alias].to_numpy())
@@ -279,7 +292,7 @@ def test_walk_forward_on_a_dated_series_fits_dated_models(dated):
     for alias in ALIASES:
         (fitted,) = result.fitted_models[alias]
         assert fitted.index_ is not None and fitted.index_.equals(series.index[:TEST_START]), alias
-    expected = LSTMForecaster(**SETTINGS).fit(series[:TEST_START]).predict(2)
+    expected = LocalLSTM(**SETTINGS).fit(series[:TEST_START]).predict(2)
     pd.testing.assert_frame_equal(result.fitted_models["lstm"][0].predict(2), expected)
 
 
@@ -347,8 +360,8 @@ def test_evaluations_reject_missing_values(bad, as_series):
 
 # -- models treated as equals ----------------------------------------------------------------------------
 def test_two_lstms_side_by_side_each_under_its_alias(evaluation):
-    small = LSTMForecaster(**SETTINGS, alias="small")
-    other = LSTMForecaster(**{**SETTINGS, "seed": 7}, alias="other")
+    small = LocalLSTM(**SETTINGS, alias="small")
+    other = LocalLSTM(**{**SETTINGS, "seed": 7}, alias="other")
     both = walk_forward([small, other], Y, test_start=TEST_START, season=SEASON, baselines=())
     assert both.aliases == ["small", "other"]  # baselines=() adds nothing
     assert list(both.forecasts.columns) == FRAME_COLUMNS + ["small", "other"]
@@ -356,11 +369,11 @@ def test_two_lstms_side_by_side_each_under_its_alias(evaluation):
     assert np.array_equal(both.forecasts["small"].to_numpy(), evaluation.forecasts["lstm"].to_numpy())
     assert both.metrics["small"] == evaluation.metrics["lstm"]
     # "other" is its own model, fitted independently
-    direct = LSTMForecaster(**{**SETTINGS, "seed": 7}).fit(Y[:TEST_START])
+    direct = LocalLSTM(**{**SETTINGS, "seed": 7}).fit(Y[:TEST_START])
     assert np.array_equal(both.forecasts["other"].to_numpy(), direct.predict_one_step(Y[TEST_START:]))
     assert not np.array_equal(both.forecasts["other"].to_numpy(), both.forecasts["small"].to_numpy())
     assert both.fitted_models["other"][0].get_params() == other.get_params()
-    assert_metrics_recompute(both, Y, Y[:TEST_START], SEASON)
+    assert_metrics_recompute(both, Y, SEASON)
     assert both.table().index.tolist() == ["small", "other"]
 
 
@@ -379,7 +392,7 @@ class DuckForecaster:
 @pytest.mark.parametrize(
     "models, baselines",
     [
-        ([FORECASTER, LSTMForecaster(**SETTINGS)], ()),  # both called "lstm"
+        ([FORECASTER, LocalLSTM(**SETTINGS)], ()),  # both called "lstm"
         (FORECASTER, [Persistence(alias="lstm")]),
         ([], [Persistence(), Persistence()]),
         ([], [Persistence(), SeasonalNaive(season=SEASON, alias="persistence")]),
@@ -426,14 +439,14 @@ def test_default_baselines_and_statistical_models_without_leaks(evaluation):
     train, test = Y[:TEST_START], Y[TEST_START:]
     one_step = walk_forward([], Y, test_start=TEST_START, season=SEASON)
     assert one_step.aliases == ["persistence", "seasonal_naive", "auto_ets", "auto_arima"]
-    np.testing.assert_array_equal(one_step.positions, evaluation.positions)
+    np.testing.assert_array_equal(one_step.forecasts["ds"].to_numpy(), POSITIONS)
     for alias in NAIVE_ALIASES:
         np.testing.assert_array_equal(one_step.forecasts[alias].to_numpy(), evaluation.forecasts[alias].to_numpy())
     for alias, model in [("auto_ets", AutoETS(season=SEASON)), ("auto_arima", AutoARIMA(season=SEASON))]:
         forecast = one_step.forecasts[alias].to_numpy()
         assert np.isfinite(forecast).all()
         np.testing.assert_allclose(forecast, model.fit(train).predict_one_step(test), rtol=1e-12)
-    assert_metrics_recompute(one_step, Y, train, SEASON)
+    assert_metrics_recompute(one_step, Y, SEASON)
     # the statistical models never see later values: change everything after the second test point
     changed_y = Y.copy()
     changed_y[TEST_START + 1 :] += 50.0
@@ -452,18 +465,24 @@ def test_default_baselines_and_statistical_models_without_leaks(evaluation):
     with pytest.raises(InvalidInputError):
         walk_forward([], Y, test_start=TEST_START, season=SEASON, baselines=[AutoTheta(season=SEASON)])
 
+    # the multi-step defaults are the M competitions' set: Naive2 (OWA's reference), seasonal naive, ETS, Theta
     multi_step = backtest([], Y, horizon=HORIZON, n_windows=2, season=SEASON)
-    assert multi_step.aliases == ["persistence", "seasonal_naive", "auto_ets", "auto_arima", "auto_theta"]
+    assert multi_step.aliases == ["naive2", "seasonal_naive", "auto_ets", "auto_theta"]
     cutoffs = [N - 2 * HORIZON, N - HORIZON]
     for alias, model in [
+        ("naive2", Naive2(season=SEASON)),
         ("auto_ets", AutoETS(season=SEASON)),
-        ("auto_arima", AutoARIMA(season=SEASON)),
         ("auto_theta", AutoTheta(season=SEASON)),
     ]:
         expected = np.concatenate([model.fit(Y[:c]).predict(HORIZON) for c in cutoffs])
         np.testing.assert_allclose(multi_step.forecasts[alias].to_numpy(), expected, rtol=1e-12)
         assert [f.y_.size for f in multi_step.fitted_models[alias]] == cutoffs
-    assert_metrics_recompute(multi_step, Y, Y[: cutoffs[0]], SEASON)
+    assert_metrics_recompute(multi_step, Y, SEASON)
+    table = multi_step.table()
+    for alias in multi_step.aliases:  # OWA: sMAPE and MASE relative to Naive2's, averaged
+        owa = 0.5 * sum(table.loc[alias, m] / table.loc["naive2", m] for m in ("smape", "mase"))
+        assert table.loc[alias, "owa"] == pytest.approx(owa, rel=1e-12)
+    assert table.loc["naive2", "owa"] == 1.0
 
 
 # -- backtest ---------------------------------------------------------------------------------------------
@@ -485,19 +504,20 @@ def test_backtest_cutoffs_end_with_the_series_step_apart(backtested):
     for cutoff, fitted in zip(CUTOFFS, backtested.fitted_models["lstm"]):
         assert fitted.transform_state_ == fitted.pipeline_.fit(Y[:cutoff])
     positions = np.concatenate([np.arange(c, c + HORIZON) for c in CUTOFFS])
-    np.testing.assert_array_equal(backtested.positions, positions)
-    assert backtested.positions[-1] == N - 1
+    np.testing.assert_array_equal(backtested.forecasts["ds"].to_numpy(), positions)
+    assert positions[-1] == N - 1
     np.testing.assert_array_equal(backtested.y_true, Y[positions])
     assert list(backtested.seconds) == ALIASES
 
 
 def test_backtest_frame_of_an_array_has_positions_and_cutoffs(backtested):
     forecasts = backtested.forecasts
+    positions = np.concatenate([np.arange(c, c + HORIZON) for c in CUTOFFS])
     assert list(forecasts.columns) == FRAME_COLUMNS + ALIASES
-    np.testing.assert_array_equal(forecasts["ds"].to_numpy(), backtested.positions)
+    np.testing.assert_array_equal(forecasts["ds"].to_numpy(), positions)
     # cutoff: the last observation before the cut-off, the same for a whole window
     np.testing.assert_array_equal(forecasts["cutoff"].to_numpy(), np.repeat(np.array(CUTOFFS) - 1, HORIZON))
-    np.testing.assert_array_equal(forecasts["y"].to_numpy(), Y[backtested.positions])
+    np.testing.assert_array_equal(forecasts["y"].to_numpy(), Y[positions])
 
 
 def test_backtest_frame_of_a_dated_series_has_dates(backtested):
@@ -505,7 +525,7 @@ def test_backtest_frame_of_a_dated_series_has_dates(backtested):
     result = backtest([], series, horizon=HORIZON, n_windows=2, season=SEASON, baselines=NAIVE)
     forecasts = result.forecasts
     assert list(forecasts.columns) == FRAME_COLUMNS + NAIVE_ALIASES
-    np.testing.assert_array_equal(forecasts["ds"].to_numpy(), DATES[backtested.positions].to_numpy())
+    np.testing.assert_array_equal(forecasts["ds"].to_numpy(), DATES[backtested.forecasts["ds"].to_numpy()].to_numpy())
     np.testing.assert_array_equal(
         forecasts["cutoff"].to_numpy(), DATES[np.repeat(np.array(CUTOFFS) - 1, HORIZON)].to_numpy()
     )
@@ -535,12 +555,16 @@ def test_backtest_forecasts_are_each_folds_forecasts(backtested):
     for alias in NAIVE_ALIASES:
         assert backtested.members[alias].shape == (1, 2 * HORIZON)
     # a fold's model equals one fitted directly on the data before its cut-off
-    direct = LSTMForecaster(**SETTINGS).fit(Y[: CUTOFFS[0]])
+    direct = LocalLSTM(**SETTINGS).fit(Y[: CUTOFFS[0]])
     assert np.array_equal(direct.predict(HORIZON), backtested.forecasts["lstm"].to_numpy()[:HORIZON])
 
 
-def test_backtest_metrics_pool_all_windows(backtested):
-    assert_metrics_recompute(backtested, Y, Y[: CUTOFFS[0]], SEASON)  # MASE scaled on the first window's data
+def test_backtest_metrics_average_the_cutoffs(backtested):
+    assert_metrics_recompute(backtested, Y, SEASON)  # each cut-off's MASE scaled by the data before it
+    # RMSE too is each window's, averaged: not the RMSE of the pooled points
+    errors = backtested.forecasts["lstm"].to_numpy() - backtested.y_true
+    per_window = [np.sqrt(np.mean(errors[k * HORIZON : (k + 1) * HORIZON] ** 2)) for k in range(len(CUTOFFS))]
+    assert backtested.metrics["lstm"]["rmse"] == pytest.approx(np.mean(per_window), rel=1e-12)
 
 
 def test_backtest_folds_never_see_their_future(backtested):
@@ -564,7 +588,6 @@ def test_backtest_step_sets_the_distance_between_cutoffs():
     assert cutoffs == [N - HORIZON - 4, N - HORIZON - 2, N - HORIZON]
     assert [f.y_.size for f in stepped.fitted_models["persistence"]] == cutoffs
     positions = np.concatenate([np.arange(c, c + HORIZON) for c in cutoffs])
-    np.testing.assert_array_equal(stepped.positions, positions)
     np.testing.assert_array_equal(stepped.forecasts["ds"].to_numpy(), positions)
     np.testing.assert_array_equal(stepped.forecasts["cutoff"].to_numpy(), np.repeat(np.array(cutoffs) - 1, HORIZON))
     np.testing.assert_array_equal(stepped.y_true, Y[positions])
@@ -576,7 +599,7 @@ def test_backtest_step_sets_the_distance_between_cutoffs():
         np.testing.assert_allclose(
             stepped.forecasts["lstm"].to_numpy()[k * HORIZON : (k + 1) * HORIZON], fitted.predict(HORIZON), rtol=1e-12
         )
-    assert_metrics_recompute(stepped, Y, Y[: cutoffs[0]], SEASON)
+    assert_metrics_recompute(stepped, Y, SEASON)
 
 
 @pytest.mark.parametrize(
@@ -610,34 +633,36 @@ class RecordingThreads(ThreadPoolExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
-class DeferredExecutor(Executor):
-    """Runs nothing until a result is first awaited, and records how many tasks were submitted by
-    then."""
+class FirstResultRecorder(ThreadPoolExecutor):
+    """A thread pool that records how many tasks had been submitted when a result was first asked
+    for (one, if each task's result were awaited before the next is submitted)."""
 
     def __init__(self):
-        self.pending = []
+        super().__init__(1)
+        self.submitted = 0
         self.submitted_before_first_result = None
 
     def submit(self, fn, /, *args, **kwargs):
-        future = _DeferredFuture(self)
-        self.pending.append((future, fn, args, kwargs))
+        self.submitted += 1
+        future = _RecordedFuture(self)
+        super().submit(fn, *args, **kwargs).add_done_callback(future.copy)
         return future
 
-    def run_deferred(self):
-        if self.submitted_before_first_result is None:
-            self.submitted_before_first_result = len(self.pending)
-        while self.pending:
-            future, fn, args, kwargs = self.pending.pop(0)
-            future.set_result(fn(*args, **kwargs))
 
-
-class _DeferredFuture(Future):
+class _RecordedFuture(Future):
     def __init__(self, executor):
         super().__init__()
         self._executor = executor
 
+    def copy(self, done):
+        if done.exception() is None:
+            self.set_result(done.result())
+        else:
+            self.set_exception(done.exception())
+
     def result(self, timeout=None):
-        self._executor.run_deferred()
+        if self._executor.submitted_before_first_result is None:
+            self._executor.submitted_before_first_result = self._executor.submitted
         return super().result(timeout)
 
 
@@ -646,9 +671,9 @@ def test_walk_forward_in_threads_gives_the_same_results(evaluation):
         threaded = walk_forward(
             FORECASTER, Y, test_start=TEST_START, season=SEASON, baselines=NAIVE, in_sample=True, executor=pool
         )
-    # one task per model, fitted on the training part
+    # one task per model, fitted on the training part (a panel of one series)
     assert [task[0].alias for task in pool.tasks] == ALIASES
-    assert all(np.array_equal(task[1], Y[:TEST_START]) for task in pool.tasks)
+    assert all(len(task[1]) == 1 and np.array_equal(task[1].values[0], Y[:TEST_START]) for task in pool.tasks)
     assert_same_results(threaded, evaluation, exact_aliases=NAIVE_ALIASES)
     for alias in ALIASES:
         np.testing.assert_allclose(
@@ -664,19 +689,21 @@ def test_backtest_in_threads_gives_the_same_results(backtested):
     with RecordingThreads(2) as pool:
         threaded = backtest(FORECASTER, Y, horizon=HORIZON, n_windows=2, season=SEASON, baselines=NAIVE, executor=pool)
     # one task per model and cut-off
-    assert [(task[0].alias, len(task[1])) for task in pool.tasks] == [(alias, c) for alias in ALIASES for c in CUTOFFS]
+    assert [(task[0].alias, int(task[1].lengths[0])) for task in pool.tasks] == [
+        (alias, c) for alias in ALIASES for c in CUTOFFS
+    ]
     assert_same_results(threaded, backtested, exact_aliases=NAIVE_ALIASES)
 
 
 def test_every_task_is_submitted_before_any_result_is_awaited(backtested):
-    deferred = DeferredExecutor()
-    result = backtest([], Y, horizon=HORIZON, n_windows=2, season=SEASON, baselines=NAIVE, executor=deferred)
-    assert deferred.submitted_before_first_result == len(NAIVE_ALIASES) * len(CUTOFFS)
+    with FirstResultRecorder() as recorder:
+        result = backtest([], Y, horizon=HORIZON, n_windows=2, season=SEASON, baselines=NAIVE, executor=recorder)
+    assert recorder.submitted_before_first_result == len(NAIVE_ALIASES) * len(CUTOFFS)
     for alias in NAIVE_ALIASES:
         np.testing.assert_array_equal(result.forecasts[alias].to_numpy(), backtested.forecasts[alias].to_numpy())
-    deferred = DeferredExecutor()
-    walk_forward([], Y, test_start=TEST_START, season=SEASON, baselines=NAIVE, executor=deferred)
-    assert deferred.submitted_before_first_result == len(NAIVE_ALIASES)
+    with FirstResultRecorder() as recorder:
+        walk_forward([], Y, test_start=TEST_START, season=SEASON, baselines=NAIVE, executor=recorder)
+    assert recorder.submitted_before_first_result == len(NAIVE_ALIASES)
 
 
 @pytest.mark.parametrize("executor", [object(), "threads", True], ids=["object", "string", "true"])
@@ -730,17 +757,19 @@ def test_the_lstm_in_a_spawned_process_gives_the_same_results(evaluation, spawne
 # -- table and member scores --------------------------------------------------------------------------------
 def test_table_has_one_row_per_model(evaluation):
     table = evaluation.table()
-    assert list(table.columns) == ["rmse", "mae", "smape", "mase", "seconds"]
-    assert list(TABLE_METRICS) == list(table.columns[:-1])
+    # no Naive2 among the models: no OWA; no intervals asked for: no coverage
+    assert list(table.columns) == ["rmse", "mae", "smape", "mase", "seconds", "failed"]
+    assert list(TABLE_METRICS) == list(table.columns[:-2])
     assert table.index.tolist() == ALIASES and table.index.name == "model"
     for alias in ALIASES:
         for metric in TABLE_METRICS:
             assert table.loc[alias, metric] == evaluation.metrics[alias][metric]
         assert table.loc[alias, "seconds"] == evaluation.seconds[alias]
+        assert table.loc[alias, "failed"] == 0 and evaluation.failed[alias] == []
 
 
 def test_member_scores_are_each_members_own_score(evaluation):
-    y_true = Y[evaluation.positions]
+    y_true = Y[POSITIONS]
     for metric in ("rmse", "mae", "mape", "smape"):
         scores = evaluation.member_scores("lstm", metric)
         assert scores.shape == (3,)
@@ -751,7 +780,7 @@ def test_member_scores_are_each_members_own_score(evaluation):
         # a baseline has one member: its score is the model's
         (single,) = evaluation.member_scores("persistence", metric)
         assert single == pytest.approx(
-            reference_metrics(y_true, Y[evaluation.positions - 1], Y[:TEST_START], SEASON)[metric], rel=1e-12
+            reference_metrics(y_true, Y[POSITIONS - 1], Y[:TEST_START], SEASON)[metric], rel=1e-12
         )
     assert evaluation.member_scores("lstm").tolist() == evaluation.member_scores("lstm", "rmse").tolist()
     # the ensemble's error is never above the members' mean error (RMSE is a norm, so convex)

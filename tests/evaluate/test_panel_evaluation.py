@@ -1,5 +1,7 @@
 """Panel evaluations: holdout and rolling origin over many series, the M competitions' metrics
-checked against the formulas computed here, failures counted, intervals' coverage."""
+checked against the formulas computed here (MASE per series and cut-off, scaled by the data before
+that cut-off), failures counted, intervals' coverage; and one series is a panel of one: a backtest
+and a cross-validation of it give the same tables."""
 
 import numpy as np
 import pandas as pd
@@ -7,8 +9,8 @@ import pytest
 
 from lstmcast.data import Panel, from_long
 from lstmcast.errors import InvalidInputError
-from lstmcast.evaluate import cross_validate, holdout
-from lstmcast.forecast import AutoETS, LSTMForecaster, Naive2, SeasonalNaive
+from lstmcast.evaluate import backtest, cross_validate, holdout
+from lstmcast.forecast import AutoETS, GlobalLSTM, LocalLSTM, Naive2, Persistence, SeasonalNaive
 
 
 def frame(n_series=8, lengths=(30, 50), seed=0):
@@ -80,7 +82,7 @@ def test_a_baseline_that_cannot_fit_a_series_is_counted_not_hidden():
 
 def test_the_lstm_is_fitted_once_per_cutoff_with_intervals():
     panel = from_long(frame(n_series=30, seed=1))
-    lstm = LSTMForecaster(look_back=8, units=4, epochs=2, n_models=2, horizon=3)
+    lstm = GlobalLSTM(look_back=8, units=4, epochs=2, n_seeds=2, horizon=3)
     result = cross_validate([lstm, Naive2(season=4)], panel, horizon=3, n_windows=2, season=4, level=[80])
     forecasts = result.forecasts
     inside = (forecasts["y"] >= forecasts["lstm-lo-80"]) & (forecasts["y"] <= forecasts["lstm-hi-80"])
@@ -96,3 +98,58 @@ def test_panels_that_do_not_match_are_refused():
         holdout([Naive2()], train, test.select(test.ids[:2]))
     with pytest.raises(InvalidInputError):
         cross_validate([Naive2()], panel, horizon=40, n_windows=2)
+
+
+# -- MASE per cut-off ---------------------------------------------------------------------------------
+def numpy_mase(truth, forecast, before, season):
+    """MASE by hand: the mean absolute error over the in-sample mean absolute error of the seasonal
+    naive forecast on the values before the cut-off (lag 1 when they are not longer than a season)."""
+    lag = season if len(before) > season else 1
+    return np.mean(np.abs(truth - forecast)) / np.mean(np.abs(before[lag:] - before[:-lag]))
+
+
+def test_mase_is_scaled_by_the_data_before_each_cutoff():
+    """Every (series, cut-off) is scaled by that series' values before that cut-off, the table's
+    MASE is the mean of those; a series with no more than a season before a cut-off is scaled by
+    its lag-1 changes."""
+    short = pd.DataFrame({"unique_id": "short", "ds": np.arange(1, 17), "y": 5 + np.cos(np.arange(16.0))})
+    panel = from_long(pd.concat([frame(n_series=4, seed=2), short]))
+    season, horizon, n_windows = 12, 3, 2
+    result = cross_validate(
+        [Persistence(), Naive2(season=season)], panel, horizon=horizon, n_windows=n_windows, season=season
+    )
+    for alias, model in (("persistence", Persistence()), ("naive2", Naive2(season=season))):
+        expected = []
+        for uid, values in zip(panel.ids, panel.values):
+            for k in range(n_windows):
+                cut = len(values) - (n_windows - k) * horizon
+                truth, before = values[cut : cut + horizon], values[:cut]
+                value = numpy_mase(truth, model.fit(before).predict(horizon), before, season)
+                (row,) = result.scores.query("model == @alias and unique_id == @uid and cutoff == @cut").to_dict(
+                    "records"
+                )
+                assert row["mase"] == pytest.approx(value, rel=1e-12), (alias, uid, cut)
+                expected.append(value)
+        assert len(expected) == len(panel) * n_windows
+        assert result.table().loc[alias, "mase"] == pytest.approx(np.mean(expected), rel=1e-12)
+    # the short series' first cut-off leaves 10 values (< a season): lag 1, which differs from lag 12's scale
+    assert len(short) - n_windows * horizon <= season
+
+
+# -- one series: a panel of one ------------------------------------------------------------------------
+def test_backtest_and_cross_validation_of_one_series_agree():
+    series = pd.Series(from_long(frame(n_series=1, lengths=(48, 49))).values[0], name="s0")
+    series.index = pd.date_range("2001-01-01", periods=len(series), freq="MS")
+
+    def models():
+        lstm = LocalLSTM(look_back=4, units=3, epochs=2, batch_size=8, scale="standard", n_seeds=2)
+        return [lstm, Naive2(season=4), SeasonalNaive(season=4)]
+
+    stepped = backtest(models(), series, horizon=4, n_windows=3, season=4, baselines=())
+    crossed = cross_validate(models(), Panel.of_series(series), horizon=4, n_windows=3, season=4)
+    assert stepped.aliases == crossed.aliases == ["lstm", "naive2", "seasonal_naive"]
+    columns = ["smape", "mase", "owa"]
+    pd.testing.assert_frame_equal(stepped.table()[columns], crossed.table()[columns])
+    pd.testing.assert_frame_equal(stepped.scores, crossed.scores)
+    pd.testing.assert_frame_equal(stepped.forecasts, crossed.forecasts)
+    assert stepped.forecasts["cutoff"].nunique() == 3

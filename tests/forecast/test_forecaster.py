@@ -1,4 +1,4 @@
-"""LSTMForecaster: estimator habits, no leaks, and forecasts checked against a plain-NumPy rerun.
+"""LocalLSTM: estimator habits, no leaks, and forecasts checked against a plain-NumPy rerun.
 
 The independent references below redo everything the forecaster does after training by hand:
 the transforms (log, lag-1 difference, min-max or standard scaling, with constants computed here
@@ -19,8 +19,9 @@ import pandas as pd
 import pytest
 
 from lstmcast._estimator import clone
+from lstmcast.data import Panel, from_long
 from lstmcast.errors import InvalidInputError, ModelFileError, NotFittedError, OutputExistsError
-from lstmcast.forecast import LSTMForecaster
+from lstmcast.forecast import LocalLSTM
 from lstmcast.nn import save_network
 from lstmcast.transforms import Difference, Log, MinMaxScale, Pipeline
 from tests.reference import ACTIVATIONS, TINY_LSTM, lstm_numpy
@@ -46,18 +47,18 @@ Y_TRAIN, Y_NEW = Y[:N_TRAIN], Y[N_TRAIN:]
 SETTINGS = TINY_LSTM
 # Stateful: standard scaling only, batch 1 as in the shampoo tutorial, 2 members.
 STATEFUL_SETTINGS = dict(
-    look_back=LOOK_BACK, units=3, stateful=True, epochs=2, batch_size=1, scale="standard", n_models=2, seed=5
+    look_back=LOOK_BACK, units=3, stateful=True, epochs=2, batch_size=1, scale="standard", n_seeds=2, seed=5
 )
 
 
 @pytest.fixture(scope="module")
 def fitted():
-    return LSTMForecaster(**SETTINGS).fit(Y_TRAIN)
+    return LocalLSTM(**SETTINGS).fit(Y_TRAIN)
 
 
 @pytest.fixture(scope="module")
 def stateful():
-    return LSTMForecaster(**STATEFUL_SETTINGS).fit(Y_TRAIN)
+    return LocalLSTM(**STATEFUL_SETTINGS).fit(Y_TRAIN)
 
 
 # -- independent references -----------------------------------------------------------------------
@@ -107,7 +108,7 @@ def reference_recursive(forecaster, horizon):
     by_hand = LogDiffMinMax(forecaster.y_)
     z = by_hand.apply(forecaster.y_)
     forecasts = []
-    for k in range(forecaster.n_models):
+    for k in range(forecaster.n_seeds):
         p, window, z_future = member(forecaster.params_, k), list(z[-LOOK_BACK:]), []
         for _ in range(horizon):
             value, _ = numpy_network(p, activations_of(forecaster), window)
@@ -123,8 +124,8 @@ def reference_one_step(forecaster, y_new):
     y_all = np.concatenate([forecaster.y_, y_new])
     by_hand = LogDiffMinMax(forecaster.y_)
     z_all = by_hand.apply(y_all)
-    out = np.full((forecaster.n_models, len(y_all)), np.nan)
-    for k in range(forecaster.n_models):
+    out = np.full((forecaster.n_seeds, len(y_all)), np.nan)
+    for k in range(forecaster.n_seeds):
         p = member(forecaster.params_, k)
         for pos in range(LOOK_BACK + 1, len(y_all)):
             # z_all[i] belongs to y_all[i + 1]: the window before pos is z_all[pos-1-look_back : pos-1]
@@ -142,9 +143,9 @@ def reference_stateful(forecaster, y_new, horizon):
     y_all = np.concatenate([forecaster.y_, y_new])
     z_all = (y_all - mean) / std
     n = len(forecaster.y_)
-    one_step = np.full((forecaster.n_models, len(y_all)), np.nan)
-    recursive = np.empty((forecaster.n_models, horizon))
-    for k in range(forecaster.n_models):
+    one_step = np.full((forecaster.n_seeds, len(y_all)), np.nan)
+    recursive = np.empty((forecaster.n_seeds, horizon))
+    for k in range(forecaster.n_seeds):
         p, state = member(forecaster.params_, k), None
         for start in range(len(y_all) - LOOK_BACK):  # window z[start : start+look_back] -> z[start+look_back]
             if start + LOOK_BACK == n:  # the window that ends with the training data: fork the recursion
@@ -159,29 +160,29 @@ def reference_stateful(forecaster, y_new, horizon):
 
 
 # -- scikit-learn habits ----------------------------------------------------------------------------
-PARAM_NAMES = [name for name in inspect.signature(LSTMForecaster.__init__).parameters if name != "self"]
+PARAM_NAMES = [name for name in inspect.signature(LocalLSTM.__init__).parameters if name != "self"]
 
 
 def test_init_only_stores_parameters_even_invalid_ones():
-    forecaster = LSTMForecaster(look_back=-4, scale="bogus", units=7, n_models=0)
+    forecaster = LocalLSTM(look_back=-4, scale="bogus", units=7, n_seeds=0)
     assert vars(forecaster) == forecaster.get_params()
-    assert forecaster.look_back == -4 and forecaster.scale == "bogus" and forecaster.n_models == 0
+    assert forecaster.look_back == -4 and forecaster.scale == "bogus" and forecaster.n_seeds == 0
     with pytest.raises(InvalidInputError):  # validated when used, not when stored
         forecaster.fit(Y_TRAIN)
 
 
 def test_get_params_returns_every_init_parameter():
     values = dict(SETTINGS, validation_size=2, patience=1, verbose=0)
-    params = LSTMForecaster(**values).get_params()
+    params = LocalLSTM(**values).get_params()
     assert sorted(params) == sorted(PARAM_NAMES)
     assert all(params[name] == value for name, value in values.items())
-    defaults = LSTMForecaster().get_params()
-    signature = inspect.signature(LSTMForecaster.__init__).parameters
+    defaults = LocalLSTM().get_params()
+    signature = inspect.signature(LocalLSTM.__init__).parameters
     assert defaults == {name: signature[name].default for name in PARAM_NAMES}
 
 
 def test_set_params_changes_them_and_rejects_unknown_names():
-    forecaster = LSTMForecaster(epochs=5)
+    forecaster = LocalLSTM(epochs=5)
     assert forecaster.set_params(epochs=7, look_back=2) is forecaster
     assert forecaster.get_params()["epochs"] == 7 and forecaster.look_back == 2
     with pytest.raises(InvalidInputError, match="lookback"):
@@ -190,15 +191,15 @@ def test_set_params_changes_them_and_rejects_unknown_names():
 
 
 def test_fit_adds_only_underscored_attributes_and_leaves_params_alone(fitted):
-    assert fitted.get_params() == LSTMForecaster(**SETTINGS).get_params()
+    assert fitted.get_params() == LocalLSTM(**SETTINGS).get_params()
     added = set(vars(fitted)) - set(PARAM_NAMES)
-    assert {"params_", "spec_", "pipeline_", "transform_state_", "y_", "index_"} <= added
+    assert {"params_", "spec_", "transforms_", "transform_state_", "y_", "index_", "history_"} <= added
     assert all(name.endswith("_") and not name.startswith("_") for name in added)
 
 
 def test_clone_is_an_unfitted_copy(fitted):
     copy = clone(fitted)
-    assert type(copy) is LSTMForecaster and copy is not fitted
+    assert type(copy) is LocalLSTM and copy is not fitted
     assert copy.get_params() == fitted.get_params()
     assert vars(copy) == copy.get_params()
     with pytest.raises(NotFittedError):
@@ -216,7 +217,7 @@ def test_clone_is_an_unfitted_copy(fitted):
 )
 def test_using_an_unfitted_forecaster_raises_not_fitted(call, tmp_path):
     with pytest.raises(NotFittedError):
-        call(LSTMForecaster(**SETTINGS), tmp_path)
+        call(LocalLSTM(**SETTINGS), tmp_path)
     assert not (tmp_path / "model.npz").exists()
 
 
@@ -309,7 +310,7 @@ def test_stateful_one_step_threads_the_state_through_all_windows(stateful):
                 numpy_network(member(stateful.params_, k), ["linear"], z_all[pos - LOOK_BACK : pos])[0]
                 for pos in range(N_TRAIN, len(Y))
             ]
-            for k in range(stateful.n_models)
+            for k in range(stateful.n_seeds)
         ]
     )
     assert not np.allclose(Y_TRAIN.mean() + Y_TRAIN.std() * stateless, members, rtol=1e-4)
@@ -333,7 +334,7 @@ def test_ensemble_members_use_consecutive_seeds_and_forecasts_are_their_mean(fit
     np.testing.assert_allclose(fitted.predict(5), members.mean(axis=0), rtol=1e-12)
     assert not np.allclose(members[0], members[1]) and not np.allclose(members[1], members[2])
     # members 1, 2 of the ensemble seeded 0 are members 0, 1 of the ensemble seeded 1
-    shifted = LSTMForecaster(**{**SETTINGS, "seed": 1}).fit(Y_TRAIN)
+    shifted = LocalLSTM(**{**SETTINGS, "seed": 1}).fit(Y_TRAIN)
     np.testing.assert_allclose(shifted.predict(5, members=True)[:2], members[1:], rtol=1e-6)
     assert not np.allclose(shifted.predict(5, members=True)[2], members[0])
     for a, b in zip(jax.tree_util.tree_leaves(shifted.params_), jax.tree_util.tree_leaves(fitted.params_)):
@@ -341,14 +342,14 @@ def test_ensemble_members_use_consecutive_seeds_and_forecasts_are_their_mean(fit
 
 
 def test_same_seed_gives_bit_identical_forecasts(fitted):
-    again = LSTMForecaster(**SETTINGS).fit(Y_TRAIN)
+    again = LocalLSTM(**SETTINGS).fit(Y_TRAIN)
     assert np.array_equal(again.predict(6, members=True), fitted.predict(6, members=True))
     assert np.array_equal(again.predict_one_step(Y_NEW, members=True), fitted.predict_one_step(Y_NEW, members=True))
 
 
 def test_a_series_is_forecast_like_its_values(fitted):
     series = pd.Series(Y_TRAIN, index=pd.date_range("2001-01-01", periods=N_TRAIN, freq="MS"), name="sales")
-    from_series = LSTMForecaster(**SETTINGS).fit(series)
+    from_series = LocalLSTM(**SETTINGS).fit(series)
     frame = from_series.predict(6)
     assert list(frame.columns) == ["ds", "lstm"]
     assert np.array_equal(frame["lstm"].to_numpy(), fitted.predict(6))
@@ -359,14 +360,14 @@ def test_a_series_is_forecast_like_its_values(fitted):
     np.testing.assert_array_equal(spread["lstm-min"], members.min(axis=0))
     np.testing.assert_array_equal(spread["lstm-max"], members.max(axis=0))
     np.testing.assert_array_equal(spread[[f"lstm-member-{k}" for k in range(3)]].to_numpy().T, members)
-    renamed = LSTMForecaster(**SETTINGS, alias="net").fit(series).predict(2)
+    renamed = LocalLSTM(**SETTINGS, alias="net").fit(series).predict(2)
     assert list(renamed.columns) == ["ds", "net"]
 
 
 # -- save and load --------------------------------------------------------------------------------------
 def test_save_and_load_forecast_identically(fitted, tmp_path):
     path = fitted.save(tmp_path / "forecaster.npz")
-    loaded = LSTMForecaster.load(path)
+    loaded = LocalLSTM.load(path)
     assert np.array_equal(loaded.predict(7, members=True), fitted.predict(7, members=True))
     assert np.array_equal(loaded.predict_one_step(Y_NEW), fitted.predict_one_step(Y_NEW))
     assert np.array_equal(
@@ -380,12 +381,12 @@ def test_save_and_load_forecast_identically(fitted, tmp_path):
 
 
 def test_loaded_forecaster_has_the_same_params(fitted, tmp_path):
-    loaded = LSTMForecaster.load(fitted.save(tmp_path / "forecaster.npz"))
+    loaded = LocalLSTM.load(fitted.save(tmp_path / "forecaster.npz"))
     assert loaded.get_params() == fitted.get_params()
 
 
 def test_stateful_save_and_load_forecast_identically(stateful, tmp_path):
-    loaded = LSTMForecaster.load(stateful.save(tmp_path / "stateful.npz"))
+    loaded = LocalLSTM.load(stateful.save(tmp_path / "stateful.npz"))
     assert loaded.stateful is True
     assert np.array_equal(loaded.predict(4, members=True), stateful.predict(4, members=True))
     assert np.array_equal(loaded.predict_one_step(Y_NEW), stateful.predict_one_step(Y_NEW))
@@ -393,8 +394,8 @@ def test_stateful_save_and_load_forecast_identically(stateful, tmp_path):
 
 def test_save_and_load_restore_a_monthly_index(tmp_path):
     index = pd.date_range("1990-01-01", periods=N_TRAIN, freq="MS")
-    forecaster = LSTMForecaster(**SETTINGS).fit(pd.Series(Y_TRAIN, index=index))
-    loaded = LSTMForecaster.load(forecaster.save(tmp_path / "monthly.npz"))
+    forecaster = LocalLSTM(**SETTINGS).fit(pd.Series(Y_TRAIN, index=index))
+    loaded = LocalLSTM.load(forecaster.save(tmp_path / "monthly.npz"))
     assert isinstance(loaded.index_, pd.DatetimeIndex)
     assert loaded.index_.equals(index) and loaded.index_.freqstr == "MS"
     assert loaded.predict(3).equals(forecaster.predict(3))
@@ -402,15 +403,15 @@ def test_save_and_load_restore_a_monthly_index(tmp_path):
 
 def test_save_and_load_restore_a_time_zone_index(tmp_path):
     index = pd.date_range("2000-03-10", periods=N_TRAIN, freq="D", tz="Europe/Paris")  # crosses the DST change
-    forecaster = LSTMForecaster(**SETTINGS).fit(pd.Series(Y_TRAIN, index=index))
-    loaded = LSTMForecaster.load(forecaster.save(tmp_path / "daily.npz"))
+    forecaster = LocalLSTM(**SETTINGS).fit(pd.Series(Y_TRAIN, index=index))
+    loaded = LocalLSTM.load(forecaster.save(tmp_path / "daily.npz"))
     assert loaded.index_.equals(index) and str(loaded.index_.tz) == "Europe/Paris"
 
 
 def test_save_accepts_numpy_integer_parameters(fitted, tmp_path):
-    numpy_params = LSTMForecaster(**{**SETTINGS, "look_back": np.int64(LOOK_BACK), "seed": np.int64(0)}).fit(Y_TRAIN)
+    numpy_params = LocalLSTM(**{**SETTINGS, "look_back": np.int64(LOOK_BACK), "seed": np.int64(0)}).fit(Y_TRAIN)
     assert np.array_equal(numpy_params.predict(4), fitted.predict(4))
-    loaded = LSTMForecaster.load(numpy_params.save(tmp_path / "numpy.npz"))
+    loaded = LocalLSTM.load(numpy_params.save(tmp_path / "numpy.npz"))
     assert np.array_equal(loaded.predict(4), fitted.predict(4))
 
 
@@ -427,15 +428,15 @@ def test_save_refuses_to_overwrite_and_leaves_the_file_intact(fitted, tmp_path):
     assert saved.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz", "taken.npz"]  # no temporary left
     fitted.save(saved, overwrite=True)
-    assert np.array_equal(LSTMForecaster.load(saved).predict(3), fitted.predict(3))
+    assert np.array_equal(LocalLSTM.load(saved).predict(3), fitted.predict(3))
 
 
 def test_loading_a_plain_network_file_is_refused(fitted, tmp_path):
     path = save_network(tmp_path / "network.npz", fitted.spec_, fitted.params_)
     with pytest.raises(ModelFileError):
-        LSTMForecaster.load(path)
+        LocalLSTM.load(path)
     with pytest.raises(ModelFileError):
-        LSTMForecaster.load(tmp_path / "missing.npz")
+        LocalLSTM.load(tmp_path / "missing.npz")
 
 
 # -- bad input: named errors, never NaN -----------------------------------------------------------------
@@ -467,7 +468,7 @@ def with_nan(values):
         pytest.param({"validation_size": 0.9999}, Y_TRAIN, id="validation-fraction-takes-all"),
         pytest.param({"validation_size": -2}, Y_TRAIN, id="negative-validation"),
         pytest.param({}, Y_TRAIN - 200.0, id="log-of-negative-values"),
-        pytest.param({"n_models": 0}, Y_TRAIN, id="no-models"),
+        pytest.param({"n_seeds": 0}, Y_TRAIN, id="no-seeds"),
         pytest.param({"look_back": 0}, Y_TRAIN, id="look-back-0"),
         pytest.param(
             {},
@@ -478,7 +479,7 @@ def with_nan(values):
 )
 def test_bad_training_input_raises_a_named_error(settings, y):
     with pytest.raises(InvalidInputError):
-        LSTMForecaster(**{**SETTINGS, **settings}).fit(y)
+        LocalLSTM(**{**SETTINGS, **settings}).fit(y)
 
 
 @pytest.mark.parametrize(
@@ -513,3 +514,28 @@ def test_bad_horizon_raises_a_named_error(fitted, horizon):
 def test_bad_new_values_raise_a_named_error(fitted, y_new):
     with pytest.raises(InvalidInputError):
         fitted.predict_one_step(y_new)
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        pytest.param({"horizon": 4}, "leave horizon out", id="horizon-recursive"),
+        pytest.param({"scale": "standard", "feature_range": (-1.0, 1.0)}, "feature_range", id="range-standard"),
+        pytest.param({"scale": None, "scale_range": (0.0, 300.0)}, "scale_range", id="scale-range-unscaled"),
+        pytest.param({"min_delta": 0.1}, "patience", id="min-delta-no-patience"),
+        pytest.param({"restore_best_weights": False}, "patience", id="restore-no-patience"),
+    ],
+)
+def test_parameters_that_would_be_ignored_are_refused(settings, message):
+    """A parameter the settings would silently ignore is an error that names it."""
+    with pytest.raises(InvalidInputError, match=message):
+        LocalLSTM(look_back=LOOK_BACK, units=2, epochs=1, **settings).fit(Y_TRAIN)
+
+
+def test_a_panel_is_refused_and_points_to_the_global_model():
+    frame = pd.DataFrame(
+        {"unique_id": "a", "ds": pd.date_range("2001-01-01", periods=N_TRAIN, freq="MS"), "y": Y_TRAIN}
+    )
+    for panel in (frame, from_long(frame), Panel.of_series(Y_TRAIN)):
+        with pytest.raises(InvalidInputError, match="GlobalLSTM"):
+            LocalLSTM(**SETTINGS).fit(panel)

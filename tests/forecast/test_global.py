@@ -1,5 +1,8 @@
 """The global LSTM on a panel: per-series normalisation, windows, conformal intervals (with an
-empirical coverage check on a synthetic panel), frames out, saving, and the rules of the mode."""
+empirical coverage check on a synthetic panel), frames out, saving, its two training steps (the
+final fit keeps the held-back fit's settings; the windows each trained on), and its rules."""
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -7,21 +10,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstmcast.data import from_long
+from lstmcast.data import Panel, from_long
 from lstmcast.errors import InvalidInputError
-from lstmcast.forecast import LSTMForecaster
-from lstmcast.forecast.global_lstm import within_budget
-from lstmcast.forecast.panel import (
+from lstmcast.forecast import GlobalLSTM
+from lstmcast.forecast.global_lstm import MIN_LENGTH, within_budget
+from lstmcast.forecast.intervals import conformal_quantiles
+from lstmcast.transforms import (
     SeriesScaling,
     choose_scaling,
-    conformal_quantiles,
     cut_windows,
     denormalize,
+    is_seasonal,
     normalize,
+    seasonal_factors,
 )
-from lstmcast.transforms import is_seasonal, seasonal_factors
 
-TINY = dict(look_back=6, units=6, epochs=4, batch_size=64, n_models=2, horizon=3)
+TINY = dict(look_back=6, units=6, epochs=4, batch_size=64, n_seeds=2, horizon=3)
 
 
 def panel_frame(n_series=24, seed=0, freq="MS", lengths=(14, 40), season=12):
@@ -89,7 +93,7 @@ def test_conformal_quantile_is_the_finite_sample_rank():
 @pytest.fixture(scope="module")
 def fitted():
     frame = panel_frame()
-    return LSTMForecaster(**TINY, patience=2).fit(frame), frame
+    return GlobalLSTM(**TINY, patience=2).fit(frame), frame
 
 
 def test_predict_gives_a_long_frame_continuing_each_series(fitted):
@@ -116,7 +120,7 @@ def test_predict_gives_a_long_frame_continuing_each_series(fitted):
 
 def test_integer_time_continues_with_the_next_integers():
     frame = panel_frame(n_series=12, freq=None)
-    forecast = LSTMForecaster(**TINY).fit(frame).predict(3)
+    forecast = GlobalLSTM(**TINY).fit(frame).predict(3)
     for uid, part in forecast.groupby("unique_id"):
         n = int((frame["unique_id"] == uid).sum())
         assert part["ds"].tolist() == [n + 1, n + 2, n + 3]
@@ -124,8 +128,8 @@ def test_integer_time_continues_with_the_next_integers():
 
 def test_direct_and_recursive_strategies(fitted):
     frame = panel_frame(n_series=12, seed=1)
-    direct = LSTMForecaster(**TINY, strategy="direct").fit(frame)
-    recursive = LSTMForecaster(**TINY, strategy="recursive").fit(frame)
+    direct = GlobalLSTM(**TINY, strategy="direct").fit(frame)
+    recursive = GlobalLSTM(**TINY, strategy="recursive").fit(frame)
     assert direct.spec_.output_dim == 3 and recursive.spec_.output_dim == 1
     for model in (direct, recursive):
         assert model.predict(3)["lstm"].notna().all()
@@ -133,30 +137,47 @@ def test_direct_and_recursive_strategies(fitted):
 
 def test_save_and_load_a_panel_model(tmp_path, fitted):
     model, _ = fitted
-    back = LSTMForecaster.load(model.save(tmp_path / "panel.npz"))
+    back = GlobalLSTM.load(model.save(tmp_path / "panel.npz"))
     pd.testing.assert_frame_equal(back.predict(3, level=90), model.predict(3, level=90))
 
 
 def test_short_series_are_forecast_by_naive2_and_listed():
     frame = panel_frame(n_series=10)
     tiny = pd.DataFrame({"unique_id": "tiny", "ds": pd.date_range("2000-01-01", periods=2, freq="MS"), "y": [5.0, 6.0]})
-    model = LSTMForecaster(**TINY).fit(pd.concat([frame, tiny]))
+    model = GlobalLSTM(**TINY).fit(pd.concat([frame, tiny]))
     assert model.fallback_series_ == ["tiny"]
     row = model.predict(3, level=80).query("unique_id == 'tiny'")
     np.testing.assert_allclose(row["lstm"], 6.0)
     assert row["lstm-lo-80"].isna().all()
 
 
-def test_panel_mode_rules():
+def test_global_model_rules():
     frame = panel_frame(n_series=6)
     with pytest.raises(InvalidInputError, match="horizon"):
-        LSTMForecaster(look_back=4).fit(frame)
-    with pytest.raises(InvalidInputError, match="log"):
-        LSTMForecaster(**TINY, log=True).fit(frame)
-    with pytest.raises(InvalidInputError, match="spread"):
-        LSTMForecaster(**TINY).fit(frame).predict(3, spread=True)
-    with pytest.raises(InvalidInputError, match="level"):
-        LSTMForecaster(**TINY).fit(frame).predict(3, level=100)
+        GlobalLSTM(look_back=4).fit(frame)
+    with pytest.raises(InvalidInputError, match="horizon"):
+        GlobalLSTM().look_backs()  # the default look-backs are horizons
+    with pytest.raises(InvalidInputError, match="unknown parameter 'log'"):
+        GlobalLSTM(**TINY).set_params(log=True)  # the per-series transforms are LocalLSTM's
+    with pytest.raises(TypeError):
+        GlobalLSTM(**TINY, log=True)
+    model = GlobalLSTM(**TINY).fit(frame)
+    with pytest.raises(TypeError):
+        model.predict(3, spread=True)  # no spread: members=True gives every member
+    for level in (100, 150, 0):
+        with pytest.raises(InvalidInputError, match="level"):
+            model.predict(3, level=level)
+    with pytest.raises(InvalidInputError, match="look_back"):
+        GlobalLSTM(**{**TINY, "look_back": []}).fit(frame)
+
+
+def test_defaults_are_the_recommended_settings():
+    """The look-back ensemble of one and two horizons, 3 seeds each: six members, combined by
+    their median; direct forecasts of the whole horizon."""
+    model = GlobalLSTM(horizon=4)
+    assert model.look_backs() == [4, 8] and model.n_members() == 6
+    assert (model.strategy, model.combine, model.loss, model.n_seeds) == ("direct", "median", "mae", 3)
+    assert GlobalLSTM(horizon=4, look_back=[2, 3, 5], n_seeds=2).n_members() == 6
 
 
 def test_intervals_cover_held_back_data_about_as_often_as_they_say():
@@ -166,9 +187,7 @@ def test_intervals_cover_held_back_data_about_as_often_as_they_say():
     horizon = 4
     last = frame.groupby("unique_id")["ds"].transform("max")
     cutoff = frame["ds"] > last - pd.DateOffset(months=horizon)
-    model = LSTMForecaster(look_back=8, units=8, epochs=6, batch_size=256, n_models=2, horizon=horizon).fit(
-        frame[~cutoff]
-    )
+    model = GlobalLSTM(look_back=8, units=8, epochs=6, batch_size=256, n_seeds=2, horizon=horizon).fit(frame[~cutoff])
     forecast = model.predict(horizon, level=[80, 95]).merge(frame[cutoff], on=["unique_id", "ds"])
     assert len(forecast) == 300 * horizon
     for level in (80, 95):
@@ -178,9 +197,9 @@ def test_intervals_cover_held_back_data_about_as_often_as_they_say():
 
 def test_a_frame_without_the_long_columns_is_refused():
     with pytest.raises(InvalidInputError):
-        LSTMForecaster(**TINY).fit(pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}))
+        GlobalLSTM(**TINY).fit(pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}))
     panel = from_long(panel_frame(n_series=4))
-    assert len(LSTMForecaster(**TINY).fit(panel).predict(1)) == 4
+    assert len(GlobalLSTM(**TINY).fit(panel).predict(1)) == 4
 
 
 @settings(max_examples=60, deadline=None)
@@ -211,10 +230,142 @@ def test_a_training_budget_keeps_the_most_work_that_fits(available, epochs, max_
 def test_a_budgeted_fit_trains_on_the_planned_windows():
     frame = panel_frame(n_series=8, lengths=(30, 40))
     params = {**TINY, "epochs": 4, "max_windows": 1000}
-    free = LSTMForecaster(**params).fit(frame)
-    budgeted = LSTMForecaster(**params, max_train_windows=free.windows_["final"] * 2).fit(frame)
+    free = GlobalLSTM(**params).fit(frame)
+    budgeted = GlobalLSTM(**params, max_train_windows=free.windows_["final"] * 2).fit(frame)
     assert free.windows_["epochs"] == 4 and budgeted.windows_["epochs"] == 2
     assert budgeted.windows_["final"] == free.windows_["final"]
     assert np.all(budgeted.epochs_run_ == 2)
-    tight = LSTMForecaster(**params, max_train_windows=8 * 5).fit(frame)
+    tight = GlobalLSTM(**params, max_train_windows=8 * 5).fit(frame)
     assert tight.windows_ == {**tight.windows_, "epochs": 1, "max_windows": 5, "final": 8 * 5}
+
+
+# -- the two training steps -------------------------------------------------------------------------
+def recording_fit_jobs(monkeypatch):
+    """Every call of ``fit_jobs`` made by an estimator, as ``(jobs, results)``, the real trainer run."""
+    import lstmcast.train.estimator as estimator_module
+
+    calls, real = [], estimator_module.fit_jobs
+
+    def recording(jobs, **kwargs):
+        results = real(jobs, **kwargs)
+        calls.append((list(jobs), results))
+        return results
+
+    monkeypatch.setattr(estimator_module, "fit_jobs", recording)
+    return calls
+
+
+def test_the_final_fit_keeps_every_training_setting_of_the_held_back_fit(monkeypatch):
+    """The final fit differs from the held-back fit in its epochs (each member the epochs its
+    held-back twin chose) and in having no early stopping, nothing else: a clipped gradient, a
+    cosine schedule, an optimizer, a learning rate and shuffling carry over."""
+    calls = recording_fit_jobs(monkeypatch)
+    settings = dict(
+        TINY,
+        epochs=6,
+        clip_norm=0.5,
+        lr_schedule="cosine",
+        optimizer="rmsprop",
+        learning_rate=0.01,
+        shuffle=False,
+        patience=1,
+        min_delta=0.001,
+        look_back=[3, 6],
+    )
+    model = GlobalLSTM(**settings).fit(panel_frame(n_series=10, seed=3))
+    (held_jobs, held_results), (final_jobs, _) = calls
+    assert len(held_jobs) == len(final_jobs) == model.n_members() == 4
+    held_config = held_jobs[0].config
+    assert held_config.clip_norm == 0.5 and held_config.lr_schedule == "cosine"
+    assert held_config.early_stopping is not None and held_config.early_stopping.min_delta == 0.001
+    for held, result, final in zip(held_jobs, held_results, final_jobs):
+        assert held.config == held_config and final.seed == held.seed
+        chosen = max(1, int(result.best_epoch[0]) + 1)  # the held-back twin's best epoch
+        assert final.config == dataclasses.replace(held_config, epochs=chosen, early_stopping=None)
+    np.testing.assert_array_equal(model.epochs_run_, [job.config.epochs for job in final_jobs])
+    np.testing.assert_array_equal(model.held_back_epochs_, [int(r.epochs_run[0]) for r in held_results])
+
+
+def test_the_windows_reported_are_those_each_fit_trained_on(monkeypatch):
+    """``windows_["held_back"]`` counts the held-back fit's training windows (each series' windows
+    whose targets end before its last ``horizon`` values), ``windows_["final"]`` the final fit's,
+    counted here from the series' lengths."""
+    calls = recording_fit_jobs(monkeypatch)
+    frame = panel_frame(n_series=9, seed=4, lengths=(5, 30))
+    horizon, max_windows = TINY["horizon"], 12
+    model = GlobalLSTM(**TINY, max_windows=max_windows).fit(frame)
+    lengths = frame.groupby("unique_id", sort=False).size().to_numpy()
+    assert (lengths >= MIN_LENGTH).all()
+    # a direct network's window ends `horizon` targets before its cut-off's end; each series' most recent max_windows
+    held = int(np.minimum(np.maximum(lengths - 2 * horizon, 0), max_windows).sum())
+    final = int(np.minimum(np.maximum(lengths - horizon, 0), max_windows).sum())
+    assert model.windows_["held_back"] == held and model.windows_["final"] == final
+    assert held != final
+    (held_jobs, _), (final_jobs, _) = calls
+    assert {len(job.x) for job in held_jobs} == {held} and {len(job.x) for job in final_jobs} == {final}
+    assert model.windows_["validation_series"] == int((lengths - horizon >= 1).sum())
+
+
+# -- one-step forecasts and a panel of one -----------------------------------------------------------
+def continuation(frame, points, factor=1.01):
+    """``points`` made-up new values after every series of ``frame`` (its last value grown by ``factor``)."""
+    rows = []
+    for uid, part in frame.groupby("unique_id", sort=False):
+        ds = pd.date_range(part["ds"].max(), periods=points + 1, freq="MS")[1:]
+        rows.append(
+            pd.DataFrame({"unique_id": uid, "ds": ds, "y": part["y"].iloc[-1] * factor ** np.arange(1, points + 1)})
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_one_step_forecasts_use_only_the_values_before_each_point(fitted):
+    model, frame = fitted
+    new = continuation(frame, 3)
+    walked = model.predict_one_step(new)
+    assert list(walked.columns) == ["unique_id", "ds", "lstm"]
+    pd.testing.assert_frame_equal(walked[["unique_id", "ds"]], new[["unique_id", "ds"]])
+    # the first new point of each series is forecast from the training data alone: predict(1)
+    first = walked.groupby("unique_id", sort=False).head(1).reset_index(drop=True)
+    np.testing.assert_allclose(first["lstm"], model.predict(1)["lstm"], rtol=1e-6)
+    # changing the last new value changes no forecast; changing the second changes only the third's
+    later = new.copy()
+    last = later.groupby("unique_id", sort=False).cumcount() == 2
+    later.loc[last, "y"] *= 3.0
+    pd.testing.assert_frame_equal(model.predict_one_step(later), walked)
+    second = new.groupby("unique_id", sort=False).cumcount() == 1
+    changed = new.copy()
+    changed.loc[second, "y"] *= 1.5
+    again = model.predict_one_step(changed)
+    np.testing.assert_array_equal(again.loc[~last.to_numpy(), "lstm"], walked.loc[~last.to_numpy(), "lstm"])
+    assert not np.allclose(again.loc[last.to_numpy(), "lstm"], walked.loc[last.to_numpy(), "lstm"])
+    members = model.predict_one_step(new, members=True)
+    assert [c for c in members.columns if "member" in c] == ["lstm-member-0", "lstm-member-1"]
+    with pytest.raises(InvalidInputError, match="continue"):
+        model.predict_one_step(new.assign(ds=new["ds"] + pd.DateOffset(months=1)))
+
+
+def test_one_series_is_a_panel_of_one():
+    values = panel_frame(n_series=1, lengths=(36, 37))["y"].to_numpy()
+    series = pd.Series(values, index=pd.date_range("2001-01-01", periods=len(values), freq="MS"), name="sales")
+    forecast = GlobalLSTM(**TINY).fit(series).predict(3, members=True)
+    assert list(forecast.columns) == ["unique_id", "ds", "lstm", "lstm-member-0", "lstm-member-1"]
+    assert forecast["unique_id"].tolist() == ["sales"] * 3
+    assert list(forecast["ds"]) == list(pd.date_range("2004-01-01", periods=3, freq="MS"))
+    as_panel = GlobalLSTM(**TINY).fit(Panel.of_series(series)).predict(3, members=True)
+    pd.testing.assert_frame_equal(forecast, as_panel)
+
+
+def test_a_panel_is_forecast_by_one_copy_fitted_on_all_of_it(fitted):
+    """``forecast_panel``, the evaluations' call: one fresh copy fitted on the whole panel, giving
+    what fitting and predicting gives."""
+    model, frame = fitted
+    panel = from_long(frame)
+    given = GlobalLSTM(**TINY, patience=2)
+    out = given.forecast_panel(panel, 3, levels=[80], keep=True)
+    assert not hasattr(given, "panel_") and len(out.fitted) == 1 and out.failed == []
+    expected = model.predict(3, level=80, members=True)
+    for k, uid in enumerate(panel.ids):
+        rows = expected[expected["unique_id"] == uid]
+        np.testing.assert_array_equal(out.point[k], rows["lstm"].to_numpy())
+        np.testing.assert_array_equal(out.lower[80][k], rows["lstm-lo-80"].to_numpy())
+        np.testing.assert_array_equal(out.members[k], rows[["lstm-member-0", "lstm-member-1"]].to_numpy().T)

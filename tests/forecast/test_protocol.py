@@ -1,6 +1,7 @@
 """The forecaster contract, checked once for every forecaster (as Nixtla's ``check_model`` does).
 
-Each test runs over every model lstmcast ships, on the same small positive series with a period-4
+Each test runs over every local model lstmcast ships (the baselines and ``LocalLSTM``; the
+estimator habits also over ``GlobalLSTM``), on the same small positive series with a period-4
 cycle: arrays in give arrays out, a Series gives frames with ``ds`` and the alias column,
 one-step forecasts use nothing but the training data and the true values before each point, and
 the estimator habits (parameters, nested keys, clone) hold. The expected dates, shapes and column
@@ -13,15 +14,22 @@ import pandas as pd
 import pytest
 
 from lstmcast._estimator import Estimator
+from lstmcast.data import Panel
 from lstmcast.errors import EstimatorError, InvalidInputError, NotFittedError
 from lstmcast.forecast import (
     AutoARIMA,
     AutoETS,
     AutoTheta,
     Forecaster,
-    LSTMForecaster,
+    GlobalForecaster,
+    GlobalLSTM,
+    LocalForecaster,
+    LocalLSTM,
+    Naive2,
+    PanelForecasts,
     Persistence,
     SeasonalNaive,
+    StatisticalForecaster,
     clone,
 )
 
@@ -38,12 +46,15 @@ Y_TRAIN, Y_NEW = Y[:N_TRAIN], Y[N_TRAIN:]
 FACTORIES = {
     "persistence": lambda: Persistence(),
     "seasonal_naive": lambda: SeasonalNaive(season=SEASON),
+    "naive2": lambda: Naive2(season=SEASON),
     "auto_ets": lambda: AutoETS(season=1),
     "auto_arima": lambda: AutoARIMA(season=1),
     "auto_theta": lambda: AutoTheta(season=1),
-    "lstm": lambda: LSTMForecaster(look_back=3, units=3, epochs=2, batch_size=4, n_models=2),
+    "lstm": lambda: LocalLSTM(look_back=3, units=3, epochs=2, batch_size=4, n_seeds=2),
 }
 ALL = list(FACTORIES)
+# the estimator habits hold for the global model too (nothing is fitted in those tests)
+ESTIMATORS = {**FACTORIES, "global_lstm": lambda: GlobalLSTM(horizon=H, units=3, epochs=2, n_seeds=2)}
 ONE_STEP = [name for name in ALL if name != "auto_theta"]  # AutoTheta is multi-step only
 
 
@@ -70,6 +81,11 @@ def fitted():
     return get
 
 
+def n_members(name):
+    """Members of a model's ensemble, from its parameters: the LSTM's seeds, else one model."""
+    return FACTORIES[name]().get_params().get("n_seeds", 1)
+
+
 def columns(alias, n_members, *, spread=False, members=False):
     names = ["ds", alias]
     if spread:
@@ -85,23 +101,25 @@ def columns(alias, n_members, *, spread=False, members=False):
 @pytest.mark.parametrize("name", ALL)
 def test_array_in_arrays_out(fitted, name):
     model = fitted(name)
-    assert isinstance(model, Forecaster) and model.n_members >= 1
+    assert isinstance(model, LocalForecaster) and isinstance(model, Forecaster)
     forecast = model.predict(H)
     assert isinstance(forecast, np.ndarray) and forecast.shape == (H,) and forecast.dtype == np.float64
     assert np.isfinite(forecast).all()
     members = model.predict(H, members=True)
-    assert members.shape == (model.n_members, H) and np.isfinite(members).all()
+    assert members.shape == (n_members(name), H) and np.isfinite(members).all()
     np.testing.assert_allclose(members.mean(axis=0), forecast, rtol=1e-12)
     assert model.predict(np.int64(H)).shape == (H,)  # a NumPy integer is a whole number
     with pytest.raises(InvalidInputError, match="spread="):
         model.predict(H, spread=True)
 
 
-def test_n_members():
-    """A baseline is one model; the LSTM ensemble has n_models members."""
-    for name in ALL:
-        model = FACTORIES[name]()
-        assert model.n_members == (model.n_models if name == "lstm" else 1), name
+@pytest.mark.parametrize("name", ALL)
+def test_members_are_the_seeds_or_one_model(fitted, name):
+    """A baseline is one model; the LSTM ensemble has one member per seed."""
+    expected = 2 if name == "lstm" else 1  # the factory's n_seeds
+    assert fitted(name).predict(H, members=True).shape == (expected, H)
+    if name in ONE_STEP:
+        assert fitted(name).predict_one_step(Y_NEW, members=True).shape == (expected, N_NEW)
 
 
 # --------------------------------------------------------------------------- frames
@@ -113,23 +131,23 @@ def test_monthly_series_gives_frames(fitted, name):
     expected_ds = MONTHS[N_TRAIN : N_TRAIN + H]  # the next H month starts
     frame = model.predict(H)
     assert isinstance(frame, pd.DataFrame)
-    assert frame.columns.tolist() == columns(model.alias, model.n_members)
+    assert frame.columns.tolist() == columns(model.alias, n_members(name))
     assert pd.DatetimeIndex(frame["ds"]).equals(expected_ds)
     # the same forecasts as from the array
     np.testing.assert_allclose(frame[model.alias], fitted(name).predict(H), rtol=1e-12)
 
     spread = model.predict(H, spread=True)
-    assert spread.columns.tolist() == columns(model.alias, model.n_members, spread=True)
+    assert spread.columns.tolist() == columns(model.alias, n_members(name), spread=True)
     members = model.predict(H, members=True)
-    assert members.columns.tolist() == columns(model.alias, model.n_members, members=True)
-    member_values = members[[f"{model.alias}-member-{k}" for k in range(model.n_members)]].to_numpy().T
+    assert members.columns.tolist() == columns(model.alias, n_members(name), members=True)
+    member_values = members[[f"{model.alias}-member-{k}" for k in range(n_members(name))]].to_numpy().T
     np.testing.assert_allclose(member_values, fitted(name).predict(H, members=True), rtol=1e-12)
     np.testing.assert_allclose(spread[f"{model.alias}-min"], member_values.min(axis=0), rtol=1e-12)
     np.testing.assert_allclose(spread[f"{model.alias}-max"], member_values.max(axis=0), rtol=1e-12)
     assert (spread[f"{model.alias}-min"] <= spread[model.alias] + 1e-12).all()
     assert (spread[model.alias] <= spread[f"{model.alias}-max"] + 1e-12).all()
     both = model.predict(H, spread=True, members=True)
-    assert both.columns.tolist() == columns(model.alias, model.n_members, spread=True, members=True)
+    assert both.columns.tolist() == columns(model.alias, n_members(name), spread=True, members=True)
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -153,13 +171,13 @@ def test_one_step_arrays(fitted, name):
     # the first new point is predicted from the training data alone: the multi-step forecast's first value
     np.testing.assert_allclose(pred[0], model.predict(1)[0], rtol=1e-9)
     members = model.predict_one_step(Y_NEW, members=True)
-    assert members.shape == (model.n_members, N_NEW)
+    assert members.shape == (n_members(name), N_NEW)
     np.testing.assert_allclose(members.mean(axis=0), pred, rtol=1e-12)
     np.testing.assert_allclose(members[:, 0], model.predict(1, members=True)[:, 0], rtol=1e-9)
     history = model.predict_one_step(Y_NEW, include_history=True)
     assert history.shape == (N_TRAIN + N_NEW,)
     np.testing.assert_allclose(history[N_TRAIN:], pred, rtol=1e-12)
-    assert model.predict_one_step(Y_NEW, members=True, include_history=True).shape == (model.n_members, N_TRAIN + N_NEW)
+    assert model.predict_one_step(Y_NEW, members=True, include_history=True).shape == (n_members(name), N_TRAIN + N_NEW)
     # a forecaster fitted on an array gives arrays, even for a Series of new values
     assert isinstance(model.predict_one_step(SERIES["monthly"][N_TRAIN:]), np.ndarray)
 
@@ -191,7 +209,7 @@ def test_one_step_series_gives_frames(fitted, name, kind):
         history[model.alias], fitted(name).predict_one_step(Y_NEW, include_history=True), rtol=1e-12, equal_nan=True
     )
     members = model.predict_one_step(new_values(kind), members=True)
-    assert members.columns.tolist() == columns(model.alias, model.n_members, members=True)
+    assert members.columns.tolist() == columns(model.alias, n_members(name), members=True)
     # an array of new values gives an array
     assert isinstance(model.predict_one_step(Y_NEW), np.ndarray)
 
@@ -213,11 +231,11 @@ def test_alias_names_the_columns(fitted, name):
     model = type(fitted(name))(**{**FACTORIES[name]().get_params(), "alias": "mine"})
     assert model.alias == "mine"
     model.fit(training("monthly"))
-    assert model.predict(H, spread=True).columns.tolist() == columns("mine", model.n_members, spread=True)
+    assert model.predict(H, spread=True).columns.tolist() == columns("mine", n_members(name), spread=True)
     if name in ONE_STEP:
         assert model.predict_one_step(new_values("monthly")).columns.tolist() == ["ds", "mine"]
     model.set_params(alias="other")  # read when the frame is made
-    assert model.predict(H, members=True).columns.tolist() == columns("other", model.n_members, members=True)
+    assert model.predict(H, members=True).columns.tolist() == columns("other", n_members(name), members=True)
     for bad in ("", "  ", "ds", "y", "unique_id", "cutoff", 3, None):
         with pytest.raises(InvalidInputError, match="alias"):
             FACTORIES[name]().set_params(alias=bad).fit(training("monthly"))
@@ -244,13 +262,13 @@ def altering(cls):
     return Altered
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", ESTIMATORS)
 def test_get_params_set_params_round_trip(name):
-    model = FACTORIES[name]()
+    model = ESTIMATORS[name]()
     params = model.get_params()
     assert "alias" in params and all("__" not in key for key in params)
     assert type(model)(**params).get_params() == params
-    other = FACTORIES[name]().set_params(alias="changed")
+    other = ESTIMATORS[name]().set_params(alias="changed")
     assert other.get_params() == {**params, "alias": "changed"}
     assert other.set_params(**params) is other and other.get_params() == params
     with pytest.raises(InvalidInputError, match="unknown parameter 'no_such'"):
@@ -259,9 +277,9 @@ def test_get_params_set_params_round_trip(name):
         model.set_params(alias__x=1)
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", ESTIMATORS)
 def test_nested_params(name):
-    inner = FACTORIES[name]()
+    inner = ESTIMATORS[name]()
     holder = Holder(model=inner, lags=[1, 2])
     deep = holder.get_params()
     assert deep["model"] is inner and deep["lags"] == [1, 2]
@@ -272,7 +290,7 @@ def test_nested_params(name):
     holder.set_params(model__alias="nested", lags=[3])
     assert inner.alias == "nested" and holder.lags == [3]
     # a new model and its parameter in one call: the parameter goes to the new model
-    replacement = FACTORIES[name]()
+    replacement = ESTIMATORS[name]()
     holder.set_params(model=replacement, model__alias="again")
     assert holder.model is replacement and replacement.alias == "again" and inner.alias == "nested"
     with pytest.raises(InvalidInputError, match="not an estimator"):
@@ -297,25 +315,25 @@ def test_clone(fitted, name):
     np.testing.assert_array_equal(model.predict(H), fitted(name).predict(H))  # the original still is
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", ESTIMATORS)
 def test_clone_deep_copies_a_list_parameter(name):
-    holder = Holder(model=FACTORIES[name](), lags=[1, 2])
+    holder = Holder(model=ESTIMATORS[name](), lags=[1, 2])
     copied = clone(holder)
     copied.lags.append(3)
     assert holder.lags == [1, 2]
 
 
 def test_clone_deep_copies_the_lstm_lists():
-    model = LSTMForecaster(units=[3, 2], dense=[2], difference=[1, 4])
+    model = LocalLSTM(units=[3, 2], dense=[2], difference=[1, 4])
     copied = clone(model)
     for key in ("units", "dense", "difference"):
         getattr(copied, key).append(9)
         assert len(getattr(model, key)) == len(getattr(copied, key)) - 1, key
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", ESTIMATORS)
 def test_clone_refuses_an_init_that_alters_a_parameter(name):
-    altered = altering(type(FACTORIES[name]()))(alias="mine")
+    altered = altering(type(ESTIMATORS[name]()))(alias="mine")
     assert altered.alias == "MINE"
     with pytest.raises(EstimatorError, match="changed its parameter 'alias'"):
         clone(altered)
@@ -341,3 +359,43 @@ def test_bad_horizon(fitted, name, horizon):
     for kind in ("array", "monthly"):
         with pytest.raises(InvalidInputError, match="horizon must be a whole number >= 1"):
             fitted(name, kind).predict(horizon)
+
+
+# --------------------------------------------------------------------------- a panel, as the evaluations see it
+
+
+def test_a_local_model_forecasts_a_panel_one_fitted_copy_per_series():
+    panel = Panel(
+        ("a", "b", "short"),
+        (Y_TRAIN, 2.0 * Y_TRAIN, Y_TRAIN[:3]),
+        (pd.RangeIndex(N_TRAIN), pd.RangeIndex(N_TRAIN), pd.RangeIndex(3)),
+    )
+    model = SeasonalNaive(season=SEASON)
+    out = model.forecast_panel(panel, H, keep=True)
+    assert isinstance(out, PanelForecasts) and not hasattr(model, "y_")  # copies are fitted
+    for k in (0, 1):
+        alone = SeasonalNaive(season=SEASON).fit(panel.values[k])
+        np.testing.assert_array_equal(out.point[k], alone.predict(H))
+        np.testing.assert_array_equal(out.members[k], alone.predict(H, members=True))
+        np.testing.assert_array_equal(out.fitted[k].y_, panel.values[k])
+    # a series the model cannot fit (shorter than its season) is NaN and listed, not an error
+    assert out.failed == ["short"] and np.isnan(out.point[2]).all() and len(out.fitted) == 2
+    with pytest.raises(InvalidInputError, match="season=4"):  # ...unless every series fails
+        model.forecast_panel(panel.select(["short"]), H)
+    # one step over new values, with the in-sample forecasts
+    two = panel.select(["a", "b"])
+    walked = model.forecast_panel(two, H, new=[Y_NEW, 2.0 * Y_NEW], in_sample=True)
+    for k, new in enumerate((Y_NEW, 2.0 * Y_NEW)):
+        alone = SeasonalNaive(season=SEASON).fit(two.values[k])
+        np.testing.assert_array_equal(walked.point[k], alone.predict_one_step(new))
+        np.testing.assert_array_equal(
+            walked.history_point[k], alone.predict_one_step(new, include_history=True)[:N_TRAIN]
+        )
+
+
+def test_the_statistical_baselines_share_one_base():
+    for cls in (AutoETS, AutoARIMA, AutoTheta):
+        assert issubclass(cls, StatisticalForecaster) and issubclass(cls, LocalForecaster)
+    for cls in (Persistence, SeasonalNaive, Naive2):
+        assert not issubclass(cls, StatisticalForecaster) and issubclass(cls, LocalForecaster)
+    assert issubclass(GlobalLSTM, GlobalForecaster) and not issubclass(GlobalLSTM, LocalForecaster)

@@ -5,8 +5,9 @@ import jax
 import numpy as np
 import pytest
 
+from lstmcast import __version__
 from lstmcast.errors import ModelFileError, OutputExistsError
-from lstmcast.nn import Dense, NetworkSpec, init_network, load_network, save_network
+from lstmcast.nn import Dense, ModelFile, NetworkSpec, init_network, load_network, read_model_file, save_network
 
 SPEC = NetworkSpec(2, (4, 3), (Dense(5, "relu"), 1), dropout=0.1)
 
@@ -29,6 +30,32 @@ def test_round_trip_is_bit_exact_with_metadata(tmp_path):
     config = json.loads(zipfile.ZipFile(path).read("config.json"))
     assert config["format_version"] == 1 and "lstmcast_version" in config
     assert set(np.load(path).files) >= {"lstm.0.kernel", "dense.1.bias"}  # a plain npz to NumPy
+
+
+def test_data_arrays_round_trip_beside_the_weights(tmp_path):
+    """``arrays`` are kept bit for bit (any shape and numeric dtype) and come back with the rest of
+    the file from ``read_model_file``, which also names the lstmcast version that wrote it."""
+    params = init_network(SPEC, 1)
+    arrays = {
+        "scores": np.random.default_rng(0).exponential(size=(7, 3)),
+        "counts": np.arange(5, dtype=np.int32),
+        "mask": np.array([True, False, True]),
+        "nan": np.array([np.nan, -np.inf, 1e-300]),
+    }
+    path = save_network(tmp_path / "data.npz", SPEC, params, metadata={"kind": "x"}, arrays=arrays)
+    model = read_model_file(path)
+    assert isinstance(model, ModelFile)
+    assert model.spec == SPEC and leaves_equal(params, model.params) and model.metadata == {"kind": "x"}
+    assert model.written_by == __version__
+    assert sorted(model.arrays) == sorted(arrays)
+    for name, array in arrays.items():
+        assert model.arrays[name].dtype == array.dtype
+        np.testing.assert_array_equal(model.arrays[name], array)
+    # the data arrays are not weights: a plain load_network reads the same network
+    spec, loaded, metadata = load_network(path)
+    assert spec == SPEC and leaves_equal(params, loaded) and metadata == {"kind": "x"}
+    # a file without data arrays has none
+    assert read_model_file(save_network(tmp_path / "plain.npz", SPEC, params)).arrays == {}
 
 
 def test_ensemble_round_trip(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from lstmcast.cli import main
 from lstmcast.errors import InvalidInputError
-from lstmcast.forecast import LSTMForecaster, Persistence, SeasonalNaive, clone
+from lstmcast.forecast import LocalLSTM, Persistence, SeasonalNaive, clone
 from lstmcast.search import RollingOrigin, grid_search, random_search
 
 PERIOD = 4
@@ -21,35 +21,16 @@ Y = (
 
 
 # -- folds ------------------------------------------------------------------------------------------
-def test_expanding_folds_end_with_the_data_and_train_on_the_past_only():
-    folds = RollingOrigin(3, 4).folds(40)
-    assert [(f.train_start, f.train_end, f.test_start, f.test_end) for f in folds] == [
+# (RollingOrigin itself is tested in tests/evaluate/test_splits.py: evaluations and searches share it)
+def test_the_default_cv_is_three_windows_of_a_season_at_the_end():
+    result = grid_search(SeasonalNaive(), {"season": [1]}, Y, season=PERIOD, verbose=0)
+    # one season (4 values) each, side by side, the last ending with the 40 values
+    assert [(f.train_start, f.train_end, f.test_start, f.test_end) for f in result.folds] == [
         (0, 28, 28, 32),
         (0, 32, 32, 36),
         (0, 36, 36, 40),
     ]
-
-
-def test_sliding_folds_and_a_gap():
-    folds = RollingOrigin(2, 5, window="sliding", train_size=10, gap=2).folds(40)
-    assert [(f.train_start, f.train_end, f.test_start, f.test_end) for f in folds] == [
-        (18, 28, 30, 35),
-        (23, 33, 35, 40),
-    ]
-
-
-def test_the_default_fold_size_is_a_season():
-    assert [f.test_end - f.test_start for f in RollingOrigin().folds(60, season=12)] == [12, 12, 12]
-
-
-@pytest.mark.parametrize(
-    "kwargs", [{"n_folds": 0}, {"size": 2.5}, {"window": "growing"}, {"gap": -1}, {"train_size": 5}]
-)
-def test_bad_folds(kwargs):
-    with pytest.raises(InvalidInputError):
-        RollingOrigin(**kwargs)
-    with pytest.raises(InvalidInputError, match="too few"):
-        RollingOrigin(5, 10).folds(40)
+    assert result.folds == RollingOrigin(n_windows=3).folds(len(Y), season=PERIOD)
 
 
 # -- scores recompute by hand -----------------------------------------------------------------------
@@ -60,7 +41,7 @@ def by_hand(season, fold):
 
 
 def test_grid_search_scores_are_the_folds_scores():
-    cv = RollingOrigin(3, 4)
+    cv = RollingOrigin(horizon=4, n_windows=3)
     result = grid_search(SeasonalNaive(), {"season": [1, 2, PERIOD]}, Y, cv=cv, verbose=0)
     folds = cv.folds(len(Y))
     for row in result.table.to_dict("records"):
@@ -74,7 +55,7 @@ def test_grid_search_scores_are_the_folds_scores():
 
 
 def test_multi_step_mode_and_mase():
-    cv = RollingOrigin(2, 6, gap=1)
+    cv = RollingOrigin(horizon=6, n_windows=2, gap=1)
     result = grid_search(
         Persistence(), {"alias": ["a"]}, Y, cv=cv, mode="multi_step", metric="mase", season=PERIOD, verbose=0
     )
@@ -92,8 +73,8 @@ def test_multi_step_mode_and_mase():
 
 def test_lstm_search_equals_separate_fits():
     """The configurations and folds train together; each equals its own fit to float rounding."""
-    base = LSTMForecaster(look_back=PERIOD, units=2, epochs=3, batch_size=4, scale="standard", n_models=2)
-    cv = RollingOrigin(2, 4)
+    base = LocalLSTM(look_back=PERIOD, units=2, epochs=3, batch_size=4, scale="standard", n_seeds=2)
+    cv = RollingOrigin(horizon=4, n_windows=2)
     result = grid_search(base, {"units": [2, 3], "learning_rate": [0.01, 0.003]}, Y, cv=cv, refit=False, verbose=0)
     for row, scores in zip(result.configurations, result.scores):
         for f, fold in enumerate(cv.folds(len(Y))):
@@ -106,15 +87,21 @@ def test_lstm_search_equals_separate_fits():
 
 def test_random_search_is_reproducible_and_draws_from_each_kind():
     distributions = {"season": [1, 2, 4], "alias": lambda rng: f"s{int(rng.integers(10))}"}
-    a = random_search(SeasonalNaive(), distributions, Y, n_iter=5, seed=3, cv=RollingOrigin(2, 4), verbose=0)
-    b = random_search(SeasonalNaive(), distributions, Y, n_iter=5, seed=3, cv=RollingOrigin(2, 4), verbose=0)
+    a = random_search(
+        SeasonalNaive(), distributions, Y, n_iter=5, seed=3, cv=RollingOrigin(horizon=4, n_windows=2), verbose=0
+    )
+    b = random_search(
+        SeasonalNaive(), distributions, Y, n_iter=5, seed=3, cv=RollingOrigin(horizon=4, n_windows=2), verbose=0
+    )
     assert len(a.table) == 5 and a.table.drop(columns="seconds").equals(b.table.drop(columns="seconds"))
     assert set(a.table["season"]) <= {1, 2, 4} and all(alias.startswith("s") for alias in a.table["alias"])
 
 
 def test_rows_are_reported_as_they_are_scored():
     seen = []
-    grid_search(SeasonalNaive(), {"season": [1, 2]}, Y, cv=RollingOrigin(2, 4), on_row=seen.append, verbose=0)
+    grid_search(
+        SeasonalNaive(), {"season": [1, 2]}, Y, cv=RollingOrigin(horizon=4, n_windows=2), on_row=seen.append, verbose=0
+    )
     assert [row["season"] for row in seen] == [1, 2]
 
 
@@ -152,9 +139,9 @@ def test_cli_search_writes_the_table(tmp_path, monkeypatch, capsys):
         "learning-rate=0.01",
         "--epochs",
         2,
-        "--seeds",
+        "--n-seeds",
         2,
-        "--folds",
+        "--windows",
         2,
         "--output",
         output,
@@ -162,7 +149,10 @@ def test_cli_search_writes_the_table(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", list(map(str, args)))
     main()  # returns on success; errors exit with status 2
     table = pd.read_csv(output)
-    assert list(table["units"]) == [2, 3] and set(table["rank"]) <= {1, 2} and "best: units=" in capsys.readouterr().out
+    assert list(table["units"]) == [2, 3] and set(table["rank"]) <= {1, 2}
+    best = int(table.loc[table["rank"] == 1, "units"].iloc[0])
+    out = capsys.readouterr().out
+    assert "best:" in out and f"'units': {best}" in out
     monkeypatch.setattr(
         sys, "argv", list(map(str, ["lstmcast", "search", data, "--grid", "units", "--output", tmp_path / "x.csv"]))
     )

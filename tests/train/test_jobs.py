@@ -1,13 +1,14 @@
 """fit_jobs: networks of different widths, batch sizes, sample counts, epochs and learning rates
-trained in one program give what separate fits give."""
+trained in one program give what separate fits give; fit_many is fit_jobs of one job per seed;
+a job's initial weights are where its training starts."""
 
 import jax
 import numpy as np
 import pytest
 
 from lstmcast.errors import InvalidInputError
-from lstmcast.nn import NetworkSpec
-from lstmcast.train import EarlyStopping, TrainConfig, TrainJob, fit, fit_jobs
+from lstmcast.nn import NetworkSpec, init_network
+from lstmcast.train import EarlyStopping, TrainConfig, TrainJob, TrainResult, fit, fit_jobs, fit_many
 
 
 def windows(n, look_back=2, phase=0.0):
@@ -95,3 +96,42 @@ def test_bad_jobs():
     x, y = windows(6)
     with pytest.raises(InvalidInputError):
         fit_jobs([TrainJob(NetworkSpec(1, (2,), (1,)), x, y, config="fast")])
+
+
+def test_fit_many_is_fit_jobs_of_one_job_per_seed_bit_for_bit():
+    spec = NetworkSpec(1, (3,), (2, 1))
+    x, y = windows(15)
+    validation = windows(6, phase=1.0)
+    config = TrainConfig(epochs=4, batch_size=4, early_stopping=EarlyStopping(patience=1))
+    seeds, rates = [3, 0, 8], [0.01, 0.02, 0.005]
+    many = fit_many(spec, x, y, config, seeds=seeds, learning_rates=rates, validation_data=validation, verbose=0)
+    jobs = [
+        TrainJob(spec, x, y, TrainConfig(**{**config.__dict__, "learning_rate": rate}), seed, validation)
+        for seed, rate in zip(seeds, rates)
+    ]
+    stacked = TrainResult.stack(fit_jobs(jobs))
+    assert all(np.array_equal(a, b) for a, b in zip(leaves(many.params), leaves(stacked.params)))
+    np.testing.assert_array_equal(many.history["val_loss"], stacked.history["val_loss"])
+    np.testing.assert_array_equal(many.epochs_run, stacked.epochs_run)
+    assert list(many.seeds) == seeds
+
+
+def test_a_jobs_initial_weights_are_where_its_training_starts():
+    """Training from the weights seed 7 draws equals training with seed 7 (the seed still orders
+    the samples), bit for bit; each job of a group starts from its own weights, as it would alone
+    and as ``fit(initial_params=)`` does."""
+    spec = NetworkSpec(1, (3,), (1,))
+    x, y = windows(14)
+    config = TrainConfig(epochs=3, batch_size=4, learning_rate=0.01)
+    drawn = TrainJob(spec, x, y, config, seed=7)
+    given = TrainJob(spec, x, y, config, seed=7, initial_params=init_network(spec, 7))
+    other = TrainJob(spec, x, y, config, seed=7, initial_params=init_network(spec, 2))
+    from_drawn, from_given, from_other = fit_jobs([drawn, given, other])
+    assert all(np.array_equal(a, b) for a, b in zip(leaves(from_drawn.params), leaves(from_given.params)))
+    assert not np.allclose(leaves(from_other.params)[0], leaves(from_given.params)[0])
+    # the other job alone, and through fit(initial_params=), train the same weights
+    (alone,) = fit_jobs([other])
+    assert all(np.array_equal(a, b) for a, b in zip(leaves(alone.params), leaves(from_other.params)))
+    via_fit = fit(spec, x, y, config, seed=7, initial_params=init_network(spec, 2), verbose=0)
+    for a, b in zip(leaves(via_fit.params), leaves(from_other.params)):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)

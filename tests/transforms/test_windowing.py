@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lstmcast.errors import InvalidInputError
-from lstmcast.transforms import last_window, make_windows
+from lstmcast.transforms import all_windows, last_window, make_windows, training_windows
 
 
 def windows_by_loop(z, look_back, horizon):
@@ -61,3 +61,33 @@ def test_last_window_errors():
         last_window(np.arange(4.0), 0)
     with pytest.raises(InvalidInputError, match="NaN"):
         make_windows([1.0, np.nan, 3.0], 1)
+
+
+# -- every window of a series, and the global model's training windows -----------------------------
+def test_all_windows_include_the_one_that_ends_with_the_series():
+    z = np.arange(7.0) ** 2
+    windows = all_windows(z, 3)
+    assert windows.shape == (5, 3, 1) and windows.dtype == np.float32
+    for j in range(5):  # window j: z[j : j + 3], which forecasts z[j + 3] (the last one, what follows z)
+        np.testing.assert_array_equal(windows[j, :, 0], z[j : j + 3])
+    with pytest.raises(InvalidInputError):
+        all_windows(z, 8)
+
+
+def test_training_windows_keep_each_series_most_recent_windows_before_its_end():
+    zs = [np.arange(12.0), 10.0 + np.arange(6.0), np.arange(3.0)]
+    ends, horizon, look_back, max_windows = np.array([10, 6, 3]), 2, 4, 5
+    windows = training_windows(zs, look_back, horizon, ends, max_windows)
+    expected = []  # by hand: cut-offs t = 1 .. end - horizon (a window needs one input), the last max_windows
+    for k, end in enumerate(ends):
+        for t in list(range(1, end - horizon + 1))[-max_windows:]:
+            expected.append((k, t))
+    assert list(zip(windows.series.tolist(), windows.cutoff.tolist())) == expected
+    for row, (k, t) in enumerate(expected):
+        z, level = zs[k], zs[k][t - 1]
+        length = min(t, look_back)
+        assert windows.lengths[row] == length
+        np.testing.assert_allclose(windows.x[row, :length, 0], z[t - length : t] - level)
+        np.testing.assert_array_equal(windows.x[row, length:, 0], 0.0)  # padded at the end
+        np.testing.assert_allclose(windows.y[row], z[t : t + horizon] - level)
+        assert t + horizon <= ends[k]  # the targets lie before the series' end
