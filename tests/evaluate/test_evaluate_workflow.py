@@ -85,14 +85,16 @@ def assert_metrics_recompute(evaluation, y, season):
     np.testing.assert_array_equal(forecasts["y"].to_numpy(), y[positions])
     np.testing.assert_array_equal(evaluation.y_true, y[positions])
     assert list(evaluation.metrics) == evaluation.aliases
-    cutoffs = list(dict.fromkeys(forecasts["cutoff"].tolist()))
+    windows = [evaluation.groups == g for g in np.unique(evaluation.groups)]  # rows of each cut-off
     for alias in evaluation.aliases:
         per_cutoff = []
-        for cutoff in cutoffs:
-            rows = (forecasts["cutoff"] == cutoff).to_numpy()
+        own = evaluation.scores[evaluation.scores["model"] == alias].to_dict("records")  # one per cut-off, in order
+        assert len(own) == len(windows)
+        for rows, scores in zip(windows, own):
+            cutoff = scores["cutoff"]  # the window's cut-off: the last value the models were fitted on
+            assert cutoff < positions[rows].min()
             expected = reference_metrics(y[positions[rows]], forecasts[alias].to_numpy()[rows], y[: cutoff + 1], season)
             per_cutoff.append(expected)
-            (scores,) = evaluation.scores.query("model == @alias and cutoff == @cutoff").to_dict("records")
             for metric, value in expected.items():
                 assert scores[metric] == pytest.approx(value, rel=1e-12), (alias, cutoff, metric)
         assert evaluation.metrics[alias].keys() == per_cutoff[0].keys()
@@ -148,9 +150,10 @@ def test_walk_forward_frame_of_an_array_has_positions_and_cutoffs(evaluation):
     assert list(forecasts.columns) == FRAME_COLUMNS + ALIASES
     assert forecasts["ds"].dtype.kind in "iu"
     np.testing.assert_array_equal(forecasts["ds"].to_numpy(), POSITIONS)
-    # the walk is one window: its cut-off is the last training observation, the models' fit
+    # a one-step forecast's cut-off is the point before it (the last value it could use); the
+    # walk is one window, whose scores carry the models' cut-off, the last training observation
     assert forecasts["cutoff"].dtype.kind in "iu"
-    np.testing.assert_array_equal(forecasts["cutoff"].to_numpy(), np.full(len(POSITIONS), TEST_START - 1))
+    np.testing.assert_array_equal(forecasts["cutoff"].to_numpy(), POSITIONS - 1)
     (uid,) = forecasts["unique_id"].unique()
     assert isinstance(uid, str) and uid
     np.testing.assert_array_equal(forecasts["y"].to_numpy(), Y[POSITIONS])
@@ -249,7 +252,7 @@ def test_score_slice_restricts_every_model_to_the_same_points(evaluation):
     positions = np.arange(TEST_START + 1, N - 1)
     np.testing.assert_array_equal(sliced.y_true, Y[positions])
     np.testing.assert_array_equal(sliced.forecasts["ds"].to_numpy(), positions)
-    np.testing.assert_array_equal(sliced.forecasts["cutoff"].to_numpy(), np.full(len(positions), TEST_START - 1))
+    np.testing.assert_array_equal(sliced.forecasts["cutoff"].to_numpy(), positions - 1)
     for alias in ALIASES:
         np.testing.assert_array_equal(sliced.forecasts[alias].to_numpy(), evaluation.forecasts[alias].to_numpy()[1:-1])
         np.testing.assert_array_equal(sliced.members[alias], evaluation.members[alias][:, 1:-1])
@@ -276,7 +279,7 @@ def test_walk_forward_on_a_dated_series_uses_positions_and_dates(evaluation, dat
     forecasts = result.forecasts
     assert list(forecasts.columns) == FRAME_COLUMNS + ALIASES
     np.testing.assert_array_equal(forecasts["ds"].to_numpy(), DATES[POSITIONS].to_numpy())
-    np.testing.assert_array_equal(forecasts["cutoff"].to_numpy(), DATES[[TEST_START - 1] * len(POSITIONS)].to_numpy())
+    np.testing.assert_array_equal(forecasts["cutoff"].to_numpy(), DATES[POSITIONS - 1].to_numpy())
     assert forecasts["unique_id"].tolist() == [series.name] * len(forecasts)
     for alias in ALIASES:  # the same numbers as for the bare array
         assert np.array_equal(forecasts[alias].to_numpy(), evaluation.forecasts[alias].to_numpy())

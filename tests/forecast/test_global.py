@@ -162,8 +162,10 @@ def test_global_model_rules():
     with pytest.raises(TypeError):
         GlobalLSTM(**TINY, log=True)
     model = GlobalLSTM(**TINY).fit(frame)
-    with pytest.raises(TypeError):
-        model.predict(3, spread=True)  # no spread: members=True gives every member
+    spread = model.predict(3, spread=True, members=True)  # the members' range, per point
+    members = spread[[c for c in spread.columns if c.startswith("lstm-member-")]].to_numpy()
+    np.testing.assert_array_equal(spread["lstm-min"].to_numpy(), members.min(axis=1))
+    np.testing.assert_array_equal(spread["lstm-max"].to_numpy(), members.max(axis=1))
     for level in (100, 150, 0):
         with pytest.raises(InvalidInputError, match="level"):
             model.predict(3, level=level)

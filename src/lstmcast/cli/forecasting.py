@@ -33,7 +33,7 @@ def forecast(
     horizon: Annotated[int, Option("--horizon", "-h", help="Points to forecast after each series.")],
     output: Annotated[Path, Option("--output", "-o", help="CSV to write: (unique_id,) ds, lstm, intervals.")],
     level: Level = None,
-    spread: Annotated[bool, Option(help="One series: lstm-min and lstm-max, the seeds' range.")] = False,
+    spread: Annotated[bool, Option(help="Also lstm-min and lstm-max, the members' range (not an interval).")] = False,
     plot: Annotated[Path | None, Option(help="One series: PNG of the history and the forecast.")] = None,
     overwrite: Overwrite = False,
     opts: Any = None,
@@ -54,10 +54,8 @@ def forecast(
     check_outputs(overwrite, output, plot)
     series = opts.csv.load(data)
     many = isinstance(series, Panel)
-    if many and (plot is not None or spread):
-        raise InvalidInputError(
-            "--plot and --spread are for one series; a long-format file gets its intervals in --output"
-        )
+    if many and plot is not None:
+        raise InvalidInputError("--plot is for one series; a long-format file gets its forecasts in --output")
     lstm = opts.model.lstm(series, opts.model.season_of(series), horizon=horizon, intervals=bool(level), verbose=1)
     if many:
         if level:
@@ -65,11 +63,8 @@ def forecast(
         typer.echo(f"{len(series)} series: one network for all of them ({lstm.n_members()} members)")
     fitted = lstm.fit(series)
     with opts.cluster.executor() as executor:
-        frame = (
-            fitted.predict(horizon, level=level, executor=executor)
-            if many
-            else fitted.predict(horizon, spread=spread, level=level)
-        )
+        where = {"executor": executor} if many else {}  # a panel's forecasts may run by partition on a cluster
+        frame = fitted.predict(horizon, spread=spread, level=level, **where)
     write_csv(output, frame, index=False, overwrite=overwrite)
     if plot is not None:
         plot_forecast_frame(

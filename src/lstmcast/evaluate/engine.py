@@ -51,7 +51,8 @@ class Evaluation:
     kind : str
         What was measured, in words (for tables: every figure says what it was measured on).
     forecasts : pandas.DataFrame
-        One row per scored point: ``unique_id, ds, cutoff`` (the last time a forecast could use),
+        One row per scored point: ``unique_id, ds, cutoff`` (the last time a forecast could use:
+        the window's cut-off for a multi-step forecast, the point before for a one-step one),
         ``y``, one column per model alias, and ``<alias>-lo-<level>`` / ``-hi-`` where a model
         gives intervals.
     members : dict of str to numpy.ndarray
@@ -73,6 +74,9 @@ class Evaluation:
         The members' in-sample forecasts, and each model's scores on the training part.
     reference : str, optional
         The alias OWA is relative to (Naive2's), if evaluated.
+    groups : numpy.ndarray
+        For each row of ``forecasts``, its series and cut-off, numbered 0, 1, ... in row order
+        (one-step rows of one window share it, though each row's ``cutoff`` is the point before).
     """
 
     kind: str
@@ -87,6 +91,7 @@ class Evaluation:
     in_sample_members: dict[str, np.ndarray] = field(default_factory=dict)
     train_metrics: dict[str, dict[str, float | None]] = field(default_factory=dict)
     reference: str | None = None  # the alias OWA is relative to (Naive2's), if evaluated
+    groups: np.ndarray | None = None
 
     @property
     def aliases(self) -> list[str]:
@@ -148,7 +153,7 @@ class Evaluation:
             raise InvalidInputError(f"member_scores takes one of {sorted(set(METRICS) - {'mase'})}, not {metric!r}")
         if alias not in self.members:
             raise InvalidInputError(f"no model {alias!r} in this evaluation; the models are {self.aliases}")
-        groups = self.forecasts.groupby(["unique_id", "cutoff"], sort=False).indices.values()
+        groups = _rows_of(self.groups)
         truth = self.y_true
         return np.array(
             [np.mean([METRICS[metric](truth[rows], member[rows]) for rows in groups]) for member in self.members[alias]]
@@ -288,10 +293,10 @@ def evaluate(
                 history[alias] = joined
         frames.append(pd.concat(columns, ignore_index=True))
         members[alias] = _stack(member_rows)
-    base = _base_frame(panel, windows, one_step, score_slice, origin, season)
+    base, groups = _base_frame(panel, windows, one_step, score_slice)
     forecasts = pd.concat([base, *frames], axis=1)
     for model in models:
-        scores.append(_scores(model.alias, forecasts, windows, season))
+        scores.append(_scores(model.alias, forecasts, groups, windows, season))
     reference = next((model.alias for model in models if isinstance(model, Naive2)), None)
     evaluation = Evaluation(
         kind=kind,
@@ -303,6 +308,7 @@ def evaluate(
         levels=levels,
         fitted_models=fitted if keep else {},
         reference=reference,
+        groups=groups,
     )
     if in_sample:
         _add_in_sample(evaluation, windows[0], history, season)
@@ -389,26 +395,30 @@ def _keep(points: int, fold: Fold, one_step: bool, score_slice: slice) -> slice:
     return slice(int(kept[0]), int(kept[-1]) + 1) if len(kept) else slice(0, 0)
 
 
-def _base_frame(panel, windows, one_step, score_slice, origin, season) -> pd.DataFrame:
-    """``unique_id, ds, cutoff, y`` of every scored point, cut-off by cut-off, series in order."""
-    rows = []
+def _base_frame(panel, windows, one_step, score_slice) -> tuple[pd.DataFrame, np.ndarray]:
+    """``unique_id, ds, cutoff, y`` of every scored point, cut-off by cut-off, series in order
+    (``cutoff``: the last time the forecast could use: the window's cut-off for a multi-step
+    forecast, the point before for a one-step one), and the (series, cut-off) group of each row."""
+    rows, groups = [], []
     for window in windows:
-        for uid, fold, axis in zip(window.train.ids, window.folds, window.train.index):
+        for uid, fold in zip(window.train.ids, window.folds):
             k = panel.ids.index(uid)
             points = fold.test_end - fold.train_end
             scored = _keep(points, fold, one_step, score_slice)
             positions = np.arange(fold.train_end, fold.test_end)[scored]
+            last = positions - 1 if one_step else np.full(len(positions), fold.train_end - 1)
             rows.append(
                 pd.DataFrame(
                     {
                         "unique_id": uid,
                         "ds": np.asarray(panel.index[k][positions]),
-                        "cutoff": axis[-1],
+                        "cutoff": np.asarray(panel.index[k][last]),
                         "y": panel.values[k][positions],
                     }
                 )
             )
-    return pd.concat(rows, ignore_index=True)
+            groups.append(np.full(len(positions), len(groups)))
+    return pd.concat(rows, ignore_index=True), np.concatenate(groups)
 
 
 def _stack(rows: list[np.ndarray]) -> np.ndarray:
@@ -418,20 +428,23 @@ def _stack(rows: list[np.ndarray]) -> np.ndarray:
     return np.concatenate([np.repeat(r, n, axis=0) if r.shape[0] < n else r for r in rows], axis=1)
 
 
-def _scores(alias: str, forecasts: pd.DataFrame, windows: list[_Window], season: int) -> pd.DataFrame:
+def _scores(
+    alias: str, forecasts: pd.DataFrame, groups: np.ndarray, windows: list[_Window], season: int
+) -> pd.DataFrame:
     """``alias``'s metrics per series and cut-off: each on that window's points, MASE scaled by
     the series' data before the cut-off."""
     rows = []
-    groups = forecasts.groupby(["unique_id", "cutoff"], sort=False).indices
+    rows_of, truth, forecast = _rows_of(groups), forecasts["y"].to_numpy(), forecasts[alias].to_numpy()
+    group = iter(range(len(rows_of)))
     for window in windows:
         for uid, axis, train in zip(window.train.ids, window.train.index, window.train.values):
-            index = groups[(uid, axis[-1])]
-            predicted = forecasts[alias].to_numpy()[index]
+            index = rows_of[next(group)]
+            predicted = forecast[index]
             row = {"model": alias, "unique_id": uid, "cutoff": axis[-1]}
             if np.isnan(predicted).any() or len(index) == 0:
                 row.update({name: np.nan for name in METRICS})
             else:
-                values = score(forecasts["y"].to_numpy()[index], predicted, y_train=train, season=season)
+                values = score(truth[index], predicted, y_train=train, season=season)
                 row.update({name: np.nan if v is None else v for name, v in values.items()})
             rows.append(row)
     return pd.DataFrame(rows)
@@ -458,3 +471,9 @@ def _add_in_sample(evaluation: Evaluation, window: _Window, history: dict[str, P
             if has.any()
             else {name: None for name in METRICS}
         )
+
+
+def _rows_of(groups: np.ndarray) -> list[np.ndarray]:
+    """The rows of each group, in group order (groups are numbered 0, 1, ... in row order)."""
+    edges = np.searchsorted(groups, np.arange(int(groups.max()) + 2))
+    return [np.arange(start, stop) for start, stop in zip(edges[:-1], edges[1:])]

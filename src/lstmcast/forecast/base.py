@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -40,7 +40,7 @@ from lstmcast._checks import positive_int, series_values
 from lstmcast._estimator import Estimator, clone
 from lstmcast.data import Panel, future_index, validate_series
 from lstmcast.data.validate import time_label
-from lstmcast.errors import BaselineFitError, InvalidInputError
+from lstmcast.errors import BaselineFitError, InvalidInputError, TrainingDivergedError
 from lstmcast.forecast.intervals import interval_levels
 
 __all__ = [
@@ -408,7 +408,7 @@ class LocalForecaster(Forecaster):
                         out.history.append(path[:, : path.shape[1] - points])
                 if keep:
                     out.fitted.append(model)
-            except (InvalidInputError, BaselineFitError) as error:
+            except (InvalidInputError, BaselineFitError, TrainingDivergedError) as error:
                 first_error = first_error or error
                 out.failed.append(uid)
                 forecast, halves = np.full((1, points), np.nan), {lv: np.full(points, np.nan) for lv in levels}
@@ -489,7 +489,9 @@ class GlobalForecaster(Forecaster):
     def _one_step_panel(self, new: list[np.ndarray], include_history: bool) -> PanelForecasts:
         raise NotImplementedError
 
-    def predict(self, horizon: int, *, members: bool = False, level: Any = None, executor: Any = None) -> pd.DataFrame:
+    def predict(
+        self, horizon: int, *, members: bool = False, spread: bool = False, level: Any = None, executor: Any = None
+    ) -> pd.DataFrame:
         """The ``horizon`` values after every series.
 
         Parameters
@@ -498,6 +500,8 @@ class GlobalForecaster(Forecaster):
             How many values to forecast after each series.
         members : bool, default False
             Also each member's forecast, ``<alias>-member-k``.
+        spread : bool, default False
+            Also ``<alias>-min`` and ``<alias>-max``, the members' range (not an interval).
         level : float or list of float, optional
             Prediction intervals at these coverages in percent, ``<alias>-lo-<level>`` and
             ``<alias>-hi-<level>``.
@@ -516,20 +520,20 @@ class GlobalForecaster(Forecaster):
         levels = [] if level is None else interval_levels(level)
         panel = self.panel_
         if executor is None or len(panel) <= PARTITION_SIZE:
-            return self._long_frame(panel, horizon, self._forecast_panel(panel, horizon, levels), levels, members)
+            return self._long_frame(panel, horizon, self._forecast_panel(panel, horizon, levels), members, spread)
         parts = [
             panel.select(panel.ids[start : start + PARTITION_SIZE]) for start in range(0, len(panel), PARTITION_SIZE)
         ]
         frames = run_tasks(
             self._partition_frame,
-            [(part, horizon, levels, members) for part in parts],
+            [(part, horizon, levels, members, spread) for part in parts],
             executor=executor,
             label="forecast partitions",
         )
         return pd.concat(frames, ignore_index=True)
 
-    def _partition_frame(self, panel: Panel, horizon: int, levels: list[float], members: bool) -> pd.DataFrame:
-        return self._long_frame(panel, horizon, self._forecast_panel(panel, horizon, levels), levels, members)
+    def _partition_frame(self, panel: Panel, horizon: int, levels: list[float], members: bool, spread: bool):
+        return self._long_frame(panel, horizon, self._forecast_panel(panel, horizon, levels), members, spread)
 
     def predict_one_step(self, y_new: Any, *, members: bool = False, include_history: bool = False) -> pd.DataFrame:
         """One-step walk-forward forecasts of the observations after every series.
@@ -566,9 +570,8 @@ class GlobalForecaster(Forecaster):
         if include_history:
             point = [np.concatenate(pair) for pair in zip(result.history_point, result.point)]
             every = [np.concatenate(pair, axis=1) for pair in zip(result.history, result.members)]
-        else:
-            point, every = result.point, result.members
-        return _frame_of(self.panel_.ids, index, point, every, {}, {}, self.alias, members)
+            result = PanelForecasts(point=point, members=every)
+        return _frame_of(self.panel_.ids, index, result, self.alias, members)
 
     def _panel_forecasts(self, panel, horizon, levels, new, in_sample, keep) -> PanelForecasts:
         model = clone(self).fit(panel)
@@ -580,20 +583,22 @@ class GlobalForecaster(Forecaster):
         return out
 
     def _long_frame(
-        self, panel: Panel, horizon: int, result: PanelForecasts, levels: list[float], members: bool
+        self, panel: Panel, horizon: int, result: PanelForecasts, members: bool, spread: bool
     ) -> pd.DataFrame:
-        return _frame_of(
-            panel.ids, panel.future_index(horizon), result.point, result.members, result.lower, result.upper,
-            self.alias, members,
-        )  # fmt: skip
+        shown = replace(result, point=list(result.point))
+        return _frame_of(panel.ids, panel.future_index(horizon), shown, self.alias, members, spread)
 
 
-def _frame_of(ids, index, point, forecasts, lower, upper, alias: str, members: bool) -> pd.DataFrame:
+def _frame_of(ids, index, result: PanelForecasts, alias: str, members: bool, spread: bool = False) -> pd.DataFrame:
     """The long frame of a global model's forecasts: ``unique_id, ds, <alias>``, the interval
-    columns, and (with ``members``) one column per member."""
+    columns, the members' range (with ``spread``) and one column per member (with ``members``)."""
     from lstmcast.data import panel_frame
 
-    columns: dict[str, list[np.ndarray]] = {alias: list(point)}
+    forecasts, lower, upper = result.members, result.lower, result.upper
+    columns: dict[str, list[np.ndarray]] = {alias: list(result.point)}
+    if spread:
+        columns[f"{alias}-min"] = [f.min(axis=0) for f in forecasts]
+        columns[f"{alias}-max"] = [f.max(axis=0) for f in forecasts]
     for level in lower:
         columns[f"{alias}-lo-{level:g}"] = lower[level]
         columns[f"{alias}-hi-{level:g}"] = upper[level]
