@@ -189,10 +189,10 @@ def fit_many(
         TrainJob(spec, x, y, c, seed, validation_data, lengths, sample_weight, start)
         for seed, c, start in zip(seeds, configs, initial)
     ]
-    return TrainResult.stack(fit_jobs(jobs, verbose=verbose))
+    return fit_jobs(jobs, verbose=verbose, stacked=True)
 
 
-def fit_jobs(jobs: Sequence[TrainJob], *, verbose: int = 0) -> list[TrainResult]:
+def fit_jobs(jobs: Sequence[TrainJob], *, verbose: int = 0, stacked: bool = False) -> list[TrainResult] | TrainResult:
     """Train many networks, each with its own samples, network and settings, in as few compiled
     programs as possible; the results come back in the order of ``jobs``.
 
@@ -209,11 +209,15 @@ def fit_jobs(jobs: Sequence[TrainJob], *, verbose: int = 0) -> list[TrainResult]
         The networks to train.
     verbose : int, default 0
         1 shows one progress bar over every job's epochs.
+    stacked : bool, default False
+        Return one ``TrainResult`` of every job, its model axis in the order of ``jobs`` (an
+        ensemble), instead of one per job.
 
     Returns
     -------
-    list of TrainResult
-        One per job, in the order of ``jobs``, each with a model axis of length 1.
+    list of TrainResult or TrainResult
+        One per job, in the order of ``jobs``, each with a model axis of length 1; with
+        ``stacked``, all of them as one.
     """
     started = time.perf_counter()
     jobs = list(jobs)
@@ -258,9 +262,11 @@ def fit_jobs(jobs: Sequence[TrainJob], *, verbose: int = 0) -> list[TrainResult]
         for positions in alike.values():
             first = indexes[positions[0]]
             joint = _result(run, checked[first][1], positions, checked[first][0].spec, started)
+            if stacked and [indexes[p] for p in positions] == list(range(len(jobs))):
+                return joint  # every job, in order, in one result: nothing to split and stack again
             for row, position in enumerate(positions):
                 results[indexes[position]] = joint.select([row])
-    return results
+    return TrainResult.stack(results) if stacked else results
 
 
 @dataclass(frozen=True)

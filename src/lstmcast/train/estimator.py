@@ -159,7 +159,7 @@ class NetworkEstimator(Estimator):
     def _train(self, jobs: list[TrainJob]) -> TrainResult:
         """Train the networks of ``jobs`` in as few compiled programs as possible
         (``lstmcast.train.fit_jobs``) and return them as one ensemble, in the jobs' order."""
-        return TrainResult.stack(fit_jobs(jobs, verbose=non_negative_int(self.verbose, "verbose")))
+        return fit_jobs(jobs, verbose=non_negative_int(self.verbose, "verbose"), stacked=True)
 
     def _keep_training(self, result: TrainResult) -> None:
         """What training reports: ``history_`` (``loss`` and ``val_loss`` per member and epoch),
