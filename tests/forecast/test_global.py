@@ -250,7 +250,8 @@ def recording_fit_jobs(monkeypatch):
 
     def recording(jobs, **kwargs):
         results = real(jobs, **kwargs)
-        calls.append((list(jobs), results))
+        one_each = [results.select([k]) for k in range(len(jobs))] if kwargs.get("stacked") else results
+        calls.append((list(jobs), one_each))
         return results
 
     monkeypatch.setattr(estimator_module, "fit_jobs", recording)
