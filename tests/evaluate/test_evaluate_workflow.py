@@ -11,7 +11,6 @@ lags and slices of ``Y``), or from a forecaster fitted directly, never typed in.
 """
 
 import multiprocessing
-import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
@@ -743,9 +742,7 @@ def test_baselines_in_a_spawned_process_give_the_same_results(evaluation, backte
 
 
 def test_the_lstm_in_a_spawned_process_gives_the_same_results(evaluation, spawned):
-    begun = time.perf_counter()
     remote = walk_forward(FORECASTER, Y, test_start=TEST_START, season=SEASON, baselines=(), executor=spawned)
-    assert time.perf_counter() - begun < 60.0  # a start-up that hangs would show here, not as a timeout
     assert remote.aliases == ["lstm"]
     np.testing.assert_allclose(remote.forecasts["lstm"].to_numpy(), evaluation.forecasts["lstm"].to_numpy(), rtol=1e-6)
     np.testing.assert_allclose(remote.members["lstm"], evaluation.members["lstm"], rtol=1e-6)
