@@ -5,7 +5,7 @@ series is a panel of one) and rolling-origin windows (``lstmcast.evaluate.splits
 cut-off every model is fitted on the data before it and forecasts what follows: multi-step from
 the cut-off, or one step at a time over the window (walk-forward), through the forecaster's own
 ``forecast_panel`` (a local model one copy per series, a global model once). Each (model,
-series, cut-off) is scored by ``lstmcast.evaluate.metrics.score`` on the window's points, MASE
+series, cut-off) is scored by ``lstmcast.metrics.score`` on the window's points, MASE
 scaled by the seasonal-naive error of that series' data before that cut-off; the table averages
 the scores over the series and cut-offs every model scored.
 
@@ -28,10 +28,10 @@ import pandas as pd
 from lstmcast._checks import one_of
 from lstmcast.data import Panel
 from lstmcast.errors import InvalidInputError
-from lstmcast.evaluate.metrics import METRICS, score
 from lstmcast.evaluate.splits import MIN_TRAIN, Fold, RollingOrigin
 from lstmcast.forecast.base import Forecaster, PanelForecasts, check_alias
 from lstmcast.forecast.baselines import Naive2, StatisticalForecaster
+from lstmcast.metrics import METRICS, score
 from lstmcast.parallel import PARTITION_SIZE, run_tasks
 
 __all__ = ["TABLE_METRICS", "Evaluation", "check_models", "evaluate"]

@@ -35,9 +35,9 @@ import pandas as pd
 from lstmcast._checks import non_negative_int, one_of, positive_int, series_values
 from lstmcast._checks import season as check_season
 from lstmcast.errors import InvalidInputError
-from lstmcast.evaluate.metrics import METRICS, metric_value
 from lstmcast.evaluate.splits import Fold, RollingOrigin
 from lstmcast.forecast import Forecaster, clone
+from lstmcast.metrics import METRICS, metric_value
 from lstmcast.parallel import run_tasks
 
 MODES = ("one_step", "multi_step")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from lstmcast.errors import InvalidInputError
-from lstmcast.evaluate import METRICS, mae, mape, mase, rmse, score, seasonal_naive_scale, smape
+from lstmcast.metrics import METRICS, mae, mape, mase, rmse, score, seasonal_naive_scale, smape
 
 Y = [1.0, 2.0, 3.0, 4.0]
 P = [2.0, 2.0, 2.0, 6.0]  # errors 1, 0, -1, 2
