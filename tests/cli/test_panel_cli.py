@@ -186,3 +186,37 @@ def test_a_duplicated_row_is_one_line_naming_the_series(monkeypatch, capsys, tmp
         tmp_path / "p.png",
     )
     assert code == 2 and "--plot" in err  # the plot is for one series only
+
+
+def test_forecast_with_the_ensemble_for_a_long_file_and_one_series(monkeypatch, capsys, tmp_path):
+    """``--ensemble`` adds the combination beside the LSTM and its models, for a long file and for
+    one series (whose 95% interval needs 19 held-back origins: the ensemble takes them)."""
+    long_csv(tmp_path / "panel.csv", n_series=20)
+    output = tmp_path / "fc.csv"
+    code, out, err = run_cli(
+        monkeypatch, capsys, "forecast", tmp_path / "panel.csv", "--horizon", 3, "--level", 95,
+        "--ensemble", "--output", output, *FAST,
+    )  # fmt: skip
+    assert code == 0, err
+    forecast = pd.read_csv(output)
+    assert list(forecast.columns) == [
+        "unique_id", "ds", "ensemble", "ensemble-lo-95", "ensemble-hi-95", "lstm", "auto_ets", "auto_theta",
+    ]  # fmt: skip
+    models = forecast[["lstm", "auto_ets", "auto_theta"]].to_numpy()
+    np.testing.assert_allclose(
+        forecast["ensemble"], np.nanmedian(models, axis=1), rtol=1e-12
+    )  # AutoETS: NaN on short series
+    assert (forecast["ensemble-lo-95"] < forecast["ensemble"]).all() and "median of lstm" in out
+
+    one = pd.read_csv(tmp_path / "panel.csv").query("unique_id == 's0'").sort_values("ds")[["ds", "y"]]
+    one.to_csv(tmp_path / "one.csv", index=False)
+    code, out, err = run_cli(
+        monkeypatch, capsys, "forecast", tmp_path / "one.csv", "--horizon", 3, "--level", 95, "--ensemble",
+        "--output", tmp_path / "one_fc.csv", *FAST,
+    )  # fmt: skip
+    assert code == 0, err
+    forecast = pd.read_csv(tmp_path / "one_fc.csv")
+    assert list(forecast.columns) == [
+        "ds", "ensemble", "ensemble-lo-95", "ensemble-hi-95", "lstm", "auto_ets", "auto_theta",
+    ]  # fmt: skip
+    assert forecast.notna().all().all()

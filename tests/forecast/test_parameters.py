@@ -31,6 +31,7 @@ from lstmcast.forecast import (
     AutoARIMA,
     AutoETS,
     AutoTheta,
+    Ensemble,
     GlobalLSTM,
     LocalLSTM,
     Naive2,
@@ -96,6 +97,13 @@ def global_observation(model) -> dict[str, Any]:
     (calibrated on each series' held-back tail), and what training reported."""
     model.fit(PANEL)
     return {"forecast": model.predict(H, members=True, level=50), **training_report(model)}
+
+
+def ensemble_observation(model) -> dict[str, Any]:
+    """The ensemble fitted on the panel: its forecast frame (each model's column beside the
+    combination) with a 50% interval, its weights, and its held-back scores."""
+    model.fit(PANEL)
+    return {"forecast": model.predict(H, level=50), "weights": model.weights_, **training_report(model)}
 
 
 def classifier_observation(model) -> dict[str, Any]:
@@ -230,6 +238,19 @@ CASES_BY_NAME = {
             "n_seeds": (2, CHANGES),
             "seed": (1, CHANGES),
             "verbose": (1, CHANGES),
+        },
+    ),
+    "Ensemble": Case(
+        Ensemble,
+        dict(horizon=H, models=[Persistence(), SeasonalNaive(season=12), Naive2(season=12)]),
+        ensemble_observation,
+        {
+            "alias": ("mine", CHANGES),
+            "horizon": (H + 1, CHANGES),
+            "models": ([Persistence(), SeasonalNaive(season=12)], CHANGES),
+            "combine": ("weights", CHANGES),
+            "windows": (2, CHANGES),
+            "season": (1, CHANGES),  # the base takes 12 from the monthly dates: MASE's scale changes
         },
     ),
     "Persistence": Case(Persistence, {}, local_observation, {"alias": ("mine", CHANGES)}),

@@ -34,6 +34,10 @@ def forecast(
     output: Annotated[Path, Option("--output", "-o", help="CSV to write: (unique_id,) ds, lstm, intervals.")],
     level: Level = None,
     spread: Annotated[bool, Option(help="Also lstm-min and lstm-max, the members' range (not an interval).")] = False,
+    ensemble: Annotated[
+        bool,
+        Option(help="Also the recommended combination (median of the LSTM, AutoETS, AutoTheta), column 'ensemble'."),
+    ] = False,
     plot: Annotated[Path | None, Option(help="One series: PNG of the history and the forecast.")] = None,
     overwrite: Overwrite = False,
     opts: Any = None,
@@ -43,6 +47,7 @@ def forecast(
 
     from lstmcast._checks import positive_int
     from lstmcast.data import Panel
+    from lstmcast.forecast import recommended_ensemble
     from lstmcast.forecast.intervals import interval_levels
     from lstmcast.report import plot_forecast_frame, write_csv
 
@@ -56,24 +61,49 @@ def forecast(
     many = isinstance(series, Panel)
     if many and plot is not None:
         raise InvalidInputError("--plot is for one series; a long-format file gets its forecasts in --output")
-    lstm = opts.model.lstm(series, opts.model.season_of(series), horizon=horizon, intervals=bool(level), verbose=1)
-    if many:
+    season = opts.model.season_of(series)
+    intervals = bool(level) and not ensemble  # with --ensemble, the intervals are the combination's
+    lstm = opts.model.lstm(series, season, horizon=horizon, intervals=intervals, verbose=1)
+    model = recommended_ensemble(lstm, series, season=season, horizon=horizon, levels=level or ()) if ensemble else lstm
+    if spread and ensemble:
+        raise InvalidInputError("--spread shows the LSTM's members, --ensemble the combination: choose one")
+    if many or ensemble:
         if level:
-            lstm.check_levels(series, level)
+            model.check_levels(series if many else Panel.of_series(series), level)
+    if many:
         typer.echo(f"{len(series)} series: one network for all of them ({lstm.n_members()} members)")
-    fitted = lstm.fit(series)
+    fitted = model.fit(series)
     with opts.cluster.executor() as executor:
         where = {"executor": executor} if many else {}  # a panel's forecasts may run by partition on a cluster
         frame = fitted.predict(horizon, spread=spread, level=level, **where)
+    if ensemble and not many:  # one series: its forecasts as without --ensemble, ds first
+        frame = frame.drop(columns="unique_id")
     write_csv(output, frame, index=False, overwrite=overwrite)
     if plot is not None:
         plot_forecast_frame(
-            plot, series, frame, levels=level or (), spread=spread, n_members=lstm.n_seeds, overwrite=overwrite
+            plot,
+            series,
+            frame,
+            alias=model.alias,
+            levels=level or (),
+            spread=spread,
+            n_members=lstm.n_seeds,
+            what=f"ensemble, median of {', '.join(fitted.aliases_)}" if ensemble else None,
+            overwrite=overwrite,
         )
-    fallbacks = fitted.fallback_series_ if many else []
+    network = fitted.models_[0] if ensemble else fitted
+    network = network[0] if isinstance(network, list) else network  # one series: its one fitted copy
+    fallbacks = network.fallback_series_ if many else []
+    combined = (
+        f"; ensemble = median of {', '.join(fitted.aliases_)} (held-back MASE "
+        + ", ".join(f"{e:.3f}" for e in fitted.held_back_errors_)
+        + ")"
+        if ensemble
+        else ""
+    )
     typer.echo(
         f"wrote {output}" + (f" and {plot}" if plot else "") + f" in {time.perf_counter() - started:.1f} s: {horizon} "
-        f"points after each series (settings: {fitted}; epochs run {fitted.epochs_run_.tolist()})"
+        f"points after each series (settings: {lstm}; epochs run {network.epochs_run_.tolist()}){combined}"
         + (
             f"; {len(fallbacks)} series too short for the network, forecast by Naive2: {fallbacks[:5]}"
             if fallbacks

@@ -3,7 +3,8 @@ statistical baselines they are always compared with.
 
 Local models, fitted on one series: ``LocalLSTM`` and the baselines (``Persistence``,
 ``SeasonalNaive``, ``Naive2``, ``AutoETS``, ``AutoARIMA``, ``AutoTheta``). Global models, fitted
-on many series at once: ``GlobalLSTM``. NumPy or pandas in; arrays, or frames with ``ds`` (and
+on many series at once: ``GlobalLSTM``; and ``Ensemble``, a combination of any of them (a
+global model too). NumPy or pandas in; arrays, or frames with ``ds`` (and
 ``unique_id``) and one column per model's ``alias``, out.
 
 The LSTMs and ``fit_together`` (fit many local models, their networks trained together) are
@@ -25,13 +26,16 @@ from lstmcast.forecast.baselines import (
     default_baselines,
 )
 from lstmcast.forecast.defaults import CONFORMAL_WINDOWS, MIN_RECOMMENDED_LENGTH, default_forecaster, recommended_params
+from lstmcast.forecast.ensemble import ENSEMBLE_COMBINATIONS, Ensemble, recommended_ensemble
 
 __all__ = [
     "CONFORMAL_WINDOWS",
+    "ENSEMBLE_COMBINATIONS",
     "MIN_RECOMMENDED_LENGTH",
     "AutoARIMA",
     "AutoETS",
     "AutoTheta",
+    "Ensemble",
     "Forecaster",
     "GlobalForecaster",
     "GlobalLSTM",
@@ -47,6 +51,7 @@ __all__ = [
     "default_forecaster",
     "fit_together",
     "model_program_key",
+    "recommended_ensemble",
     "recommended_params",
 ]
 

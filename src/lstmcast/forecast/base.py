@@ -190,6 +190,29 @@ class Forecaster(Estimator):
         """Whether ``predict(level=...)`` can give prediction intervals with these parameters."""
         return False
 
+    def held_back_forecasts(self, panel: Panel, horizon: int) -> np.ndarray:
+        """Forecasts of each series' last ``horizon`` values by a fit that did not see them.
+
+        A model fits a copy of itself on ``panel`` cut before those values; a fitted model that
+        already made these forecasts while fitting on ``panel`` (``GlobalLSTM``'s held-back fit)
+        returns its own.
+
+        Parameters
+        ----------
+        panel : Panel
+            The training data; every series longer than ``horizon``.
+        horizon : int
+            The values held back at the end of each series.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(series, horizon)``, NaN where the model could not forecast a series.
+        """
+        horizon = positive_int(horizon, "horizon")
+        result = clone(self).forecast_panel(panel.cut(-horizon), horizon)
+        return np.stack([np.asarray(p, np.float64)[:horizon] for p in result.point])
+
     def forecast_panel(
         self,
         panel: Panel,

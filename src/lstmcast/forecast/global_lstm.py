@@ -114,6 +114,7 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
         "fallback_series_",
         "member_look_backs_",
         "calibration_scores_",
+        "held_back_",
         "held_back_epochs_",
         "windows_",
     )
@@ -155,6 +156,27 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
                     f"a {value:g}% interval needs at least {needed} series longer than the horizon to calibrate on; "
                     f"this panel has {calibrated}: ask for a lower level, or forecast without intervals"
                 )
+
+    def held_back_forecasts(self, panel: Panel, horizon: int) -> np.ndarray:
+        """Forecasts of each series' last ``horizon`` values by a fit that did not see them: the
+        held-back fit's own, when this model was fitted on ``panel`` for ``horizon`` (see
+        ``Forecaster.held_back_forecasts``); with ``patience``, the held-back fit chose its epochs
+        on these values.
+
+        Parameters
+        ----------
+        panel : Panel
+            The training data.
+        horizon : int
+            The values held back at the end of each series.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(series, horizon)``, NaN for series too short to have been held back.
+        """
+        fitted_here = hasattr(self, "held_back_") and self.panel_ is panel and self.horizon == horizon
+        return self.held_back_ if fitted_here else super().held_back_forecasts(panel, horizon)
 
     def _horizon(self) -> int:
         if self.horizon is None:
@@ -219,7 +241,11 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
         starts = held_ends[validating]
         predicted = self._forecast_normalized([zs[k] for k in validating], starts, horizon)  # (members, series, h)
         truth = np.stack([zs[k][t : t + horizon] - zs[k][t - 1] for k, t in zip(validating, starts)])
-        self.calibration_scores_ = np.abs(combine_members(predicted, self.combine) - truth)
+        combined = combine_members(predicted, self.combine)
+        self.calibration_scores_ = np.abs(combined - truth)
+        self.held_back_ = np.full((len(panel), horizon), np.nan)  # the same forecasts, in each series' units
+        for row, (k, t) in enumerate(zip(validating, starts)):
+            self.held_back_[k] = denormalize(zs[k][t - 1] + combined[row], scalings[k], np.arange(t, t + horizon))
 
         # 2. final: every window, each member for the epochs its held-back twin chose
         epochs = (held.best_epoch + 1) if config.early_stopping is not None else np.full(len(members), config.epochs)

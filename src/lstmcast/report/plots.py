@@ -397,6 +397,7 @@ def plot_forecast_frame(
     levels: Any = (),
     spread: bool = False,
     n_members: int = 1,
+    what: str | None = None,
     overwrite: bool = False,
 ) -> Figure:
     """Draw one series and a forecast frame of it (``ds``, the alias column and its bands).
@@ -417,6 +418,8 @@ def plot_forecast_frame(
         Without levels, shade the members' range (``<alias>-min`` to ``<alias>-max``).
     n_members : int, default 1
         How many members the forecast combines (for the title).
+    what : str, optional
+        The forecast's description in the title (default: "LSTM forecast, mean of N seeds").
     overwrite : bool, default False
         Replace an existing file at ``path``.
 
@@ -439,7 +442,8 @@ def plot_forecast_frame(
         mean=frame[alias],
         lower=None if band is None else frame[band[0]],
         upper=None if band is None else frame[band[1]],
-        title=f"{series.name}: LSTM forecast, mean of {n_members} seeds" + (f" (band: {band[2]})" if band else ""),
+        title=f"{series.name}: {what or f'LSTM forecast, mean of {n_members} seeds'}"
+        + (f" (band: {band[2]})" if band else ""),
         ylabel=str(series.name),
         band_label=None if band is None else band[2],
         overwrite=overwrite,
