@@ -8,8 +8,10 @@ each model's fit-and-predict seconds. Models: ``GlobalLSTM`` with its defaults (
 its training capped at ``TRAIN_BUDGET`` windows per member, and ``lstm_full``, the same settings
 with the full 20 epochs over every window, as they were validated; chosen
 by backtests inside the training files, ``benchmarks/competitions_defaults.py``; the test files
-are read here only, to score), Naive2, SeasonalNaive, AutoETS and AutoTheta (statsforecast,
-default settings, season from the competition), and AutoARIMA with ``--arima``.
+are read here only, to score), ``ensemble`` (``Ensemble`` with its defaults: the default LSTM,
+AutoETS and AutoTheta, their median; ``forecast --ensemble``), Naive2, SeasonalNaive, AutoETS
+and AutoTheta (statsforecast, default settings, season from the competition), and AutoARIMA with
+``--arima``. ``--skip-full`` leaves out ``lstm_full`` (the slowest column).
 
     python benchmarks/competitions.py                       # six datasets
     python benchmarks/competitions.py --datasets m3_yearly --output /tmp/m3y.json
@@ -56,20 +58,19 @@ def season_of(name: str) -> int:
     return int(periods[0])
 
 
-def run_dataset(name: str, arima: bool) -> dict:
+def run_dataset(name: str, arima: bool, full: bool = True) -> dict:
     from lstmcast.data import load_panel_csv
     from lstmcast.evaluate import holdout
-    from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, GlobalLSTM, Naive2, SeasonalNaive
+    from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, Ensemble, GlobalLSTM, Naive2, SeasonalNaive
 
     train, test = load_panel_csv(DATA / f"{name}_train.csv"), load_panel_csv(DATA / f"{name}_test.csv")
     season, horizon = season_of(name), int(test.lengths.max())
     lstm = GlobalLSTM(horizon=horizon, season=season)  # the defaults, as the CLI ships them
     params = lstm.get_params()
-    models = [
-        lstm,
-        GlobalLSTM(horizon=horizon, season=season, max_train_windows=None, alias="lstm_full"),
-        Naive2(season=season),
-    ]
+    models = [lstm] + (
+        [GlobalLSTM(horizon=horizon, season=season, max_train_windows=None, alias="lstm_full")] if full else []
+    )
+    models += [Ensemble(horizon=horizon, season=season), Naive2(season=season)]
     models += [SeasonalNaive(season=season), AutoETS(season=season), AutoTheta(season=season)] + (
         [AutoARIMA(season=season)] if arima else []
     )
@@ -95,27 +96,25 @@ def run_dataset(name: str, arima: bool) -> dict:
 def markdown(rows: list[dict]) -> str:
     models = [
         m
-        for m in ("lstm", "lstm_full", "naive2", "seasonal_naive", "auto_ets", "auto_theta", "auto_arima")
+        for m in ("lstm", "lstm_full", "ensemble", "naive2", "seasonal_naive", "auto_ets", "auto_theta", "auto_arima")
         if any(m in r["table"] for r in rows)
     ]
+    shown = [m for m in ("lstm", "lstm_full", "ensemble") if m in models]  # the models with intervals
     out = [
         "| dataset | series | h | "
         + " | ".join(f"{m} OWA" for m in models)
-        + " | lstm / lstm_full sMAPE | lstm / lstm_full 80% / 95% coverage | lstm / lstm_full / ETS / Theta s"
-        + " | reference ETS / Theta / Comb OWA |",
+        + f" | {' / '.join(shown)} sMAPE | {' / '.join(shown)} 80% / 95% coverage"
+        + f" | {' / '.join(shown)} / ETS / Theta s | reference ETS / Theta / Comb OWA |",
         "| --- | --- | --- | " + " | ".join("---" for _ in models) + " | --- | --- | --- | --- |",
     ]
     for r in rows:
         t, ref = r["table"], r["reference_owa"]
         owa = " | ".join("—" if m not in t or t[m].get("owa") is None else f"{t[m]['owa']:.3f}" for m in models)
-        a, b = t["lstm"], t["lstm_full"]
-        seconds = " / ".join(
-            f"{t[m]['seconds']:.0f}" if m in t else "—" for m in ("lstm", "lstm_full", "auto_ets", "auto_theta")
-        )
+        smape = " / ".join(f"{t[m]['smape']:.2f}" for m in shown)
+        coverage = " ; ".join(f"{t[m]['coverage_80']:.3f} / {t[m]['coverage_95']:.3f}" for m in shown)
+        seconds = " / ".join(f"{t[m]['seconds']:.0f}" if m in t else "—" for m in (*shown, "auto_ets", "auto_theta"))
         out.append(
-            f"| {r['dataset']} | {r['series']} | {r['horizon']} | {owa} | {a['smape']:.2f} / {b['smape']:.2f} | "
-            f"{a['coverage_80']:.3f} / {a['coverage_95']:.3f} ; {b['coverage_80']:.3f} / {b['coverage_95']:.3f} | "
-            f"{seconds} | "
+            f"| {r['dataset']} | {r['series']} | {r['horizon']} | {owa} | {smape} | {coverage} | {seconds} | "
             f"{ref['auto_ets']:.3f} / {ref['auto_theta']:.3f} / {ref['comb']:.3f} |"
         )
     return "\n".join(out)
@@ -125,6 +124,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     parser.add_argument("--arima", action="store_true", help="add AutoARIMA (minutes per dataset)")
+    parser.add_argument("--skip-full", action="store_true", help="leave out lstm_full (the slowest column)")
     parser.add_argument("--output", type=Path, default=RESULTS / "competitions.json")
     parser.add_argument("--workers", type=int, help="run the datasets on a local Dask cluster of N worker processes")
     parser.add_argument("--scheduler", help="run them on a running Dask cluster, e.g. tcp://host:8786")
@@ -144,7 +144,7 @@ def main() -> None:
     with cluster(args.scheduler, workers=args.workers) as executor:
         rows = run_tasks(
             run_dataset,
-            [(name, args.arima) for name in args.datasets],
+            [(name, args.arima, not args.skip_full) for name in args.datasets],
             executor=executor,
             on_done=report,
             label="datasets",

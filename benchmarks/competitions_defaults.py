@@ -8,6 +8,7 @@ on the same points, beside AutoETS's and AutoTheta's.
 
     python benchmarks/competitions_defaults.py                          # every candidate
     python benchmarks/competitions_defaults.py --candidates default --datasets m3_yearly
+    python benchmarks/competitions_defaults.py --candidates default --ensembles ensemble_median ensemble_weights
 
 How today's defaults were reached (validation OWA; AutoETS / AutoTheta on the same points:
 m3_yearly .979/.905, m3_quarterly .868/.896, m3_other .681/.689, m1_yearly .900/.705,
@@ -50,6 +51,14 @@ CANDIDATES: dict[str, dict] = {
 }
 
 
+# Combinations of the default GlobalLSTM with AutoETS and AutoTheta (lstmcast.forecast.Ensemble), by name.
+ENSEMBLES: dict[str, dict] = {
+    "ensemble_median": {"combine": "median"},
+    "ensemble_mean": {"combine": "mean"},
+    "ensemble_weights": {"combine": "weights"},
+}
+
+
 def settings_for(candidate: str, horizon: int) -> dict:
     """A candidate's departures, with look-backs written in horizons ("h,2h") turned into numbers."""
     settings = dict(CANDIDATES[candidate])
@@ -71,15 +80,16 @@ def validation_split(name: str):
     return head, tail, horizon
 
 
-def evaluate(name: str, candidates: list[str], baselines: bool) -> list[dict]:
+def evaluate(name: str, candidates: list[str], baselines: bool, ensembles: list[str] = ()) -> list[dict]:
     from lstmcast.evaluate import holdout
-    from lstmcast.forecast import AutoETS, AutoTheta, GlobalLSTM, Naive2
+    from lstmcast.forecast import AutoETS, AutoTheta, Ensemble, GlobalLSTM, Naive2
 
     head, tail, horizon = validation_split(name)
     season = season_of(name)
     models = [
         GlobalLSTM(horizon=horizon, season=season, **settings_for(c, horizon), alias=f"lstm_{c}") for c in candidates
     ]
+    models += [Ensemble(horizon=horizon, season=season, **ENSEMBLES[e], alias=e) for e in ensembles]
     models += [Naive2(season=season)] + ([AutoETS(season=season), AutoTheta(season=season)] if baselines else [])
     started = time.perf_counter()
     table = holdout(models, head, tail, season=season, level=[80, 95]).table()
@@ -97,10 +107,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", nargs="+", default=list(CANDIDATES), choices=list(CANDIDATES))
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
+    parser.add_argument("--ensembles", nargs="*", default=[], choices=list(ENSEMBLES))
     parser.add_argument("--no-baselines", action="store_true", help="Naive2 only (it is OWA's reference)")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
-    rows = [row for name in args.datasets for row in evaluate(name, args.candidates, not args.no_baselines)]
+    rows = [
+        row for name in args.datasets for row in evaluate(name, args.candidates, not args.no_baselines, args.ensembles)
+    ]
     models = list(dict.fromkeys(r["model"] for r in rows))
     print("\n| model | " + " | ".join(args.datasets) + " | mean |")
     print("| --- |" + " --- |" * (len(args.datasets) + 1))

@@ -1,6 +1,8 @@
 """How lstmcast's default forecaster (``recommended_params``, as the ``forecast`` command uses it)
-compares with AutoETS, AutoTheta and seasonal naive on M1 monthly series, inside their training
-files only (the competition's test parts are never read).
+and the recommended combination (``recommended_ensemble``: that LSTM with AutoETS and AutoTheta,
+their median, as ``forecast --ensemble`` makes it) compare with AutoETS, AutoTheta and seasonal
+naive on M1 monthly series, inside their training files only (the competition's test parts are
+never read).
 
     python benchmarks/defaults_m1.py                 # every 10th series with >= 60 training months
     python benchmarks/defaults_m1.py --every 1       # all that qualify (slow)
@@ -24,7 +26,14 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "competitio
 
 def main() -> None:
     from lstmcast.evaluate import backtest
-    from lstmcast.forecast import AutoETS, AutoTheta, LocalLSTM, SeasonalNaive, recommended_params
+    from lstmcast.forecast import (
+        AutoETS,
+        AutoTheta,
+        LocalLSTM,
+        SeasonalNaive,
+        recommended_ensemble,
+        recommended_params,
+    )
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--every", type=int, default=10)
@@ -36,8 +45,9 @@ def main() -> None:
     rows, started = [], time.perf_counter()
     for uid, y in chosen:
         lstm = LocalLSTM(**recommended_params(y[:-18], 12))
+        ensemble = recommended_ensemble(lstm, y[:-18], season=12, horizon=18)
         baselines = [SeasonalNaive(season=12), AutoETS(season=12), AutoTheta(season=12)]
-        result = backtest(lstm, y, horizon=18, n_windows=1, season=12, baselines=baselines)
+        result = backtest([lstm, ensemble], y, horizon=18, n_windows=1, season=12, baselines=baselines)
         rows.append({"unique_id": uid, **{alias: m["mase"] for alias, m in result.metrics.items()}})
     table = pd.DataFrame(rows).set_index("unique_id")
     print(
@@ -46,7 +56,9 @@ def main() -> None:
     )
     print("mean MASE:", table.mean().round(3).to_dict())
     print("median MASE:", table.median().round(3).to_dict())
-    print("share of series where the LSTM beats AutoETS:", round(float((table["lstm"] < table["auto_ets"]).mean()), 2))
+    for alias in ("lstm", "ensemble"):
+        share = float((table[alias] < table["auto_ets"]).mean())
+        print(f"share of series where {alias} beats AutoETS: {share:.2f}")
 
 
 if __name__ == "__main__":
