@@ -46,7 +46,7 @@ def test_forecast_a_long_file_with_intervals(monkeypatch, capsys, tmp_path):
         tmp_path / "x.csv",
         *FAST,
     )
-    assert code == 2 and "at least 19 series" in err  # refused before any training
+    assert code == 2 and "at least 19 held-back forecasts" in err  # refused before any training
     frame = long_csv(tmp_path / "panel.csv", n_series=24, short=True)
     output = tmp_path / "fc.csv"
     code, out, err = run_cli(

@@ -41,7 +41,7 @@ from lstmcast._estimator import Estimator, clone
 from lstmcast.data import Panel, future_index, validate_series
 from lstmcast.data.validate import time_label
 from lstmcast.errors import BaselineFitError, InvalidInputError, TrainingDivergedError
-from lstmcast.forecast.intervals import interval_levels
+from lstmcast.forecast.intervals import calibration_needed, interval_levels
 
 __all__ = [
     "RESERVED_COLUMNS",
@@ -502,6 +502,30 @@ class GlobalForecaster(Forecaster):
         self._fit_panel(panel)
         self.panel_ = panel
         return self
+
+    def check_levels(self, panel: Panel, level: Any) -> None:
+        """Refuse, before any training, interval levels ``panel`` gives too few held-back
+        forecasts to calibrate.
+
+        Parameters
+        ----------
+        panel : Panel
+            The training panel.
+        level : float or list of float
+            The interval coverages that will be asked of ``predict``.
+        """
+        calibrated, source = self._calibration_forecasts(panel)
+        for value in interval_levels(level):
+            needed = calibration_needed(value)
+            if calibrated < needed:
+                raise InvalidInputError(
+                    f"a {value:g}% interval needs at least {needed} held-back forecasts to calibrate on; this panel "
+                    f"gives {calibrated} ({source}): ask for a lower level, or forecast without intervals"
+                )
+
+    def _calibration_forecasts(self, panel: Panel) -> tuple[int, str]:
+        """How many held-back forecasts ``panel`` gives the intervals, and from what."""
+        raise InvalidInputError(f"{type(self).__name__} gives no prediction intervals")
 
     def _fit_panel(self, panel: Panel) -> None:
         raise NotImplementedError

@@ -301,29 +301,10 @@ class Ensemble(GlobalForecaster):
             frame[alias] = np.concatenate([f[m] for f in result.members])
         return frame
 
-    def check_levels(self, panel: Panel, level: Any) -> None:
-        """Refuse, before any training, interval levels ``panel`` has too few series to calibrate
-        (one held-back forecast per series and origin that leaves two values before it).
-
-        Parameters
-        ----------
-        panel : Panel
-            The training panel.
-        level : float or list of float
-            The interval coverages that will be asked of ``predict``.
-        """
-        lengths, horizon = panel.lengths, self._horizon()
-        calibrated = sum(
-            int(np.sum(lengths - back - horizon >= 2)) for back in range(positive_int(self.windows, "windows"))
-        )
-        for value in interval_levels(level):
-            needed = calibration_needed(value)
-            if calibrated < needed:
-                raise InvalidInputError(
-                    f"a {value:g}% interval of the ensemble needs at least {needed} held-back forecasts to calibrate "
-                    f"on; this panel gives {calibrated} (series longer than the horizon + 1, over "
-                    f"windows={self.windows} origins): use more windows, a lower level, or no intervals"
-                )
+    def _calibration_forecasts(self, panel: Panel) -> tuple[int, str]:
+        lengths, horizon, windows = panel.lengths, self._horizon(), positive_int(self.windows, "windows")
+        calibrated = sum(int(np.sum(lengths - back - horizon >= 2)) for back in range(windows))
+        return calibrated, f"one per series longer than the horizon + 1 and origin, windows={windows}; use more windows"
 
 
 def recommended_ensemble(lstm: Forecaster, data: Any, *, season: int, horizon: int, levels: Sequence[float] = ()):

@@ -33,7 +33,7 @@ from lstmcast._checks import season as check_season
 from lstmcast.data import Panel
 from lstmcast.errors import InvalidInputError
 from lstmcast.forecast.base import COMBINATIONS, GlobalForecaster, PanelForecasts, combine_members
-from lstmcast.forecast.intervals import calibration_needed, conformal_quantiles, interval_levels
+from lstmcast.forecast.intervals import conformal_quantiles
 from lstmcast.forecast.network import NetworkForecaster
 from lstmcast.nn import ensemble_forward, ensemble_recursive
 from lstmcast.train import TrainJob
@@ -137,25 +137,9 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
         """Networks in the ensemble: one per look-back and seed."""
         return len(self.look_backs()) * len(self._seeds())
 
-    def check_levels(self, panel: Panel, level: Any) -> None:
-        """Refuse, before any training, interval levels ``panel`` has too few series to calibrate.
-
-        Parameters
-        ----------
-        panel : Panel
-            The training panel.
-        level : float or list of float
-            The interval coverages that will be asked of ``predict``.
-        """
+    def _calibration_forecasts(self, panel: Panel) -> tuple[int, str]:
         horizon, lengths = self._horizon(), panel.lengths
-        calibrated = int(np.sum((lengths >= MIN_LENGTH) & (lengths - horizon >= 1)))
-        for value in interval_levels(level):
-            needed = calibration_needed(value)
-            if calibrated < needed:
-                raise InvalidInputError(
-                    f"a {value:g}% interval needs at least {needed} series longer than the horizon to calibrate on; "
-                    f"this panel has {calibrated}: ask for a lower level, or forecast without intervals"
-                )
+        return int(np.sum((lengths >= MIN_LENGTH) & (lengths - horizon >= 1))), "one per series longer than the horizon"
 
     def held_back_forecasts(self, panel: Panel, horizon: int) -> np.ndarray:
         """Forecasts of each series' last ``horizon`` values by a fit that did not see them: the
