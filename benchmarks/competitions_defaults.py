@@ -23,6 +23,14 @@ session before the budget was added; rerun today, ``full`` gave .900 on m1_quart
 a difference not explained yet. With the budget (``default``) and variants, rerun today:
 m1_quarterly default .910, batch64 .903, batch64_lr3e-3 .904, lr3e-3 .905, full .900;
 m3_quarterly default .965, batch64 .944; m3_yearly default .931, batch64 .910.
+
+The combination (``--ensembles``; the default LSTM with AutoETS and AutoTheta), validated
+2026-12-03 (``--candidates default --ensembles ensemble_median ensemble_weights``, 524 s), in the
+order above: median .893 / .853 / .642 / .723 / .828 / .839 (mean .796), weights (inverse held-back
+MASE) .896 / .852 / .651 / .733 / .831 / .837 (mean .800), the LSTM alone .931 / .965 / .697 / .745
+/ .893 / .900 (mean .855), AutoETS .979 / .868 / .681 / .900 / .855 / .846 (mean .855), AutoTheta
+.905 / .896 / .689 / .705 / .863 / .925 (mean .831). The median is the default: the lower mean, and
+no weights to estimate.
 """
 
 from __future__ import annotations
