@@ -161,3 +161,15 @@ def test_the_recommended_ensemble_has_origins_enough_for_its_intervals():
     assert one.windows == 19 and [m.alias for m in one.members(SEASON)] == ["lstm", "auto_ets", "auto_theta"]
     many = recommended_ensemble(Persistence(alias="lstm"), PANEL, season=SEASON, horizon=H, levels=[95])
     assert many.windows == math.ceil(19 / len(PANEL))
+
+
+def test_a_model_that_fails_on_every_held_back_part_leaves_weights_impossible_not_the_median():
+    short = Panel(("a",), (PANEL.values[0][:9],), (pd.RangeIndex(9),))
+    models = [Persistence(), SeasonalNaive(season=8, alias="yearly")]  # 5 values held back from: no season of 8
+    fitted = Ensemble(horizon=H, models=models, season=1).fit(short)
+    assert np.isnan(fitted.held_back_errors_).all()
+    np.testing.assert_array_equal(
+        fitted.predict(H)["ensemble"], np.nanmedian(np.stack([[short.values[0][-1]] * H, short.values[0][1:5]]), axis=0)
+    )
+    with pytest.raises(InvalidInputError, match="cannot be compared for weights"):
+        Ensemble(horizon=H, models=models, season=1, combine="weights").fit(short)

@@ -181,12 +181,14 @@ class Ensemble(GlobalForecaster):
         with np.errstate(invalid="ignore", divide="ignore"):
             scaled = np.abs(forecasts - truth[None]) / np.where(scales > 0, scales, np.nan)[None, :, None]
         every = np.all(np.isfinite(scaled), axis=(0, 2))  # the series every model forecast, with a scale
-        if not every.any():
+        if not every.any() and self.combine == "weights":
             raise InvalidInputError(
                 "no series was forecast by every model on the held-back window (or each repeats exactly, with no "
-                "scale): the models cannot be compared; check the models on these series one by one"
+                "scale): the models cannot be compared for weights; use combine='median' or 'mean', or check the "
+                "models on these series one by one"
             )
-        self.held_back_errors_ = scaled[:, every].mean(axis=(1, 2))  # on the same points for every model
+        # on the same points for every model (NaN when there are none: the median and mean need no comparison)
+        self.held_back_errors_ = scaled[:, every].mean(axis=(1, 2)) if every.any() else np.full(len(models), np.nan)
         self.weights_ = _weights(self.combine, self.held_back_errors_)
         # the intervals' scores: the combination as it is made, of the models that forecast each series
         with np.errstate(invalid="ignore", divide="ignore"):
