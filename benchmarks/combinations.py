@@ -39,7 +39,7 @@ def member_forecasts(name: str, arima: bool) -> tuple[dict[str, np.ndarray], np.
     out, seconds = {}, {}
     for model in models:
         result = model.forecast_panel(head, horizon)
-        out[model.alias] = np.stack([np.asarray(p, np.float64)[:horizon] for p in result.point])
+        out[model.alias] = result.stacked(horizon)
         seconds[model.alias] = result.seconds
     return out, np.stack(tail.values), list(head.values), season, seconds
 

@@ -118,6 +118,21 @@ class PanelForecasts:
     fitted: list[Forecaster] = field(default_factory=list)
     seconds: float = 0.0
 
+    def stacked(self, horizon: int) -> np.ndarray:
+        """``point`` as one array.
+
+        Parameters
+        ----------
+        horizon : int
+            The steps kept of each series' forecast.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(series, horizon)``, NaN where the model failed.
+        """
+        return np.stack([np.asarray(p, np.float64)[:horizon] for p in self.point])
+
 
 class Forecaster(Estimator):
     """The root of every lstmcast forecaster: see the module docstring for the protocol.
@@ -210,8 +225,7 @@ class Forecaster(Estimator):
             ``(series, horizon)``, NaN where the model could not forecast a series.
         """
         horizon = positive_int(horizon, "horizon")
-        result = clone(self).forecast_panel(panel.cut(-horizon), horizon)
-        return np.stack([np.asarray(p, np.float64)[:horizon] for p in result.point])
+        return clone(self).forecast_panel(panel.cut(-horizon), horizon).stacked(horizon)
 
     def forecast_panel(
         self,
@@ -419,8 +433,7 @@ class LocalForecaster(Forecaster):
         for k, (uid, values) in enumerate(zip(panel.ids, panel.values)):
             points = horizon if new is None else len(new[k])
             try:
-                axis = panel.index[k]  # a dated series is fitted as one, so the fitted model knows its dates
-                model = clone(self).fit(pd.Series(values, index=axis) if isinstance(axis, pd.DatetimeIndex) else values)
+                model = self.fitted_copy(values, panel.index[k])
                 if new is None:
                     forecast = np.asarray(model._forecast(horizon), np.float64)
                     halves = model._half_widths(horizon, list(levels)) if levels else {}
@@ -448,6 +461,24 @@ class LocalForecaster(Forecaster):
         if in_sample:
             out.history_point = [combine_members(h) for h in out.history]
         return out
+
+    def fitted_copy(self, values: np.ndarray, axis: pd.Index) -> LocalForecaster:
+        """A copy of this model fitted on one series of a panel: a dated series is fitted as a
+        pandas Series, so the copy knows its dates.
+
+        Parameters
+        ----------
+        values : numpy.ndarray
+            The series' values.
+        axis : pandas.Index
+            Its time axis (a ``Panel``'s ``index[k]``).
+
+        Returns
+        -------
+        LocalForecaster
+            The fitted copy.
+        """
+        return clone(self).fit(pd.Series(values, index=axis) if isinstance(axis, pd.DatetimeIndex) else values)
 
     def task_panels(self, panel: Panel, size: int) -> list[Panel]:
         """Partitions of ``size`` series (by unique_id): a local model's series are independent."""

@@ -195,7 +195,6 @@ class Ensemble(GlobalForecaster):
             scores = np.abs(_combined(forecasts, self.combine, self.weights_) - truth) / scales[:, None]
         self.calibration_scores_ = scores[np.all(np.isfinite(scores), axis=1)]
         self.scales_ = np.array([_scale(v, season) for v in panel.values])
-        self.season_ = season
         self.aliases_ = [m.alias for m in models]
         self.train_seconds_ = time.perf_counter() - started
 
@@ -354,11 +353,6 @@ def _held_back(model: Forecaster, panel: Panel, horizon: int) -> np.ndarray:
         return np.full((len(panel), horizon), np.nan)
 
 
-def _points(result: PanelForecasts, horizon: int) -> np.ndarray:
-    """A model's point forecasts ``(series, horizon)``, NaN where it failed."""
-    return np.stack([np.asarray(p, np.float64)[:horizon] for p in result.point])
-
-
 def _scale(values: np.ndarray, season: int) -> float:
     """MASE's scale of a training series (``lstmcast.metrics.seasonal_naive_scale``); 0 where it
     vanishes (the series repeats exactly) or cannot be computed (one value)."""
@@ -406,9 +400,7 @@ def _fitted(model: Forecaster, panel: Panel) -> Any:
     copies = []
     for values, axis in zip(panel.values, panel.index):
         try:
-            copies.append(
-                clone(model).fit(pd.Series(values, index=axis) if isinstance(axis, pd.DatetimeIndex) else values)
-            )
+            copies.append(model.fitted_copy(values, axis))
         except _FAILURES:
             copies.append(None)
     return copies
