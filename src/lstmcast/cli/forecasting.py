@@ -61,15 +61,14 @@ def forecast(
     many = isinstance(series, Panel)
     if many and plot is not None:
         raise InvalidInputError("--plot is for one series; a long-format file gets its forecasts in --output")
+    if spread and ensemble:
+        raise InvalidInputError("--spread shows the LSTM's members, --ensemble the combination: choose one")
     season = opts.model.season_of(series)
     intervals = bool(level) and not ensemble  # with --ensemble, the intervals are the combination's
     lstm = opts.model.lstm(series, season, horizon=horizon, intervals=intervals, verbose=1)
     model = recommended_ensemble(lstm, series, season=season, horizon=horizon, levels=level or ()) if ensemble else lstm
-    if spread and ensemble:
-        raise InvalidInputError("--spread shows the LSTM's members, --ensemble the combination: choose one")
-    if many or ensemble:
-        if level:
-            model.check_levels(series if many else Panel.of_series(series), level)
+    if level and (many or ensemble):  # refused before any training
+        model.check_levels(series if many else Panel.of_series(series), level)
     if many:
         typer.echo(f"{len(series)} series: one network for all of them ({lstm.n_members()} members)")
     fitted = model.fit(series)
