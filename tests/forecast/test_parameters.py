@@ -120,19 +120,15 @@ class Case:
     values: dict[str, tuple]
 
 
-# LocalLSTM and the tutorials' variant of it share their parameters
-LOCAL_BASE = dict(look_back=3, units=3, epochs=6, batch_size=8, learning_rate=0.05)
-LOCAL_VALUES = {
-    "alias": ("net", CHANGES),
+# NetworkEstimator's parameters, shared by every network estimator; each case sets its own epochs,
+# batch size and schedule (a value other than its base's) with ``network_values``
+NETWORK_VALUES = {
     "units": (5, CHANGES),
     "dense": ((2,), CHANGES),
     "dropout": (0.3, CHANGES),
     "recurrent_dropout": (0.3, CHANGES),
-    "epochs": (7, CHANGES),  # (epochs that round up to the base's power of two reuse its compiled program)
-    "batch_size": (4, CHANGES),
     "optimizer": ("sgd", CHANGES),
     "learning_rate": (0.01, CHANGES),
-    "lr_schedule": ("cosine", CHANGES),
     "clip_norm": (1e-3, CHANGES),
     "patience": (0, CHANGES),
     "min_delta": (0.01, REFUSED, "patience"),  # early stopping's: without patience it would do nothing
@@ -140,21 +136,42 @@ LOCAL_VALUES = {
     "n_seeds": (2, CHANGES),
     "seed": (1, CHANGES),
     "verbose": (1, CHANGES),
-    "look_back": (2, CHANGES),
-    "strategy": ("direct", REFUSED, "give horizon"),  # a direct network needs the horizon it outputs
-    "horizon": (H, REFUSED, "leave horizon out"),  # recursive and not calibrating: it would be ignored
-    "loss": ("mae", CHANGES),
-    "shuffle": (False, CHANGES),
-    "stateful": (True, CHANGES),
-    "log": (True, CHANGES),
-    "difference": (1, CHANGES),
-    "scale": ("standard", CHANGES),
-    "feature_range": ((-1.0, 1.0), CHANGES),
-    "scale_range": ((0.0, 200.0), CHANGES),
-    "validation_size": (4, CHANGES),
-    "validation_data": (tuple(VALUES[-12:] + 5.0), CHANGES),
-    "conformal_windows": (2, REFUSED, "horizon"),  # calibrating needs the horizon the intervals are for
 }
+
+
+def network_values(epochs: int, batch_size: int, lr_schedule: str, **own: tuple) -> dict[str, tuple]:
+    """``NETWORK_VALUES`` with a case's epochs, batch size and schedule, then its own parameters."""
+    return {
+        **NETWORK_VALUES,
+        "epochs": (epochs, CHANGES),
+        "batch_size": (batch_size, CHANGES),
+        "lr_schedule": (lr_schedule, CHANGES),
+        **own,
+    }
+
+
+# LocalLSTM and the tutorials' variant of it share their parameters
+LOCAL_BASE = dict(look_back=3, units=3, epochs=6, batch_size=8, learning_rate=0.05)
+LOCAL_VALUES = network_values(
+    7,  # (epochs that round up to the base's power of two reuse its compiled program)
+    4,
+    "cosine",
+    alias=("net", CHANGES),
+    look_back=(2, CHANGES),
+    strategy=("direct", REFUSED, "give horizon"),  # a direct network needs the horizon it outputs
+    horizon=(H, REFUSED, "leave horizon out"),  # recursive and not calibrating: it would be ignored
+    loss=("mae", CHANGES),
+    shuffle=(False, CHANGES),
+    stateful=(True, CHANGES),
+    log=(True, CHANGES),
+    difference=(1, CHANGES),
+    scale=("standard", CHANGES),
+    feature_range=((-1.0, 1.0), CHANGES),
+    scale_range=((0.0, 200.0), CHANGES),
+    validation_size=(4, CHANGES),
+    validation_data=(tuple(VALUES[-12:] + 5.0), CHANGES),
+    conformal_windows=(2, REFUSED, "horizon"),  # calibrating needs the horizon the intervals are for
+)
 
 SEASON_VALUES = {"alias": ("mine", CHANGES), "season": (12, CHANGES)}
 
@@ -165,67 +182,41 @@ CASES_BY_NAME = {
         GlobalLSTM,
         dict(horizon=H, look_back=3, units=3, epochs=3, batch_size=32, n_seeds=3, learning_rate=0.05),
         global_observation,
-        {
-            "alias": ("net", CHANGES),
-            "units": (5, CHANGES),
-            "dense": ((2,), CHANGES),
-            "dropout": (0.3, CHANGES),
-            "recurrent_dropout": (0.3, CHANGES),
-            "epochs": (4, CHANGES),
-            "batch_size": (8, CHANGES),
-            "optimizer": ("sgd", CHANGES),
-            "learning_rate": (0.01, CHANGES),
-            "lr_schedule": ("cosine", CHANGES),
-            "clip_norm": (1e-3, CHANGES),
-            "patience": (0, CHANGES),
-            "min_delta": (0.01, REFUSED, "patience"),
-            "restore_best_weights": (False, REFUSED, "patience"),
-            "n_seeds": (2, CHANGES),
-            "seed": (1, CHANGES),
-            "verbose": (1, CHANGES),
-            "look_back": ([3, 5], CHANGES),  # a look-back ensemble
-            "strategy": ("recursive", CHANGES),
-            "horizon": (H + 1, CHANGES),
-            "loss": ("mse", CHANGES),
-            "shuffle": (False, CHANGES),
-            "normalization": ("level", CHANGES),
-            "season": (1, CHANGES),  # the base finds the yearly cycle (monthly data: 12)
-            "max_windows": (5, CHANGES),
-            "max_train_windows": (200, CHANGES),
-            "combine": ("mean", CHANGES),  # three members: their median is not their mean
-        },
+        network_values(
+            4,
+            8,
+            "cosine",
+            alias=("net", CHANGES),
+            look_back=([3, 5], CHANGES),  # a look-back ensemble
+            strategy=("recursive", CHANGES),
+            horizon=(H + 1, CHANGES),
+            loss=("mse", CHANGES),
+            shuffle=(False, CHANGES),
+            normalization=("level", CHANGES),
+            season=(1, CHANGES),  # the base finds the yearly cycle (monthly data: 12)
+            max_windows=(5, CHANGES),
+            max_train_windows=(200, CHANGES),
+            combine=("mean", CHANGES),  # three members: their median is not their mean
+        ),
     ),
     "LSTMClassifier": Case(
         LSTMClassifier,
         dict(units=3, conv_filters=(3,), conv_widths=(3,), epochs=4, batch_size=4, n_seeds=1, learning_rate=0.2),
         classifier_observation,
-        {
-            "units": (5, CHANGES),
-            "dense": ((2,), CHANGES),
-            "dropout": (0.3, CHANGES),
-            "recurrent_dropout": (0.3, CHANGES),
-            "epochs": (3, CHANGES),
-            "batch_size": (8, CHANGES),
-            "optimizer": ("sgd", CHANGES),
-            "learning_rate": (0.01, CHANGES),
-            "lr_schedule": ("constant", CHANGES),
-            "clip_norm": (1e-3, CHANGES),
-            "patience": (0, CHANGES),
-            "min_delta": (0.01, REFUSED, "patience"),
-            "restore_best_weights": (False, REFUSED, "patience"),
-            "n_seeds": (2, CHANGES),
-            "seed": (1, CHANGES),
-            "verbose": (1, CHANGES),
-            "bidirectional": (True, CHANGES),
-            "lstm_output_dropout": (0.1, CHANGES),
-            "conv_filters": ((4,), CHANGES),
-            "conv_widths": ((5,), CHANGES),
-            "max_lstm_steps": (3, CHANGES),
-            "standardize": (False, CHANGES),
-            "class_weight": ({"up": 3.0}, CHANGES),
-            "train_steps": (50, REFUSED, "epochs or train_steps"),  # sets the epochs only when epochs=None
-            "validation_size": (4, CHANGES),
-        },
+        network_values(
+            3,
+            8,
+            "constant",
+            bidirectional=(True, CHANGES),
+            lstm_output_dropout=(0.1, CHANGES),
+            conv_filters=((4,), CHANGES),
+            conv_widths=((5,), CHANGES),
+            max_lstm_steps=(3, CHANGES),
+            standardize=(False, CHANGES),
+            class_weight=({"up": 3.0}, CHANGES),
+            train_steps=(50, REFUSED, "epochs or train_steps"),  # sets the epochs only when epochs=None
+            validation_size=(4, CHANGES),
+        ),
     ),
     "ShampooTutorial": Case(
         ShampooTutorial,
