@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from lstmcast.errors import InvalidInputError
-from lstmcast.metrics import METRICS, mae, mape, mase, rmse, score, seasonal_naive_scale, smape
+from lstmcast.metrics import METRICS, mae, mape, mase, rmse, score, seasonal_naive_scale, seasonal_naive_scales, smape
 
 Y = [1.0, 2.0, 3.0, 4.0]
 P = [2.0, 2.0, 2.0, 6.0]  # errors 1, 0, -1, 2
@@ -120,6 +120,17 @@ def test_mase_of_a_training_series_no_longer_than_a_season_is_scaled_by_lag_1():
         assert score([1.0, 2.0], [2.0, 4.0], y_train=y_train, season=season)["mase"] == pytest.approx(1.5 / lag_1)
     # one value longer than a season: the seasonal lag
     assert seasonal_naive_scale(y_train, 4) == pytest.approx(abs(y_train[4] - y_train[0]), rel=1e-15)
+
+
+def test_the_scales_of_many_series_are_each_series_seasonal_naive_error():
+    """``seasonal_naive_scales``: per series, the mean absolute change over the season (lag 1 for
+    a series no longer than a season), 0 for one that repeats, computed here with NumPy."""
+    rng = np.random.default_rng(3)
+    series = [rng.normal(size=n).cumsum() for n in (4, 12, 13, 40)] + [np.tile([1.0, 2.0, 3.0, 4.0], 5)]
+    expected = [np.mean(np.abs(y[4:] - y[:-4])) if len(y) > 4 else np.mean(np.abs(np.diff(y))) for y in series]
+    np.testing.assert_allclose(seasonal_naive_scales(series, 4), expected, rtol=1e-12)
+    assert seasonal_naive_scales(series, 4)[-1] == 0.0
+    assert seasonal_naive_scales(series, 4)[0] == pytest.approx(np.mean(np.abs(np.diff(series[0]))))
 
 
 def test_mase_errors():

@@ -25,7 +25,18 @@ from lstmcast._checks import finite_array, series_values
 from lstmcast._checks import season as check_season
 from lstmcast.errors import InvalidInputError
 
-__all__ = ["METRICS", "mae", "mape", "mase", "metric_value", "rmse", "score", "seasonal_naive_scale", "smape"]
+__all__ = [
+    "METRICS",
+    "mae",
+    "mape",
+    "mase",
+    "metric_value",
+    "rmse",
+    "score",
+    "seasonal_naive_scale",
+    "seasonal_naive_scales",
+    "smape",
+]
 
 
 def _as_finite_array(values: object, name: str) -> np.ndarray:
@@ -214,6 +225,24 @@ def seasonal_naive_scale(y_train: object, season: int = 1) -> float:
             "rmse, mae or smape for this series."
         )
     return scale
+
+
+def seasonal_naive_scales(series: object, season: int = 1) -> np.ndarray:
+    """MASE's scale (``seasonal_naive_scale``) of each of many series, 0 where it vanishes.
+
+    Parameters
+    ----------
+    series : sequence of array-like
+        The training series, each 1-D, finite, at least two values.
+    season : int, default 1
+        The seasonal period, the naive forecast's lag (1 for a series not longer than a season).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(series,)`` float64, each series' scale in its own units, 0.0 where it repeats exactly.
+    """
+    return np.array([_seasonal_naive_scale_or_zero(y, season) for y in series], dtype=np.float64)
 
 
 def _seasonal_naive_scale_or_zero(y_train: object, season: int) -> float:

@@ -23,6 +23,7 @@ from lstmcast.transforms import (
     is_seasonal,
     normalize,
     seasonal_factors,
+    training_windows,
 )
 
 TINY = dict(look_back=6, units=6, epochs=4, batch_size=64, n_seeds=2, horizon=3)
@@ -307,6 +308,58 @@ def test_the_windows_reported_are_those_each_fit_trained_on(monkeypatch):
     (held_jobs, _), (final_jobs, _) = calls
     assert {len(job.x) for job in held_jobs} == {held} and {len(job.x) for job in final_jobs} == {final}
     assert model.windows_["validation_series"] == int((lengths - horizon >= 1).sum())
+
+
+def naive_scale(z, season):
+    """MASE's scale of one normalised series, written here with NumPy: the mean absolute change
+    over a season (over one step when the series is not longer than a season)."""
+    lag = season if len(z) > season else 1
+    return np.mean(np.abs(z[lag:] - z[:-lag]))
+
+
+def test_the_mase_loss_weighs_each_series_by_one_over_its_naive_scale(monkeypatch):
+    """``loss="mase"`` trains the absolute error with each window weighted by one over its series'
+    seasonal-naive scale on the normalised footing (over the values each fit may use: before the
+    held-back tail, then all), floored at a tenth of the median scale, the weights scaled to a
+    mean of 1; the validation windows are weighted alike. Recomputed here from the windows."""
+    calls = recording_fit_jobs(monkeypatch)
+    frame = panel_frame(n_series=8, seed=5)
+    frame.loc[frame["unique_id"] == "s03", "y"] = 50 + 1e-6 * np.arange((frame["unique_id"] == "s03").sum())
+    model = GlobalLSTM(**TINY, loss="mase", season=12).fit(frame)
+    (held_jobs, _), (final_jobs, _) = calls
+    zs = [normalize(v, s) for v, s in zip(model.panel_.values, model.scalings_)]
+    lengths, horizon = model.panel_.lengths, TINY["horizon"]
+    for jobs, ends in ((held_jobs, lengths - horizon), (final_jobs, lengths)):
+        scales = np.array([naive_scale(z[:end], 12) for z, end in zip(zs, ends)])
+        per_series = 1 / np.maximum(scales, 0.1 * np.median(scales))
+        windows = training_windows(zs, TINY["look_back"], horizon, ends, 10_000)
+        expected = per_series[windows.series] / per_series[windows.series].mean()
+        for job in jobs:
+            assert job.config.loss == "mae"
+            np.testing.assert_allclose(job.sample_weight, expected, rtol=1e-6)
+    assert per_series[3] == pytest.approx(10 / np.median(scales))  # the near-constant series, floored
+    tails = held_jobs[0].validation_data
+    tail_weights = 1 / np.maximum(
+        held_scales := np.array([naive_scale(z[: n - horizon], 12) for z, n in zip(zs, lengths)]),
+        0.1 * np.median(held_scales),
+    )
+    np.testing.assert_allclose(tails[3], tail_weights / tail_weights.mean(), rtol=1e-6)
+
+
+def test_a_loss_ensemble_trains_members_of_each_loss(monkeypatch):
+    """``loss=("mae", "mase")`` gives one member per look-back, loss and seed: the "mae" members
+    unweighted, the "mase" members weighted; both forecast."""
+    calls = recording_fit_jobs(monkeypatch)
+    model = GlobalLSTM(**{**TINY, "look_back": [3, 6]}, loss=("mae", "mase")).fit(panel_frame(n_series=6, seed=2))
+    (held_jobs, _), _ = calls
+    assert model.n_members() == len(held_jobs) == 2 * 2 * TINY["n_seeds"]
+    weighted = [job.sample_weight is not None for job in held_jobs]
+    assert weighted == [False, False, True, True] * 2  # look-back, then loss, then seed
+    assert np.isfinite(model.predict(3)["lstm"]).all()
+    with pytest.raises(InvalidInputError, match="loss"):
+        GlobalLSTM(**TINY, loss="smape").fit(panel_frame(n_series=3))
+    with pytest.raises(InvalidInputError, match="loss"):
+        GlobalLSTM(**TINY, loss=()).fit(panel_frame(n_series=3))
 
 
 # -- one-step forecasts and a panel of one -----------------------------------------------------------

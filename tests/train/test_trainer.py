@@ -182,6 +182,29 @@ def test_validation_loss_is_the_loss_of_the_weights_at_epoch_end():
     )
 
 
+def test_weighted_validation_loss_is_the_weighted_mean_of_the_per_sample_losses():
+    """A fourth element of ``validation_data`` weighs each validation sample's loss, as
+    ``sample_weight`` weighs the training samples': the weighted mean, computed here by hand."""
+    x, y = sine_windows(n=20)
+    x_val, y_val = sine_windows(n=8, phase=0.5)
+    weights = np.linspace(0.0, 3.0, 8)
+    result = fit(
+        SPEC,
+        x,
+        y,
+        TrainConfig(epochs=3, batch_size=5),
+        validation_data=(x_val, y_val, None, weights),
+        seed=2,
+        verbose=0,
+    )
+    pred, _ = network_forward(SPEC, result.member(0), x_val)
+    per_sample = (np.asarray(pred)[:, 0] - y_val) ** 2
+    np.testing.assert_allclose(
+        result.history["val_loss"][0, -1], np.sum(weights * per_sample) / np.sum(weights), rtol=1e-5
+    )
+    assert not np.isclose(np.sum(weights * per_sample) / np.sum(weights), per_sample.mean(), rtol=1e-3)
+
+
 def test_training_learns():
     x, y = sine_windows(n=60)
     result = fit(SPEC, x, y, TrainConfig(epochs=200, batch_size=8, learning_rate=0.01), seed=0, verbose=0)

@@ -35,8 +35,9 @@ from lstmcast.errors import InvalidInputError
 from lstmcast.forecast.base import COMBINATIONS, GlobalForecaster, PanelForecasts, combine_members
 from lstmcast.forecast.intervals import conformal_quantiles
 from lstmcast.forecast.network import NetworkForecaster
+from lstmcast.metrics import seasonal_naive_scales
 from lstmcast.nn import ensemble_forward, ensemble_recursive
-from lstmcast.train import TrainJob
+from lstmcast.train import LOSSES, TrainJob
 from lstmcast.transforms import (
     NORMALIZATIONS,
     SeriesScaling,
@@ -48,7 +49,12 @@ from lstmcast.transforms import (
     training_windows,
 )
 
-__all__ = ["MIN_LENGTH", "TRAIN_BUDGET", "GlobalLSTM", "within_budget"]
+__all__ = ["LOSS_NAMES", "MIN_LENGTH", "TRAIN_BUDGET", "GlobalLSTM", "within_budget"]
+
+LOSS_NAMES = (*LOSSES, "mase")
+"""``GlobalLSTM``'s losses: ``lstmcast.train.LOSSES`` on the normalised footing, and ``"mase"``,
+the absolute error of each series divided by MASE's scale of its normalised values (its
+in-sample seasonal-naive mean absolute change): the error MASE weighs."""
 
 MIN_LENGTH = 3
 """A series needs this many values for the network (fewer: Naive2, listed as a fallback)."""
@@ -100,7 +106,7 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
     units: int | Sequence[int] = 64
     epochs: int = 20
     batch_size: int = 256
-    loss: str = "mae"
+    loss: str | Sequence[str] = "mae"
     n_seeds: int = 3
     strategy: str = "direct"
     normalization: str = "auto"
@@ -134,8 +140,8 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
         return [positive_int(v, "look_back") for v in values]
 
     def n_members(self) -> int:
-        """Networks in the ensemble: one per look-back and seed."""
-        return len(self.look_backs()) * len(self._seeds())
+        """Networks in the ensemble: one per look-back, loss and seed."""
+        return len(self.look_backs()) * len(self.losses()) * len(self._seeds())
 
     def _calibration_forecasts(self, panel: Panel) -> tuple[int, str]:
         horizon, lengths = self._horizon(), panel.lengths
@@ -187,9 +193,10 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
             for values, is_short in zip(panel.values, short)
         ]
         zs = _normalized(panel.values, scalings)
-        # members: every look-back with every seed, windows padded to the longest look-back (one program)
-        members = [(look_back, seed) for look_back in look_backs for seed in self._seeds()]
-        widest = max(look_backs)
+        # members: every look-back with every seed; members of one look-back train in one program (padding the
+        # shorter windows to the longest look-back would share one program but cost a quarter more arithmetic)
+        losses = self.losses()
+        members = [(look_back, loss, seed) for look_back in look_backs for loss in losses for seed in self._seeds()]
         config = self._forecaster_training(validating=True)
         planned_epochs, max_windows = within_budget(
             np.where(short, 0, lengths - outputs), config.epochs, max_windows, budget
@@ -204,24 +211,31 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
                 f"no series is longer than horizon={horizon}: nothing is left to validate and calibrate on; "
                 "use a shorter horizon"
             )
-        windows = {lb: _padded(training_windows(zs, lb, outputs, held_ends, max_windows), widest) for lb in look_backs}
-        tails = {lb: _padded(self._tail_windows(zs, validating, held_ends, lb, horizon), widest) for lb in look_backs}
+        windows = {lb: training_windows(zs, lb, outputs, held_ends, max_windows) for lb in look_backs}
+        tails = {lb: self._tail_windows(zs, validating, held_ends, lb, horizon) for lb in look_backs}
+        weights = {loss: _series_weights(loss, zs, held_ends, season) for loss in losses}
         jobs = [
             TrainJob(
                 spec,
                 windows[lb].x,
                 windows[lb].y,
-                config,
+                replace(config, loss=_per_sample_loss(loss)),
                 seed=seed,
                 lengths=windows[lb].lengths,
-                validation_data=(tails[lb].x, tails[lb].y, tails[lb].lengths),
+                sample_weight=_window_weights(weights[loss], windows[lb]),
+                validation_data=(
+                    tails[lb].x,
+                    tails[lb].y,
+                    tails[lb].lengths,
+                    _window_weights(weights[loss], tails[lb]),
+                ),
             )
-            for lb, seed in members
+            for lb, loss, seed in members
         ]
         held = self._train(jobs)
         held_back_count = len(windows[look_backs[0]].x)
         self.spec_, self.params_ = spec, held.params
-        self.member_look_backs_ = np.array([lb for lb, _ in members])
+        self.member_look_backs_ = np.array([lb for lb, _, _ in members])
         starts = held_ends[validating]
         predicted = self._forecast_normalized([zs[k] for k in validating], starts, horizon)  # (members, series, h)
         truth = np.stack([zs[k][t : t + horizon] - zs[k][t - 1] for k, t in zip(validating, starts)])
@@ -233,20 +247,19 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
 
         # 2. final: every window, each member for the epochs its held-back twin chose
         epochs = (held.best_epoch + 1) if config.early_stopping is not None else np.full(len(members), config.epochs)
-        full = {
-            lb: _padded(training_windows(zs, lb, outputs, np.where(short, 0, lengths), max_windows), widest)
-            for lb in look_backs
-        }
+        full = {lb: training_windows(zs, lb, outputs, np.where(short, 0, lengths), max_windows) for lb in look_backs}
+        weights = {loss: _series_weights(loss, zs, np.where(short, 0, lengths), season) for loss in losses}
         jobs = [
             TrainJob(
                 spec,
                 full[lb].x,
                 full[lb].y,
-                replace(config, epochs=int(epoch), early_stopping=None),
+                replace(held_job.config, epochs=int(epoch), early_stopping=None),
                 seed=seed,
                 lengths=full[lb].lengths,
+                sample_weight=_window_weights(weights[loss], full[lb]),
             )
-            for (lb, seed), epoch in zip(members, np.maximum(epochs, 1))
+            for (lb, loss, seed), held_job, epoch in zip(members, jobs, np.maximum(epochs, 1))
         ]
         final = self._train(jobs)
         self.params_ = jax.tree_util.tree_map(np.asarray, final.params)
@@ -263,6 +276,16 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
             "max_windows": int(max_windows),
             "epochs": int(planned_epochs),
         }
+
+    def losses(self) -> list[str]:
+        """The losses of the ensemble: ``loss`` as a list (a loss ensemble has members of each)."""
+        values = list(self.loss) if isinstance(self.loss, (list, tuple)) else [self.loss]
+        if not values:
+            raise InvalidInputError(f"loss is one of {LOSS_NAMES} or a list of them, not an empty list")
+        return [one_of(v, LOSS_NAMES, "loss") for v in values]
+
+    def _training_loss(self) -> str:
+        return _per_sample_loss(self.losses()[0])
 
     def _tail_windows(self, zs, validating, ends, look_back, horizon) -> Windows:
         """The validation windows: from each validated series' held-back end, its last
@@ -413,16 +436,37 @@ def within_budget(available: np.ndarray, epochs: int, max_windows: int, budget: 
     return 1, low
 
 
+def _per_sample_loss(loss: str) -> str:
+    """The per-sample loss (``lstmcast.train.LOSSES``) a loss of ``LOSS_NAMES`` trains with."""
+    return "mae" if loss == "mase" else loss
+
+
+def _series_weights(loss: str, zs: list[np.ndarray], ends: np.ndarray, season: int) -> np.ndarray | None:
+    """Each series' weight in ``loss``: for ``"mase"``, one over MASE's scale of its normalised
+    values before ``ends[k]`` (``lstmcast.metrics.seasonal_naive_scales``), no smaller than a tenth
+    of the median scale, so that a near-constant series cannot take the whole loss; None (every
+    window alike) for the other losses."""
+    if loss != "mase":
+        return None
+    scored = [k for k, end in enumerate(ends) if end >= 2]
+    scales = np.full(len(zs), np.nan)
+    scales[scored] = seasonal_naive_scales([zs[k][: ends[k]] for k in scored], season)
+    positive = scales[scales > 0]
+    typical = float(np.median(positive)) if len(positive) else 1.0
+    return 1.0 / np.where(np.isnan(scales), typical, np.maximum(scales, 0.1 * typical))
+
+
+def _window_weights(series_weights: np.ndarray | None, windows: Windows) -> np.ndarray | None:
+    """Each window's loss weight, its series' weight, scaled to a mean of 1 over ``windows`` (so
+    the learning rate means what it means unweighted); None for unweighted training."""
+    if series_weights is None:
+        return None
+    weights = series_weights[windows.series]
+    return weights / weights.mean()
+
+
 def _normalized(values: Sequence[np.ndarray], scalings: Sequence[SeriesScaling | None]) -> list[np.ndarray]:
     return [np.zeros(0) if s is None else normalize(v, s) for v, s in zip(values, scalings)]
-
-
-def _padded(windows: Windows, steps: int) -> Windows:
-    """``windows`` with their inputs padded at the end to ``steps`` (their lengths say where they end)."""
-    extra = steps - windows.x.shape[1]
-    if extra == 0:
-        return windows
-    return replace(windows, x=np.pad(windows.x, ((0, 0), (0, extra), (0, 0))))
 
 
 def _fallbacks(

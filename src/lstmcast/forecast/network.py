@@ -65,5 +65,9 @@ class NetworkForecaster(NetworkEstimator):
             recurrent_dropout=self.recurrent_dropout,
         )
 
+    def _training_loss(self) -> str:
+        """The per-sample loss the network is trained with (``lstmcast.train.LOSSES``)."""
+        return self.loss
+
     def _forecaster_training(self, validating: bool, **settings: Any) -> TrainConfig:
-        return self._training(loss=self.loss, validating=validating, shuffle=self.shuffle, **settings)
+        return self._training(loss=self._training_loss(), validating=validating, shuffle=self.shuffle, **settings)

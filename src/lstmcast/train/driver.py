@@ -152,7 +152,8 @@ def fit_many(
     learning_rates : sequence of float, optional
         One learning rate per seed, instead of ``config.learning_rate``.
     validation_data : tuple, optional
-        ``(x, y)``, or ``(x, y, lengths)`` with ``lengths``.
+        ``(x, y)``, or ``(x, y, lengths)`` with ``lengths``, or ``(x, y, lengths, sample_weight)``
+        (``lengths`` None where there are none): the validation loss is weighted as the training loss.
     initial_params : dict, optional
         One network's weights (the same start for every model) or a stack with a leading model
         axis; default: drawn from each seed.
@@ -491,8 +492,11 @@ def _chunk_epochs(spec: NetworkSpec, epochs: int, steps_per_epoch: int, batch: i
 def _validation(spec: NetworkSpec, validation_data: tuple | None) -> Samples | None:
     if validation_data is None:
         return None
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-        raise InvalidInputError("validation_data is (x, y), or (x, y, lengths) for sequences padded at the end")
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3, 4):
+        raise InvalidInputError(
+            "validation_data is (x, y), (x, y, lengths) for sequences padded at the end, or (x, y, lengths, "
+            "sample_weight) (lengths may be None)"
+        )
     return _as_samples(spec, "validation", *validation_data)
 
 
@@ -537,7 +541,7 @@ def _validation_batches(validation: Samples, batch: int, n_batches: int) -> dict
     out = {
         "x_val": batched(validation.x),
         "y_val": batched(validation.y),
-        "w_val": batched(np.ones(len(validation.x), np.float32)),
+        "w_val": batched(np.ones(len(validation.x), np.float32) if validation.weights is None else validation.weights),
     }
     if validation.lengths is not None:
         out["lengths_val"] = batched(validation.lengths)
