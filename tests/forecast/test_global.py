@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lstmcast.data import Panel, from_long
 from lstmcast.errors import InvalidInputError
 from lstmcast.forecast import GlobalLSTM
-from lstmcast.forecast.global_lstm import MIN_LENGTH, within_budget
+from lstmcast.forecast.global_lstm import MIN_LENGTH, TRAIN_BUDGET, within_budget
 from lstmcast.forecast.intervals import conformal_quantiles
 from lstmcast.transforms import (
     SeriesScaling,
@@ -175,11 +175,13 @@ def test_global_model_rules():
 
 
 def test_defaults_are_the_recommended_settings():
-    """The look-back ensemble of one and two horizons, 3 seeds each: six members, combined by
-    their median; direct forecasts of the whole horizon."""
+    """The look-back ensemble of one and two horizons, 3 seeds each: six members of 32 units,
+    combined by their median, trained on the MASE-scaled error in batches of 64 under the training
+    budget; direct forecasts of the whole horizon."""
     model = GlobalLSTM(horizon=4)
     assert model.look_backs() == [4, 8] and model.n_members() == 6
-    assert (model.strategy, model.combine, model.loss, model.n_seeds) == ("direct", "median", "mae", 3)
+    assert (model.strategy, model.combine, model.loss, model.n_seeds) == ("direct", "median", "mase", 3)
+    assert (model.units, model.batch_size, model.max_train_windows) == (32, 64, TRAIN_BUDGET)
     assert GlobalLSTM(horizon=4, look_back=[2, 3, 5], n_seeds=2).n_members() == 6
 
 

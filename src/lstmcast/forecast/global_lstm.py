@@ -59,11 +59,12 @@ in-sample seasonal-naive mean absolute change): the error MASE weighs."""
 MIN_LENGTH = 3
 """A series needs this many values for the network (fewer: Naive2, listed as a fallback)."""
 
-TRAIN_BUDGET = 32_000
-"""Windows one member sees in training by default (epochs × windows). Measured here (2 cores):
-1,500 monthly series, h=24, fit in about a minute. Most M1/M3 panels need more for 20 epochs (M3
-yearly 147,000, M1 monthly 470,000): with the budget they train fewer epochs;
-``max_train_windows=None`` trains them fully (minutes to a quarter hour)."""
+TRAIN_BUDGET = 96_000
+"""Windows one member sees in training by default (epochs × windows). Measured here (2 cores,
+``benchmarks/panel_cli_speed.py``): 1,500 monthly series, h=24, fit and predict in about a minute
+with 32 units and batch 64. Most M1/M3 panels need more for 20 epochs (M3 yearly 147,000, M1
+monthly 470,000): with the budget they train fewer epochs; ``max_train_windows=None`` trains them
+fully (minutes)."""
 
 
 class GlobalLSTM(NetworkForecaster, GlobalForecaster):
@@ -71,9 +72,9 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
 
     The defaults are the settings chosen by backtests inside the M1 and M3 competitions'
     training files (``benchmarks/competitions_defaults.py``): a look-back ensemble of one and two
-    horizons, 3 seeds each, combined by their median; 64 units, the mean absolute error on the
-    normalised footing, batch 256, 20 epochs over every window (fewer under the training
-    budget), the whole horizon forecast at once. Only ``horizon`` must be given. The network and
+    horizons, 3 seeds each, combined by their median; 32 units, the absolute error scaled per
+    series as MASE scales it (``loss="mase"``), batch 64, 20 epochs over every window (fewer under
+    the training budget), the whole horizon forecast at once. Only ``horizon`` must be given. The network and
     training parameters are ``NetworkForecaster``'s and ``NetworkEstimator``'s.
 
     Parameters
@@ -96,6 +97,11 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
         The training budget: windows one member sees (epochs × windows); above it, fewer epochs
         first, then fewer windows per series (deterministic). None trains every epoch on every
         window.
+    loss : str or sequence of str, default "mase"
+        The training loss on the normalised footing, one of ``LOSS_NAMES``: ``"mase"`` weighs
+        each series' absolute error by one over MASE's scale of its normalised values (floored at
+        a tenth of the median scale), the error MASE weighs; ``"mae"`` weighs every window alike.
+        A list makes a loss ensemble, one member per look-back, loss and seed.
     combine : {"mean", "median"}, default "median"
         How the members' forecasts are combined (on the normalised footing).
     alias : str, default "lstm"
@@ -103,10 +109,10 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
     """
 
     look_back: int | Sequence[int] | None = None
-    units: int | Sequence[int] = 64
+    units: int | Sequence[int] = 32
     epochs: int = 20
-    batch_size: int = 256
-    loss: str | Sequence[str] = "mae"
+    batch_size: int = 64
+    loss: str | Sequence[str] = "mase"
     n_seeds: int = 3
     strategy: str = "direct"
     normalization: str = "auto"
