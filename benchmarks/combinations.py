@@ -11,6 +11,8 @@ engine scores models on the same points).
 
     python benchmarks/combinations.py                        # lstm, auto_ets, auto_theta, naive2
     python benchmarks/combinations.py --arima                # ... and auto_arima (minutes per set)
+    python benchmarks/combinations.py --ces --lstm mase      # ... auto_ces; the LSTM of a candidate of
+                                                             # competitions_defaults.py
     python benchmarks/combinations.py --datasets m3_other --output /tmp/comb.json
 """
 
@@ -24,18 +26,22 @@ from pathlib import Path
 
 import numpy as np
 from competitions import DATASETS, season_of
-from competitions_defaults import validation_split
+from competitions_defaults import CANDIDATES, settings_for, validation_split
 
 
-def member_forecasts(name: str, arima: bool) -> tuple[dict[str, np.ndarray], np.ndarray, list, int, dict]:
+def member_forecasts(
+    name: str, arima: bool, ces: bool = False, lstm: str = "default"
+) -> tuple[dict[str, np.ndarray], np.ndarray, list, int, dict]:
     """Each candidate's forecasts ``(series, h)`` of the validation tails, the tails, the cut
     series, the season and each model's seconds."""
-    from lstmcast.forecast import AutoARIMA, AutoETS, AutoTheta, GlobalLSTM, Naive2
+    from lstmcast.forecast import AutoARIMA, AutoCES, AutoETS, AutoTheta, GlobalLSTM, Naive2
 
     head, tail, horizon = validation_split(name)
     season = season_of(name)
-    models = [GlobalLSTM(horizon=horizon, season=season), AutoETS(season=season), AutoTheta(season=season)]
+    network = GlobalLSTM(horizon=horizon, season=season, **settings_for(lstm, horizon))
+    models = [network, AutoETS(season=season), AutoTheta(season=season)]
     models += [Naive2(season=season)] + ([AutoARIMA(season=season)] if arima else [])
+    models += [AutoCES(season=season)] if ces else []
     out, seconds = {}, {}
     for model in models:
         result = model.forecast_panel(head, horizon)
@@ -54,9 +60,9 @@ def scores(forecast: np.ndarray, truth: np.ndarray, train: list, season: int, ro
     )
 
 
-def evaluate(name: str, arima: bool) -> list[dict]:
+def evaluate(name: str, arima: bool, ces: bool = False, lstm: str = "default") -> list[dict]:
     started = time.perf_counter()
-    forecasts, truth, train, season, seconds = member_forecasts(name, arima)
+    forecasts, truth, train, season, seconds = member_forecasts(name, arima, ces, lstm)
     every = np.all([np.isfinite(f).all(axis=1) for f in forecasts.values()], axis=0)
     scored = [k for k in range(len(truth)) if every[k]]  # the series every model forecast, as the engine scores
     reference = scores(forecasts["naive2"], truth, train, season, scored)
@@ -86,9 +92,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     parser.add_argument("--arima", action="store_true", help="add AutoARIMA as a candidate (minutes per dataset)")
+    parser.add_argument("--ces", action="store_true", help="add AutoCES as a candidate")
+    parser.add_argument("--lstm", default="default", choices=list(CANDIDATES), help="the LSTM's settings")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
-    rows = [row for name in args.datasets for row in evaluate(name, args.arima)]
+    rows = [row for name in args.datasets for row in evaluate(name, args.arima, args.ces, args.lstm)]
     models = list(dict.fromkeys(r["model"] for r in rows))
     print("\nvalidation OWA (training files only)\n")
     print("| model | " + " | ".join(args.datasets) + " | mean |")

@@ -29,6 +29,7 @@ from lstmcast.classify import LSTMClassifier
 from lstmcast.errors import LstmcastError
 from lstmcast.forecast import (
     AutoARIMA,
+    AutoCES,
     AutoETS,
     AutoTheta,
     Ensemble,
@@ -250,6 +251,7 @@ CASES_BY_NAME = {
     "AutoETS": Case(AutoETS, {}, local_observation, SEASON_VALUES),
     "AutoARIMA": Case(AutoARIMA, {}, local_observation, SEASON_VALUES),
     "AutoTheta": Case(AutoTheta, {}, local_observation, SEASON_VALUES),
+    "AutoCES": Case(AutoCES, {}, local_observation, SEASON_VALUES),
 }
 ENTRIES = [(name, parameter) for name, case in CASES_BY_NAME.items() for parameter in case.values]
 

@@ -18,6 +18,7 @@ from lstmcast.data import Panel
 from lstmcast.errors import EstimatorError, InvalidInputError, NotFittedError
 from lstmcast.forecast import (
     AutoARIMA,
+    AutoCES,
     AutoETS,
     AutoTheta,
     Forecaster,
@@ -50,6 +51,7 @@ FACTORIES = {
     "auto_ets": lambda: AutoETS(season=1),
     "auto_arima": lambda: AutoARIMA(season=1),
     "auto_theta": lambda: AutoTheta(season=1),
+    "auto_ces": lambda: AutoCES(season=1),
     "lstm": lambda: LocalLSTM(look_back=3, units=3, epochs=2, batch_size=4, n_seeds=2),
 }
 ALL = list(FACTORIES)

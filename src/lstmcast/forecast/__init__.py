@@ -2,7 +2,7 @@
 statistical baselines they are always compared with.
 
 Local models, fitted on one series: ``LocalLSTM`` and the baselines (``Persistence``,
-``SeasonalNaive``, ``Naive2``, ``AutoETS``, ``AutoARIMA``, ``AutoTheta``). Global models, fitted
+``SeasonalNaive``, ``Naive2``, ``AutoETS``, ``AutoARIMA``, ``AutoCES``, ``AutoTheta``). Global models, fitted
 on many series at once: ``GlobalLSTM``; and ``Ensemble``, a combination of any of them (a
 global model too). NumPy or pandas in; arrays, or frames with ``ds`` (and
 ``unique_id``) and one column per model's ``alias``, out.
@@ -17,6 +17,7 @@ from typing import Any
 from lstmcast.forecast.base import Forecaster, GlobalForecaster, LocalForecaster, PanelForecasts, clone
 from lstmcast.forecast.baselines import (
     AutoARIMA,
+    AutoCES,
     AutoETS,
     AutoTheta,
     Naive2,
@@ -33,6 +34,7 @@ __all__ = [
     "ENSEMBLE_COMBINATIONS",
     "MIN_RECOMMENDED_LENGTH",
     "AutoARIMA",
+    "AutoCES",
     "AutoETS",
     "AutoTheta",
     "Ensemble",

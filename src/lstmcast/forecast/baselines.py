@@ -387,6 +387,14 @@ class AutoARIMA(StatisticalForecaster):
     alias: str = "auto_arima"
 
 
+class AutoCES(StatisticalForecaster):
+    """statsforecast's AutoCES (complex exponential smoothing, Svetunkov et al.; the model chosen
+    by AICc); see ``StatisticalForecaster``."""
+
+    engine = "AutoCES"
+    alias: str = "auto_ces"
+
+
 class AutoTheta(StatisticalForecaster):
     """statsforecast's AutoTheta; multi-step forecasts only (see the module docstring and ``StatisticalForecaster``)."""
 
