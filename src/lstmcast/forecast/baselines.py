@@ -11,6 +11,8 @@ network, under the same rules (``lstmcast.forecast.base``):
                    against which OWA is measured.
 ``AutoETS``        ``statsforecast.models.AutoETS(season_length=season)``.
 ``AutoARIMA``      ``statsforecast.models.AutoARIMA(season_length=season)``.
+``AutoCES``        ``statsforecast.models.AutoCES(season_length=season)``: complex exponential
+                   smoothing, which has no trend component (a level and a complex "potential").
 ``AutoTheta``      ``statsforecast.models.AutoTheta(season_length=season)``, multi-step only: its
                    ``forward`` redoes the seasonal decomposition on the whole series it is given,
                    which would let test values leak into one-step predictions.
