@@ -200,9 +200,9 @@ def test_forecast_with_the_ensemble_for_a_long_file_and_one_series(monkeypatch, 
     assert code == 0, err
     forecast = pd.read_csv(output)
     assert list(forecast.columns) == [
-        "unique_id", "ds", "ensemble", "ensemble-lo-95", "ensemble-hi-95", "lstm", "auto_ets", "auto_theta",
+        "unique_id", "ds", "ensemble", "ensemble-lo-95", "ensemble-hi-95", "lstm", "auto_ets", "auto_ces",
     ]  # fmt: skip
-    models = forecast[["lstm", "auto_ets", "auto_theta"]].to_numpy()
+    models = forecast[["lstm", "auto_ets", "auto_ces"]].to_numpy()
     np.testing.assert_allclose(
         forecast["ensemble"], np.nanmedian(models, axis=1), rtol=1e-12
     )  # AutoETS: NaN on short series
@@ -217,6 +217,6 @@ def test_forecast_with_the_ensemble_for_a_long_file_and_one_series(monkeypatch, 
     assert code == 0, err
     forecast = pd.read_csv(tmp_path / "one_fc.csv")
     assert list(forecast.columns) == [
-        "ds", "ensemble", "ensemble-lo-95", "ensemble-hi-95", "lstm", "auto_ets", "auto_theta",
+        "ds", "ensemble", "ensemble-lo-95", "ensemble-hi-95", "lstm", "auto_ets", "auto_ces",
     ]  # fmt: skip
     assert forecast.notna().all().all()

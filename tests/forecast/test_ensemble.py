@@ -158,7 +158,7 @@ def test_predict_refuses_what_it_cannot_give():
 
 def test_the_recommended_ensemble_has_origins_enough_for_its_intervals():
     one = recommended_ensemble(Persistence(alias="lstm"), PANEL.values[0], season=SEASON, horizon=H, levels=[80, 95])
-    assert one.windows == 19 and [m.alias for m in one.members(SEASON)] == ["lstm", "auto_ets", "auto_theta"]
+    assert one.windows == 19 and [m.alias for m in one.members(SEASON)] == ["lstm", "auto_ets", "auto_ces"]
     many = recommended_ensemble(Persistence(alias="lstm"), PANEL, season=SEASON, horizon=H, levels=[95])
     assert many.windows == math.ceil(19 / len(PANEL))
 

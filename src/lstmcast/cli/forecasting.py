@@ -36,7 +36,7 @@ def forecast(
     spread: Annotated[bool, Option(help="Also lstm-min and lstm-max, the members' range (not an interval).")] = False,
     ensemble: Annotated[
         bool,
-        Option(help="Also the recommended combination (median of the LSTM, AutoETS, AutoTheta), column 'ensemble'."),
+        Option(help="Also the recommended combination (median of the LSTM, AutoETS, AutoCES), column 'ensemble'."),
     ] = False,
     plot: Annotated[Path | None, Option(help="One series: PNG of the history and the forecast.")] = None,
     overwrite: Overwrite = False,

@@ -70,7 +70,8 @@ class Ensemble(GlobalForecaster):
     models : sequence of Forecaster, optional
         The forecasters combined, each with its own alias (their columns sit beside the
         ensemble's in ``predict``). None: the recommended combination,
-        ``GlobalLSTM(horizon=horizon, season=season)``, ``AutoETS`` and ``AutoTheta``.
+        ``GlobalLSTM(horizon=horizon, season=season)``, ``AutoETS`` and ``AutoCES`` (chosen by
+        backtests inside the M1 and M3 training files, ``benchmarks/combinations.py``).
     combine : {"median", "mean", "weights"}, default "median"
         The models' median or mean per series and step, or their mean weighted by the inverse of
         each model's mean scaled error on the held-back window.
@@ -309,7 +310,7 @@ class Ensemble(GlobalForecaster):
 
 
 def recommended_ensemble(lstm: Forecaster, data: Any, *, season: int, horizon: int, levels: Sequence[float] = ()):
-    """The combination lstmcast recommends: ``lstm`` with AutoETS and AutoTheta, by their median,
+    """The combination lstmcast recommends: ``lstm`` with AutoETS and AutoCES, by their median,
     with enough held-back origins to calibrate intervals at ``levels``.
 
     Parameters
@@ -339,9 +340,9 @@ def recommended_ensemble(lstm: Forecaster, data: Any, *, season: int, horizon: i
 
 
 def _recommended_models(lstm: Forecaster, season: int) -> list[Forecaster]:
-    from lstmcast.forecast.baselines import AutoETS, AutoTheta
+    from lstmcast.forecast.baselines import AutoCES, AutoETS
 
-    return [lstm, AutoETS(season=season), AutoTheta(season=season)]
+    return [lstm, AutoETS(season=season), AutoCES(season=season)]
 
 
 def _held_back(model: Forecaster, panel: Panel, horizon: int) -> np.ndarray:
