@@ -9,7 +9,7 @@ its training capped at ``TRAIN_BUDGET`` windows per member, and ``lstm_full``, t
 with the full 20 epochs over every window, as they were validated; chosen
 by backtests inside the training files, ``benchmarks/competitions_defaults.py``; the test files
 are read here only, to score), ``ensemble`` (``Ensemble`` with its defaults: the default LSTM,
-AutoETS and AutoTheta, their median; ``forecast --ensemble``), Naive2, SeasonalNaive, AutoETS
+AutoETS and AutoCES, their median; ``forecast --ensemble``), Naive2, SeasonalNaive, AutoETS
 and AutoTheta (statsforecast, default settings, season from the competition), and AutoARIMA with
 ``--arima``. ``--skip-full`` leaves out ``lstm_full`` (the slowest column).
 

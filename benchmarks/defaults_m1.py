@@ -1,5 +1,5 @@
 """How lstmcast's default forecaster (``recommended_params``, as the ``forecast`` command uses it)
-and the recommended combination (``recommended_ensemble``: that LSTM with AutoETS and AutoTheta,
+and the recommended combination (``recommended_ensemble``: that LSTM with AutoETS and AutoCES,
 their median, as ``forecast --ensemble`` makes it) compare with AutoETS, AutoTheta and seasonal
 naive on M1 monthly series, inside their training files only (the competition's test parts are
 never read).
