@@ -2,8 +2,9 @@
 
 Each series is put on a common footing (``lstmcast.transforms.choose_scaling``: a log, seasonal
 factors or a scale-free unit, chosen from its own values) and the network learns from windows of
-every series, each read relative to its own last value. ``fit`` trains in two steps, both
-compiled as ensembles of seeds (and look-backs) in one program:
+every series, each read relative to its own last value. ``fit`` trains in two steps, each an
+ensemble of look-backs, losses and seeds, one compiled program per look-back (its members share
+the windows' shape):
 
 1. **Held-back fit.** The network is trained on every window whose target ends before each
    series' last ``horizon`` values, and forecasts those values from there (the validation tail).
@@ -84,7 +85,7 @@ class GlobalLSTM(NetworkForecaster, GlobalForecaster):
         each series' last ``horizon`` values.
     look_back : int or sequence of int, optional
         Past values each window holds (series shorter than it give shorter windows); a list
-        makes a look-back ensemble, one member per look-back and seed. None: ``(horizon,
+        makes a look-back ensemble, one member per look-back, loss and seed. None: ``(horizon,
         2 * horizon)``.
     normalization : {"auto", "log", "level"}, default "auto"
         How each series is put on the common footing (``lstmcast.transforms.choose_scaling``).
