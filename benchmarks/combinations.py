@@ -11,7 +11,7 @@ engine scores models on the same points).
 
     python benchmarks/combinations.py                        # lstm, auto_ets, auto_theta, naive2
     python benchmarks/combinations.py --arima                # ... and auto_arima (minutes per set)
-    python benchmarks/combinations.py --ces --lstm mase      # ... auto_ces; the LSTM of a candidate of
+    python benchmarks/combinations.py --ces --lstm previous  # ... auto_ces; the LSTM of a candidate of
                                                              # competitions_defaults.py
     python benchmarks/combinations.py --datasets m3_other --output /tmp/comb.json
 """
