@@ -331,21 +331,19 @@ def test_the_mase_loss_weighs_each_series_by_one_over_its_naive_scale(monkeypatc
     (held_jobs, _), (final_jobs, _) = calls
     zs = [normalize(v, s) for v, s in zip(model.panel_.values, model.scalings_)]
     lengths, horizon = model.panel_.lengths, TINY["horizon"]
-    for jobs, ends in ((held_jobs, lengths - horizon), (final_jobs, lengths)):
+    per_series = {}
+    for fit, jobs, ends in (("held_back", held_jobs, lengths - horizon), ("final", final_jobs, lengths)):
         scales = np.array([naive_scale(z[:end], 12) for z, end in zip(zs, ends)])
-        per_series = 1 / np.maximum(scales, 0.1 * np.median(scales))
+        per_series[fit] = 1 / np.maximum(scales, 0.1 * np.median(scales))
         windows = training_windows(zs, TINY["look_back"], horizon, ends, 10_000)
-        expected = per_series[windows.series] / per_series[windows.series].mean()
+        weights = per_series[fit][windows.series]
         for job in jobs:
             assert job.config.loss == "mae"
-            np.testing.assert_allclose(job.sample_weight, expected, rtol=1e-6)
-    assert per_series[3] == pytest.approx(10 / np.median(scales))  # the near-constant series, floored
-    tails = held_jobs[0].validation_data
-    tail_weights = 1 / np.maximum(
-        held_scales := np.array([naive_scale(z[: n - horizon], 12) for z, n in zip(zs, lengths)]),
-        0.1 * np.median(held_scales),
-    )
-    np.testing.assert_allclose(tails[3], tail_weights / tail_weights.mean(), rtol=1e-6)
+            np.testing.assert_allclose(job.sample_weight, weights / weights.mean(), rtol=1e-6)
+    assert per_series["final"][3] == pytest.approx(10 / np.median(scales))  # the near-constant series, floored
+    # one validation window per series (each is longer than the horizon), weighted as the held-back fit
+    tail_weights = per_series["held_back"]
+    np.testing.assert_allclose(held_jobs[0].validation_data[3], tail_weights / tail_weights.mean(), rtol=1e-6)
 
 
 def test_a_loss_ensemble_trains_members_of_each_loss(monkeypatch):
